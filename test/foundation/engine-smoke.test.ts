@@ -58,7 +58,15 @@ before(async () => {
   fs.writeFileSync(path.join(tmp.dir, "index.ts"), program);
   fs.writeFileSync(
     path.join(tmp.dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", esModuleInterop: true } }),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "ES2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        esModuleInterop: true,
+      },
+    }),
   );
   markerFile = path.join(tmp.dir, "marker.txt");
   ctx = await localProgramStack(tmp.dir, "smoke");
@@ -78,7 +86,11 @@ test("the engine previews, creates, finds no changes on a second up, and destroy
   const up = await ctx.stack.up();
   assert.equal(up.summary.result, "succeeded");
   assert.equal(up.summary.resourceChanges?.create, 2);
-  assert.equal(fs.readFileSync(markerFile, "utf8"), "hello from the engine", "the dynamic provider's create ran");
+  assert.equal(
+    fs.readFileSync(markerFile, "utf8"),
+    "hello from the engine",
+    "the dynamic provider's create ran",
+  );
   assert.equal(up.outputs.content?.value, "hello from the engine");
   assert.equal(up.outputs.nodeMajor?.value, "22", "the Pulumi program runs on Node.js 22");
 

@@ -52,7 +52,10 @@ export async function localProgramStack(
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     ...extraEnv,
   };
-  const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { workDir, envVars, pulumiHome });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir },
+    { workDir, envVars, pulumiHome },
+  );
   return {
     stack,
     workDir,
