@@ -1,0 +1,196 @@
+/**
+ * Background services of the local system (Azurite, Graph emulator, connector host, simulator): started
+ * detached so they outlive `npm run local`, tracked by pid files under the state folder, stopped by
+ * `npm run local -- --down`. Each service writes its log to `<stateDir>/logs/<name>.log`.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+
+export interface ServiceSpec {
+  readonly name: string;
+  /** Executable and arguments; `node` means the current Node.js (22). */
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Ports the service listens on; all must be free before it starts and open before it is ready. */
+  readonly ports: readonly number[];
+  /** The CLI flag that changes each port, for the conflict message. */
+  readonly portFlags: readonly string[];
+  readonly cwd: string;
+  readonly env?: Record<string, string>;
+}
+
+export interface ServiceRecord {
+  readonly name: string;
+  readonly pid: number;
+  readonly ports: readonly number[];
+  readonly startedAt: string;
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly flag: string,
+    service: string,
+  ) {
+    super(
+      `port ${port} (${service}) is already in use by another program: stop it, or pick another port with ${flag} <port>`,
+    );
+    this.name = "PortInUseError";
+  }
+}
+
+export function pidDir(stateDir: string): string {
+  return path.join(stateDir, "pids");
+}
+
+function recordPath(stateDir: string, name: string): string {
+  return path.join(pidDir(stateDir), `${name}.json`);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The recorded service, if its process is still running. Stale pid files are removed. */
+export function runningService(stateDir: string, name: string): ServiceRecord | undefined {
+  const file = recordPath(stateDir, name);
+  if (!fs.existsSync(file)) return undefined;
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as ServiceRecord;
+  if (isAlive(record.pid)) return record;
+  fs.rmSync(file, { force: true });
+  return undefined;
+}
+
+export function listServices(stateDir: string): ServiceRecord[] {
+  if (!fs.existsSync(pidDir(stateDir))) return [];
+  return fs
+    .readdirSync(pidDir(stateDir))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => runningService(stateDir, f.slice(0, -5)))
+    .filter((r): r is ServiceRecord => r !== undefined);
+}
+
+export function portIsOpen(port: number, host = "127.0.0.1", timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * Starts a service detached, unless a recorded instance is already running (then it is reused).
+ * Returns whether this call started it, so Ctrl-C can stop only what this run started.
+ */
+export async function startService(
+  stateDir: string,
+  spec: ServiceSpec,
+  opts: { readyTimeoutMs?: number } = {},
+): Promise<{ record: ServiceRecord; started: boolean }> {
+  const existing = runningService(stateDir, spec.name);
+  if (existing && sameNumbers(existing.ports, spec.ports)) return { record: existing, started: false };
+  if (existing) await stopService(stateDir, spec.name);
+
+  for (const [i, port] of spec.ports.entries()) {
+    if (await portIsOpen(port)) throw new PortInUseError(port, spec.portFlags[i] ?? "--port", spec.name);
+  }
+  fs.mkdirSync(pidDir(stateDir), { recursive: true });
+  fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
+  const log = fs.openSync(path.join(stateDir, "logs", `${spec.name}.log`), "a");
+  const command = spec.command === "node" ? process.execPath : spec.command;
+  const child = spawn(command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  if (child.pid === undefined)
+    throw new Error(`could not start ${spec.name}: ${command} ${spec.args.join(" ")}`);
+  child.unref();
+  const record: ServiceRecord = {
+    name: spec.name,
+    pid: child.pid,
+    ports: spec.ports,
+    startedAt: new Date().toISOString(),
+  };
+  fs.writeFileSync(recordPath(stateDir, spec.name), JSON.stringify(record));
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  for (const port of spec.ports) {
+    while (!(await portIsOpen(port))) {
+      if (!isAlive(child.pid)) {
+        fs.rmSync(recordPath(stateDir, spec.name), { force: true });
+        throw new Error(
+          `${spec.name} exited during start-up; see ${path.join(stateDir, "logs", `${spec.name}.log`)}:\n${tail(stateDir, spec.name)}`,
+        );
+      }
+      if (Date.now() > deadline) {
+        await stopService(stateDir, spec.name);
+        throw new Error(
+          `${spec.name} did not open port ${port} in time; see ${path.join(stateDir, "logs", `${spec.name}.log`)}`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+  return { record, started: true };
+}
+
+/** Stops a service (its whole process group): SIGTERM, then SIGKILL after a grace period. */
+export async function stopService(stateDir: string, name: string, graceMs = 5_000): Promise<boolean> {
+  const record = runningService(stateDir, name);
+  if (!record) return false;
+  signalGroup(record.pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (isAlive(record.pid) && Date.now() < deadline) await sleep(50);
+  if (isAlive(record.pid)) signalGroup(record.pid, "SIGKILL");
+  while (isAlive(record.pid)) await sleep(20);
+  fs.rmSync(recordPath(stateDir, name), { force: true });
+  return true;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal); // detached ⇒ the service leads its own process group
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function tail(stateDir: string, name: string, lines = 15): string {
+  try {
+    return fs
+      .readFileSync(path.join(stateDir, "logs", `${name}.log`), "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(-lines)
+      .join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,185 @@
+/**
+ * The stack configuration schema: one typed object per config key under the `entra-signup:` namespace.
+ * Every field is documented here; README's configuration reference is written from this file.
+ */
+import { z } from "zod";
+
+const guid = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    "must be a GUID like 00000000-0000-0000-0000-000000000000",
+  );
+
+/** Logical attribute names become part of `extension_<appId>_<Name>`: keep them to letters and digits. */
+const attributeName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]{0,63}$/,
+    "must start with a letter and contain only letters and digits (max 64)",
+  );
+
+/** `entra-signup:tenant` — which tenant and Graph endpoint the stack talks to. */
+export const tenantSchema = z.strictObject({
+  /** Directory (tenant) id. */
+  tenantId: guid,
+  /** National cloud: picks the Graph root, token authority and whether v1.0 or beta is used. */
+  cloud: z.enum(["global", "usgov", "usgovdod", "china"]).default("global"),
+  /** Override of the Graph root, e.g. the local emulator `http://127.0.0.1:4100`. */
+  graphBaseUrl: z.url().optional(),
+  /** `emulator` (a fixed fake token) is only accepted together with a loopback `graphBaseUrl`. */
+  graphCredential: z.enum(["default", "emulator"]).default("default"),
+});
+
+/** `entra-signup:selfServiceSignUp` — the tenant toggle (authenticationFlowsPolicy). */
+export const toggleSchema = z
+  .strictObject({
+    /** "Enable guest self-service sign up via user flows". Must be true for flows to be usable. */
+    enabled: z.boolean().default(true),
+    /** Keep the toggle as set when the stack is destroyed, instead of restoring the value found. */
+    keepOnDestroy: z.boolean().default(false),
+  })
+  .default({ enabled: true, keepOnDestroy: false });
+
+/** `entra-signup:attributes` — custom user attributes (userFlowAttributes). */
+export const attributeSchema = z.strictObject({
+  /** Logical name; Graph derives the attribute id (`extension_<appId>_<Name>`) from it. Immutable. */
+  name: attributeName,
+  /** Immutable: changing it replaces the attribute (new id, values on guests are lost). */
+  dataType: z.enum(["string", "boolean", "int64"]).default("string"),
+  description: z.string().max(256).default(""),
+});
+
+const inputTypes = [
+  "textBox",
+  "dateTimeDropdown",
+  "radioSingleSelect",
+  "dropdownSingleSelect",
+  "emailBox",
+  "checkboxMultiSelect",
+] as const;
+
+/** One field of the attribute collection page, in page order. */
+export const pageFieldSchema = z.strictObject({
+  /** A built-in attribute id (`email`, `displayName`, `givenName`, `surname`, `city`, …) or a custom attribute name. */
+  attribute: z.string().min(1),
+  /** Label shown on the sign-up page. @default the attribute name */
+  label: z.string().min(1).optional(),
+  inputType: z.enum(inputTypes).default("textBox"),
+  optional: z.boolean().default(false),
+  requiresVerification: z.boolean().default(false),
+  /** Choices for radio/dropdown/checkbox input types. */
+  options: z
+    .array(
+      z.strictObject({
+        label: z.string().min(1),
+        value: z.string().min(1),
+        default: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+
+const identityProviderIds = [
+  "AADSignup-OAUTH",
+  "MSASignup-OAUTH",
+  "EmailOtpSignup-OAUTH",
+  "Google-OAUTH",
+  "Facebook-OAUTH",
+] as const;
+
+/** `entra-signup:userFlow` — the B2X self-service sign-up user flow. */
+export const userFlowSchema = z.strictObject({
+  /** Flow name; Graph prefixes it with `B2X_1_`. Immutable: changing it replaces the flow. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, "letters, digits, '_' or '-' (max 60), without the B2X_1_ prefix"),
+  identityProviders: z.array(z.enum(identityProviderIds)).min(1).default(["EmailOtpSignup-OAUTH"]),
+  /** The attribute collection page, top to bottom. */
+  page: z.array(pageFieldSchema).min(1),
+  /** Which connector steps are wired to the flow. */
+  connectorSteps: z
+    .strictObject({
+      postFederationSignup: z.boolean().default(false),
+      postAttributeCollection: z.boolean().default(true),
+    })
+    .default({ postFederationSignup: false, postAttributeCollection: true }),
+});
+
+/** Where the connector code runs. */
+export const hostingSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    /** The bundled Azure Function App (Flex Consumption) created by this stack. */
+    kind: z.literal("functionApp"),
+    location: z.string().min(1),
+    /** An existing resource group. @default a new one named after the stack */
+    resourceGroupName: z.string().min(1).optional(),
+    /** Always-ready HTTP instances; Entra waits only 20 s for the connector. */
+    alwaysReadyInstances: z.number().int().min(0).max(20).default(1),
+    maximumInstanceCount: z.number().int().min(40).max(1000).default(40),
+    instanceMemoryMB: z.union([z.literal(512), z.literal(2048), z.literal(4096)]).default(2048),
+    /** Where the connector password lives for the app. */
+    credentialStore: z.enum(["keyVault", "appSetting"]).default("keyVault"),
+    /** Path of the zip from `npm run build:connector`, relative to the project. */
+    packagePath: z.string().min(1).default("dist/connector.zip"),
+    alertEmails: z.array(z.email()).default([]),
+  }),
+  z.strictObject({
+    /** A connector service you host yourself; the step name is appended to `baseUrl`. */
+    kind: z.literal("external"),
+    baseUrl: z.url(),
+  }),
+  z.strictObject({
+    /** `npm run local`: the local connector host reads its settings from `settingsFile`. */
+    kind: z.literal("local"),
+    baseUrl: z.url(),
+    settingsFile: z.string().min(1),
+  }),
+]);
+
+/** `entra-signup:connector` — the API connector (Entra side) and the service behind it. */
+export const connectorSchema = z.strictObject({
+  /** Prefix of the two connectors' display names (one connector per step). */
+  displayName: z.string().min(1).max(100).default("entra-signup"),
+  auth: z.enum(["basic", "certificate"]).default("basic"),
+  username: z.string().min(1).max(64).default("entra-signup"),
+  /** Change to rotate the generated Basic password. */
+  rotationKey: z.string().default("1"),
+  /** The connector policy (rules as data); see functions/policy. Mutually exclusive with policyFile. */
+  policy: z.record(z.string(), z.unknown()).optional(),
+  /** A JSON file holding the connector policy, relative to the project. */
+  policyFile: z.string().min(1).optional(),
+  hosting: hostingSchema,
+});
+
+/** `entra-signup:apps` — which applications use the flow (beta onSignupStart listener). */
+export const appsSchema = z
+  .strictObject({
+    /** Client ids (appId) of existing app registrations. */
+    appIds: z.array(guid).default([]),
+    /** Create an app registration with @pulumi/azuread and associate it too. */
+    createApp: z
+      .strictObject({ displayName: z.string().min(1), redirectUris: z.array(z.url()).default([]) })
+      .optional(),
+    /** Listener priority; lower is evaluated first. */
+    priority: z.number().int().min(0).max(2147483647).default(100),
+  })
+  .default({ appIds: [], priority: 100 });
+
+/** `entra-signup:socialProviders` — Google / Facebook federation (secrets via `pulumi config set --secret`). */
+export const socialProvidersSchema = z
+  .strictObject({
+    google: z.strictObject({ clientId: z.string().min(1) }).optional(),
+    facebook: z.strictObject({ clientId: z.string().min(1) }).optional(),
+  })
+  .default({});
+
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type ToggleConfig = z.infer<typeof toggleSchema>;
+export type AttributeConfig = z.infer<typeof attributeSchema>;
+export type PageFieldConfig = z.infer<typeof pageFieldSchema>;
+export type UserFlowConfig = z.infer<typeof userFlowSchema>;
+export type HostingConfig = z.infer<typeof hostingSchema>;
+export type ConnectorConfig = z.infer<typeof connectorSchema>;
+export type AppsConfig = z.infer<typeof appsSchema>;
+export type SocialProvidersConfig = z.infer<typeof socialProvidersSchema>;
