@@ -1,0 +1,109 @@
+/**
+ * `/_emulator/*`: test controls over HTTP for parts running in another process (the local sign-up
+ * simulator, `npm run local`). Loopback only, no auth. None of this exists in Microsoft Graph.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseFaultRule, type Faults } from "./faults";
+import { readJson, send } from "./server";
+import type { Store } from "./store";
+import type { RequestLogEntry } from "./types";
+
+/** What the admin routes act on. */
+export interface AdminDeps {
+  store: Store;
+  faults: Faults;
+  log: () => RequestLogEntry[];
+  clearLog: () => void;
+  counts: () => { reads: number; writes: number };
+  reset: () => void;
+  info: () => Record<string, string | number>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+function json(status: number, body?: unknown) {
+  return { status, body };
+}
+
+/**
+ * The connector's stored secret. The real service never returns it; the emulator does because the local
+ * sign-up simulator plays Entra and must authenticate to the connector exactly as Entra would.
+ */
+function credentials(store: Store, id: string) {
+  const connector = store.connector(id);
+  if (!connector)
+    return json(404, { error: { code: "Request_ResourceNotFound", message: `No API connector '${id}'.` } });
+  if (connector.auth.type === "basic") {
+    return json(200, { type: "basic", username: connector.auth.username, password: connector.auth.password });
+  }
+  return json(200, {
+    type: "certificate",
+    thumbprints: connector.auth.certificates.map((c) => c.thumbprint),
+    certificates: connector.auth.certificates,
+  });
+}
+
+async function dispatch(deps: AdminDeps, method: string, parts: string[], req: IncomingMessage) {
+  const [what = "", id, sub] = parts;
+  const key = `${method} ${what}${sub ? `/${sub}` : ""}`;
+  switch (key) {
+    case "GET info":
+      return json(200, deps.info());
+    case "GET log":
+      return json(200, { value: deps.log() });
+    case "DELETE log":
+      deps.clearLog();
+      return json(204);
+    case "GET counts":
+      return json(200, deps.counts());
+    case "GET faults":
+      return json(200, { value: deps.faults.remaining() });
+    case "POST faults": {
+      try {
+        const rule = parseFaultRule(await readJson(req));
+        deps.faults.add(rule);
+        return json(201, rule);
+      } catch (err) {
+        return json(400, { error: { code: "BadRequest", message: (err as Error).message } });
+      }
+    }
+    case "DELETE faults":
+      deps.faults.clear();
+      return json(204);
+    case "GET state":
+      return json(200, deps.store.snapshot());
+    case "GET diff":
+      return json(200, { differences: deps.store.diffFromSeed() });
+    case "POST reset":
+      deps.reset();
+      return json(204);
+    case "GET connectors/credentials":
+      return credentials(deps.store, id ?? "");
+    default:
+      return json(404, {
+        error: {
+          code: "Request_ResourceNotFound",
+          message: `No admin route ${method} /_emulator/${parts.join("/")}.`,
+        },
+      });
+  }
+}
+
+/** Serves one `/_emulator/...` request. */
+export async function serveAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = crypto.randomUUID();
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+    send(
+      res,
+      json(403, { error: { code: "Forbidden", message: "Admin routes are loopback only." } }),
+      requestId,
+      requestId,
+    );
+    return;
+  }
+  const url = new URL(req.url ?? "/", "http://emulator");
+  const parts = url.pathname.split("/").filter(Boolean).slice(1).map(decodeURIComponent);
+  const result = await dispatch(deps, (req.method ?? "GET").toUpperCase(), parts, req);
+  req.resume();
+  send(res, result, requestId, requestId);
+}

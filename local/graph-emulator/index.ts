@@ -1,0 +1,136 @@
+/**
+ * Local Microsoft Graph emulator for Entra External ID B2X self-service sign-up: the subset of Graph in
+ * `spec/graph-contract.md`, with request logging, fault injection and state inspection for tests.
+ *
+ * Deliberate choices where the contract says UNCONFIRMED are documented next to the code that makes
+ * them (strict behaviour wherever Graph might be strict).
+ */
+import * as http from "node:http";
+import { serveAdmin } from "./admin";
+import { Faults, type FaultController } from "./faults";
+import { DEFAULT_SEED, buildSeed, type SeedOptions } from "./seed";
+import { serveGraph } from "./server";
+import { Store } from "./store";
+import type { EmulatorState, RequestLogEntry } from "./types";
+
+export type { ActiveFaultRule, FaultController } from "./faults";
+export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
+export type * from "./types";
+
+/** How to start the emulator. */
+export interface GraphEmulatorOptions {
+  /** @default 0 - a random free port */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** Overrides `seed.tenantId`. @default DEFAULT_SEED.tenantId */
+  tenantId?: string;
+  /** Persist state as JSON after every write; loaded at start if present. @default - in memory only */
+  stateFile?: string;
+  /** Seed overrides. @default DEFAULT_SEED */
+  seed?: Partial<SeedOptions>;
+}
+
+/** A running emulator. */
+export interface GraphEmulator {
+  /** Root URL, e.g. `http://127.0.0.1:41234`; clients append `/v1.0` or `/beta`. */
+  readonly url: string;
+  readonly port: number;
+  readonly tenantId: string;
+  /** appId (with dashes) of the seeded aad-extensions-app. */
+  readonly extensionsAppId: string;
+  /** appId of the seeded sample application "Partner Portal". */
+  readonly sampleAppId: string;
+  /** Every Graph request (admin routes are not logged). */
+  readonly log: RequestLogEntry[];
+  clearLog(): void;
+  /** Requests that reached a handler: writes = POST/PATCH/PUT/DELETE, reads = GET. Cleared by `clearLog()`. */
+  counts(): { reads: number; writes: number };
+  faults: FaultController;
+  /** Deep copy of all objects, secrets included (test-only). */
+  snapshot(): EmulatorState;
+  /** Differences from the freshly seeded state; `[]` means as seeded. */
+  diffFromSeed(): string[];
+  /** Back to the seed; also clears the log and all fault rules. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator and resolves once it is listening. */
+export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const seedOptions: SeedOptions = { ...DEFAULT_SEED, ...opts.seed };
+  if (opts.tenantId) seedOptions.tenantId = opts.tenantId;
+  const store = new Store(buildSeed(seedOptions), opts.stateFile);
+  const faults = new Faults();
+  const log: RequestLogEntry[] = [];
+  const host = opts.host ?? "127.0.0.1";
+  let url = "";
+  let port = 0;
+
+  const counts = () => ({
+    reads: log.filter((e) => e.handled && !e.write).length,
+    writes: log.filter((e) => e.handled && e.write).length,
+  });
+  const clearLog = () => void log.splice(0, log.length);
+  const reset = () => {
+    store.reset();
+    faults.clear();
+    clearLog();
+  };
+  const roots = () => [url, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const graphDeps = { store, faults, log, extensionsAppId: seedOptions.extensionsAppId, roots };
+  const adminDeps = {
+    store,
+    faults,
+    log: () => log,
+    clearLog,
+    counts,
+    reset,
+    info: () => ({
+      url,
+      port,
+      tenantId: store.state.tenantId,
+      extensionsAppId: seedOptions.extensionsAppId,
+      sampleAppId: seedOptions.sampleAppId,
+    }),
+  };
+
+  const server = http.createServer((req, res) => {
+    const admin = (req.url ?? "").startsWith("/_emulator/");
+    const served = admin ? serveAdmin(adminDeps, req, res) : serveGraph(graphDeps, req, res);
+    served.catch((err: unknown) => {
+      console.error("graph emulator: request failed", err);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  port = typeof address === "object" && address ? address.port : 0;
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    tenantId: store.state.tenantId,
+    extensionsAppId: seedOptions.extensionsAppId,
+    sampleAppId: seedOptions.sampleAppId,
+    log,
+    clearLog,
+    counts,
+    faults,
+    snapshot: () => store.snapshot(),
+    diffFromSeed: () => store.diffFromSeed(),
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
