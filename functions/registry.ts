@@ -1,0 +1,59 @@
+/**
+ * The connector's function table, defined once and served by both hosts: `functions/app.ts` hands it
+ * to `app.http` for the Azure Functions host, and `local/connector-host` routes the same entries on a
+ * plain `node:http` server. Names, routes, methods and auth level therefore cannot drift between them.
+ */
+import { app, type HttpFunctionOptions } from "@azure/functions";
+import { STEPS } from "./engine/types";
+import { decideApprovalHandler, listApprovalsHandler } from "./http/admin";
+import { connectorHandler } from "./http/connector";
+import type { RuntimeSource } from "./runtime";
+
+export interface HttpRegistration {
+  readonly name: string;
+  readonly options: HttpFunctionOptions & { readonly route: string };
+}
+
+/**
+ * `authLevel: "anonymous"` everywhere on purpose: Entra authenticates with Basic or a client
+ * certificate (checked in code), and a function key must never be the only protection (graph-contract §6.1).
+ */
+export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
+  return [
+    ...STEPS.map((step) => ({
+      name: step,
+      options: {
+        methods: ["POST" as const],
+        authLevel: "anonymous" as const,
+        route: step,
+        handler: connectorHandler(step, runtime),
+      },
+    })),
+    {
+      name: "manageApprovalsList",
+      options: {
+        methods: ["GET"],
+        authLevel: "anonymous",
+        route: "manage/approvals",
+        handler: listApprovalsHandler(runtime),
+      },
+    },
+    {
+      name: "manageApprovalsDecide",
+      options: {
+        methods: ["POST"],
+        authLevel: "anonymous",
+        route: "manage/approvals/{id}/{decision}",
+        handler: decideApprovalHandler(runtime),
+      },
+    },
+  ];
+}
+
+/** Registers the table with a host; `app.http` by default (the Azure Functions host). */
+export function registerFunctions(
+  registrations: readonly HttpRegistration[],
+  register: (name: string, options: HttpFunctionOptions) => void = (name, options) => app.http(name, options),
+): void {
+  for (const { name, options } of registrations) register(name, options);
+}

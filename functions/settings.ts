@@ -1,0 +1,327 @@
+/**
+ * The connector's app settings, read once at start-up and validated completely: a bad setting stops the
+ * app with one error that lists every problem (name, what is wrong, the fix), never a half-working host
+ * that fails on the first sign-up. The same names work in Azure (app settings) and in the local host
+ * (environment or a `--settings` JSON file).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parsePolicy } from "./policy/load";
+
+export type Policy = ReturnType<typeof parsePolicy>;
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type AuthSettings =
+  | { readonly mode: "basic"; readonly username: string; readonly password: string }
+  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] };
+
+export type StorageConnection =
+  | { readonly kind: "connectionString"; readonly connectionString: string }
+  | {
+      readonly kind: "identity";
+      readonly tableServiceUri: string;
+      readonly queueServiceUri: string;
+      /** Client id of a user-assigned managed identity; absent = DefaultAzureCredential's choice. */
+      readonly clientId?: string;
+    };
+
+export interface StorageSettings {
+  readonly connection: StorageConnection;
+  readonly rateLimitTable: string;
+  readonly approvalsTable: string;
+  readonly eventMarkersTable: string;
+  readonly eventsQueue: string;
+  /** Per-call budget for Table/Queue calls, so an unreachable store fails fast into failOpen/failClosed. */
+  readonly timeoutMs: number;
+}
+
+export interface ConnectorSettings {
+  readonly policy: Policy;
+  readonly attributeIds: Readonly<Record<string, string>>;
+  /** The b2c-extensions-app id without dashes, as it appears inside `extension_<id>_<Name>`. */
+  readonly extensionsAppId: string;
+  readonly auth: AuthSettings;
+  /** Admin endpoints answer 404 when no admin key is configured. */
+  readonly adminKey?: string;
+  readonly storage: StorageSettings;
+  readonly maxBodyBytes: number;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `The connector cannot start: ${problems.length} setting problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "SettingsError";
+  }
+}
+
+export const SETTING_DEFAULTS = {
+  SIGNUP_RATE_LIMIT_TABLE: "SignupRateLimits",
+  SIGNUP_APPROVALS_TABLE: "SignupApprovals",
+  SIGNUP_EVENT_MARKERS_TABLE: "SignupEventMarkers",
+  SIGNUP_EVENTS_QUEUE: "signup-events",
+  SIGNUP_STORAGE_TIMEOUT_MS: "2000",
+  SIGNUP_MAX_BODY_BYTES: "65536",
+} as const;
+
+const ATTRIBUTE_ID = /^extension_([0-9a-f]{32})_[A-Za-z0-9_]+$/i;
+const THUMBPRINT = /^[0-9A-F]{40}$/;
+const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+const MIN_PASSWORD_LENGTH = 12;
+const MIN_ADMIN_KEY_LENGTH = 32;
+
+/** `AB:cd ef…` → `ABCDEF…`: Entra, the portal and OpenSSL all print SHA-1 thumbprints differently. */
+export function normaliseThumbprint(value: string): string {
+  return value.replace(/[\s:-]/g, "").toUpperCase();
+}
+
+/** Reads and validates every setting; throws one SettingsError listing every problem. */
+export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSettings {
+  const problems: string[] = [];
+  const policy = readPolicy(env, cwd, problems);
+  const { attributeIds, extensionsAppId } = readAttributeIds(env, problems);
+  const auth = readAuth(env, problems);
+  const adminKey = readAdminKey(env, problems);
+  const storage = readStorage(env, problems);
+  const maxBodyBytes = readInteger(env, "SIGNUP_MAX_BODY_BYTES", 1024, 1024 * 1024, problems);
+  if (problems.length > 0 || policy === undefined || auth === undefined || storage === undefined) {
+    throw new SettingsError(problems);
+  }
+  return { policy, attributeIds, extensionsAppId, auth, adminKey, storage, maxBodyBytes };
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+}
+
+function readPolicy(env: Env, cwd: string, problems: string[]): Policy | undefined {
+  const inline = value(env, "SIGNUP_POLICY");
+  const file = value(env, "SIGNUP_POLICY_FILE");
+  if (inline !== undefined && file !== undefined) {
+    problems.push("SIGNUP_POLICY and SIGNUP_POLICY_FILE are both set: set exactly one");
+    return undefined;
+  }
+  let text: string;
+  let source: string;
+  if (inline !== undefined) {
+    [text, source] = [inline, "SIGNUP_POLICY"];
+  } else if (file !== undefined) {
+    const fullPath = path.resolve(cwd, file);
+    source = `SIGNUP_POLICY_FILE (${fullPath})`;
+    try {
+      text = fs.readFileSync(fullPath, "utf8");
+    } catch (error) {
+      problems.push(`${source} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return undefined;
+    }
+  } else {
+    problems.push("SIGNUP_POLICY (policy JSON) or SIGNUP_POLICY_FILE (path to it) is required");
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    problems.push(`${source} is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  try {
+    return parsePolicy(json);
+  } catch (error) {
+    const inner = (error as { problems?: unknown }).problems;
+    const list = Array.isArray(inner) ? inner.map(String) : [(error as Error).message];
+    for (const problem of list) problems.push(`${source}: ${problem}`);
+    return undefined;
+  }
+}
+
+function readAttributeIds(
+  env: Env,
+  problems: string[],
+): { attributeIds: Record<string, string>; extensionsAppId: string } {
+  const raw = value(env, "SIGNUP_ATTRIBUTE_IDS");
+  const declaredAppId = value(env, "SIGNUP_EXTENSIONS_APP_ID")?.replace(/-/g, "").toLowerCase();
+  if (declaredAppId !== undefined && !/^[0-9a-f]{32}$/.test(declaredAppId)) {
+    problems.push("SIGNUP_EXTENSIONS_APP_ID must be the b2c-extensions-app appId (a GUID, dashes optional)");
+  }
+  if (raw === undefined) {
+    problems.push(
+      'SIGNUP_ATTRIBUTE_IDS is required: a JSON map such as {"JobRole":"extension_<appId>_JobRole"}',
+    );
+    return { attributeIds: {}, extensionsAppId: declaredAppId ?? "" };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    problems.push(`SIGNUP_ATTRIBUTE_IDS is not valid JSON: ${(error as Error).message}`);
+    return { attributeIds: {}, extensionsAppId: declaredAppId ?? "" };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    problems.push("SIGNUP_ATTRIBUTE_IDS must be a JSON object mapping logical names to attribute ids");
+    return { attributeIds: {}, extensionsAppId: declaredAppId ?? "" };
+  }
+  const attributeIds: Record<string, string> = {};
+  const appIds = new Set<string>();
+  for (const [name, id] of Object.entries(parsed)) {
+    const match = typeof id === "string" ? ATTRIBUTE_ID.exec(id) : null;
+    if (typeof id !== "string" || match === null) {
+      problems.push(
+        `SIGNUP_ATTRIBUTE_IDS.${name} = ${JSON.stringify(id)} is not an extension_<appId>_<Name> id`,
+      );
+      continue;
+    }
+    attributeIds[name] = id;
+    appIds.add(match[1]!.toLowerCase());
+  }
+  if (appIds.size > 1) {
+    problems.push(
+      `SIGNUP_ATTRIBUTE_IDS mixes extensions app ids (${[...appIds].join(", ")}): use one tenant's ids`,
+    );
+  }
+  const derived = [...appIds][0];
+  if (declaredAppId !== undefined && derived !== undefined && declaredAppId !== derived) {
+    problems.push(
+      `SIGNUP_EXTENSIONS_APP_ID (${declaredAppId}) does not match the app id inside SIGNUP_ATTRIBUTE_IDS (${derived})`,
+    );
+  }
+  return { attributeIds, extensionsAppId: declaredAppId ?? derived ?? "" };
+}
+
+function readSecret(env: Env, name: string, minLength: number, problems: string[]): string | undefined {
+  const secret = env[name];
+  if (secret === undefined || secret === "") {
+    problems.push(`${name} is required`);
+    return undefined;
+  }
+  if (KEY_VAULT_REFERENCE.test(secret)) {
+    // App Service leaves the reference text in place when it cannot resolve it.
+    problems.push(
+      `${name} is an unresolved Key Vault reference: grant the app's identity 'Key Vault Secrets User' on the vault and check the secret URI`,
+    );
+    return undefined;
+  }
+  if (secret.length < minLength) {
+    problems.push(`${name} is too short (${secret.length} characters, need at least ${minLength})`);
+    return undefined;
+  }
+  return secret;
+}
+
+function readAuth(env: Env, problems: string[]): AuthSettings | undefined {
+  const mode = value(env, "CONNECTOR_AUTH_MODE");
+  if (mode === "basic") {
+    const username = value(env, "CONNECTOR_BASIC_USERNAME");
+    if (username === undefined)
+      problems.push("CONNECTOR_BASIC_USERNAME is required when CONNECTOR_AUTH_MODE=basic");
+    if (username?.includes(":")) problems.push("CONNECTOR_BASIC_USERNAME must not contain ':' (HTTP Basic)");
+    const password = readSecret(env, "CONNECTOR_BASIC_PASSWORD", MIN_PASSWORD_LENGTH, problems);
+    return username === undefined || password === undefined ? undefined : { mode, username, password };
+  }
+  if (mode === "certificate") {
+    const raw = value(env, "CONNECTOR_CERT_THUMBPRINTS");
+    const thumbprints = (raw ?? "")
+      .split(/[,;\s]+/)
+      .filter(Boolean)
+      .map(normaliseThumbprint);
+    if (thumbprints.length === 0) {
+      problems.push("CONNECTOR_CERT_THUMBPRINTS is required when CONNECTOR_AUTH_MODE=certificate");
+    }
+    for (const thumbprint of thumbprints.filter((t) => !THUMBPRINT.test(t))) {
+      problems.push(
+        `CONNECTOR_CERT_THUMBPRINTS contains ${thumbprint}, which is not a SHA-1 thumbprint (40 hex)`,
+      );
+    }
+    return { mode, thumbprints };
+  }
+  problems.push(`CONNECTOR_AUTH_MODE must be "basic" or "certificate" (got ${JSON.stringify(mode ?? "")})`);
+  return undefined;
+}
+
+function readAdminKey(env: Env, problems: string[]): string | undefined {
+  if (env.SIGNUP_ADMIN_KEY === undefined || env.SIGNUP_ADMIN_KEY === "") return undefined;
+  return readSecret(env, "SIGNUP_ADMIN_KEY", MIN_ADMIN_KEY_LENGTH, problems);
+}
+
+function readInteger(
+  env: Env,
+  name: keyof typeof SETTING_DEFAULTS,
+  min: number,
+  max: number,
+  problems: string[],
+) {
+  const raw = value(env, name) ?? SETTING_DEFAULTS[name];
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(`${name} must be an integer between ${min} and ${max} (got ${JSON.stringify(raw)})`);
+    return min;
+  }
+  return parsed;
+}
+
+function readName(
+  env: Env,
+  name: keyof typeof SETTING_DEFAULTS,
+  pattern: RegExp,
+  rule: string,
+  problems: string[],
+) {
+  const chosen = value(env, name) ?? SETTING_DEFAULTS[name];
+  if (!pattern.test(chosen)) problems.push(`${name} = ${JSON.stringify(chosen)} is not valid: ${rule}`);
+  return chosen;
+}
+
+function readStorage(env: Env, problems: string[]): StorageSettings | undefined {
+  const connection = readStorageConnection(env, problems);
+  const table = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+  const tableRule = "3-63 letters or digits, starting with a letter";
+  const settings = {
+    rateLimitTable: readName(env, "SIGNUP_RATE_LIMIT_TABLE", table, tableRule, problems),
+    approvalsTable: readName(env, "SIGNUP_APPROVALS_TABLE", table, tableRule, problems),
+    eventMarkersTable: readName(env, "SIGNUP_EVENT_MARKERS_TABLE", table, tableRule, problems),
+    eventsQueue: readName(
+      env,
+      "SIGNUP_EVENTS_QUEUE",
+      /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      "3-63 lower-case letters, digits and single hyphens",
+      problems,
+    ),
+    timeoutMs: readInteger(env, "SIGNUP_STORAGE_TIMEOUT_MS", 100, 15_000, problems),
+  };
+  return connection === undefined ? undefined : { connection, ...settings };
+}
+
+function readStorageConnection(env: Env, problems: string[]): StorageConnection | undefined {
+  const connectionString = value(env, "AzureWebJobsStorage");
+  if (connectionString !== undefined) return { kind: "connectionString", connectionString };
+  const accountName = value(env, "AzureWebJobsStorage__accountName");
+  const tableServiceUri =
+    value(env, "AzureWebJobsStorage__tableServiceUri") ??
+    (accountName === undefined ? undefined : `https://${accountName}.table.core.windows.net`);
+  const queueServiceUri =
+    value(env, "AzureWebJobsStorage__queueServiceUri") ??
+    (accountName === undefined ? undefined : `https://${accountName}.queue.core.windows.net`);
+  if (tableServiceUri === undefined || queueServiceUri === undefined) {
+    problems.push(
+      "storage is not configured: set AzureWebJobsStorage (connection string; Azurite locally) or " +
+        "AzureWebJobsStorage__accountName (or __tableServiceUri and __queueServiceUri) for identity-based access",
+    );
+    return undefined;
+  }
+  for (const [name, uri] of [
+    ["tableServiceUri", tableServiceUri],
+    ["queueServiceUri", queueServiceUri],
+  ] as const) {
+    if (!/^https:\/\/[^/\s]+\/?$/.test(uri))
+      problems.push(`AzureWebJobsStorage__${name} must be an https:// URL`);
+  }
+  return {
+    kind: "identity",
+    tableServiceUri,
+    queueServiceUri,
+    clientId: value(env, "AzureWebJobsStorage__clientId"),
+  };
+}

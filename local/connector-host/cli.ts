@@ -1,0 +1,43 @@
+/**
+ * `npm run connector -- [--port 7071] [--host 127.0.0.1] [--settings <file>]`
+ * Serves the connector functions locally with the same app settings as Azure (environment, or a JSON
+ * settings file that is reloaded on change). Storage: point AzureWebJobsStorage at Azurite.
+ */
+import { parseArgs } from "node:util";
+import { SettingsError } from "../../functions/settings";
+import { startConnectorHost } from "./server";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "7071" },
+      host: { type: "string", default: "127.0.0.1" },
+      settings: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log("usage: npm run connector -- [--port <n>] [--host <addr>] [--settings <settings.json>]");
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
+  const host = await startConnectorHost({ port, hostname: values.host, settingsFile: values.settings });
+  // Machine-readable first line: tools (the benchmark, the simulator) read the URL from it.
+  console.log(`connector-host listening on ${host.url}`);
+  for (const fn of host.functions)
+    console.log(`  ${fn.methods.join(",").padEnd(5)} ${host.url}${fn.route}  (${fn.name})`);
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    error instanceof SettingsError ? error.message : `connector-host: ${(error as Error).message}`,
+  );
+  process.exit(error instanceof SettingsError ? 2 : 1);
+});
