@@ -1,0 +1,63 @@
+/**
+ * Domain lists compiled to hash maps at policy load: an exact lookup plus one lookup per parent label, so a
+ * request costs O(labels) map reads however long the list is.
+ */
+import { normalizeDomain } from "./normalize";
+
+/** A domain rule as written in the policy: `"example.com"`, `"*.example.com"`, or with `includeSubdomains`. */
+export interface DomainRule<T> {
+  readonly pattern: string;
+  readonly includeSubdomains?: boolean;
+  readonly value: T;
+}
+
+export interface DomainMatcher<T> {
+  /** The value of the most specific rule matching `domain` (already normalised), or `undefined`. */
+  match(domain: string): T | undefined;
+  readonly size: number;
+}
+
+/**
+ * Splits a policy pattern into its normalised domain and whether it covers subdomains / the apex.
+ * `*.example.com` covers subdomains only (the usual wildcard meaning); `includeSubdomains: true` covers
+ * `example.com` and every subdomain. Returns `undefined` for an invalid domain.
+ */
+export function parseDomainPattern(
+  pattern: string,
+  includeSubdomains = false,
+): { domain: string; apex: boolean; subdomains: boolean } | undefined {
+  const trimmed = pattern.trim();
+  const wildcard = trimmed.startsWith("*.");
+  const domain = normalizeDomain(wildcard ? trimmed.slice(2) : trimmed);
+  if (domain === undefined) return undefined;
+  return { domain, apex: !wildcard, subdomains: wildcard || includeSubdomains };
+}
+
+/** Compiles rules; invalid patterns are skipped (the policy loader has already reported them). */
+export function compileDomainMatcher<T>(rules: Iterable<DomainRule<T>>): DomainMatcher<T> {
+  const exact = new Map<string, T>();
+  const parents = new Map<string, T>();
+  let size = 0;
+  for (const rule of rules) {
+    const parsed = parseDomainPattern(rule.pattern, rule.includeSubdomains);
+    if (!parsed) continue;
+    size++;
+    // First rule wins, so the order in the policy decides between overlapping entries.
+    if (parsed.apex && !exact.has(parsed.domain)) exact.set(parsed.domain, rule.value);
+    if (parsed.subdomains && !parents.has(parsed.domain)) parents.set(parsed.domain, rule.value);
+  }
+  return {
+    size,
+    match(domain: string): T | undefined {
+      const hit = exact.get(domain);
+      if (hit !== undefined) return hit;
+      if (parents.size === 0) return undefined;
+      // Walk parents from the most specific: a.b.example.com → b.example.com → example.com → com.
+      for (let dot = domain.indexOf("."); dot >= 0; dot = domain.indexOf(".", dot + 1)) {
+        const parent = parents.get(domain.slice(dot + 1));
+        if (parent !== undefined) return parent;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Approval workflow, at postAttributeCollection only: that is where the user has typed their name and
+ * justification, and the store's `getOrCreate` is idempotent, so Entra's retry creates one request.
+ * An approved request continues; pending and denied ones get a block page. If the pipeline consulted the
+ * store but has no answer, we fail CLOSED regardless of policy: failing open would let anyone in.
+ */
+import type { CompiledPolicy, DomainInfo } from "../compile";
+import type { Step } from "../types";
+import { block, type Rule } from "./rule";
+
+/** Whether the approval workflow covers a sign-up from `domain` at `step`. */
+export function approvalApplies(
+  compiled: CompiledPolicy,
+  step: Step,
+  domain: string,
+  domainInfo: DomainInfo | undefined,
+): boolean {
+  const when = compiled.policy.approval?.when;
+  if (!when) return false;
+  if (compiled.block?.match(domain)) return false;
+  if (when.all) return true;
+  if (compiled.approvalDomains?.match(domain)) return true;
+  // At postFederationSignup this only lets the user through to the attribute page; the request is created later.
+  void step;
+  return when.notInAllowList === true && compiled.allow !== undefined && domainInfo === undefined;
+}
+
+export const approvalRule: Rule = {
+  name: "approval",
+  applies: (ctx) => ctx.step === "postAttributeCollection" && ctx.approvalRequired && ctx.facts !== undefined,
+  evaluate(ctx) {
+    const approval = ctx.facts?.approval;
+    if (!approval) return block("store_unavailable");
+    if (approval.status === "approved") return undefined;
+    return block(approval.status === "denied" ? "approval_denied" : "pending_approval");
+  },
+};

@@ -1,0 +1,205 @@
+/**
+ * The connector policy as data: a zod schema for the JSON an operator writes (the `SIGNUP_POLICY` app
+ * setting or a file), with defaults. Every object is strict so a misspelt key is reported instead of being
+ * silently ignored — a typo in a security rule must never turn the rule off.
+ *
+ * Attributes are named LOGICALLY (`CompanyName`, `Justification`, `PartnerRole`); the engine maps them to
+ * claim keys (`extension_<appIdNoDashes>_<Name>`) with the `attributeIds` map read from Graph at deploy time.
+ */
+import { z } from "zod";
+import { parseDomainPattern } from "../engine/domain-matcher";
+import { REASON_CODES } from "../engine/reasons";
+import { parseTemplate } from "../engine/template";
+import type { Step } from "../engine/types";
+
+/** Built-in Graph user properties a connector may return (§6.2). `email` and `identities` are never overwritten. */
+export const BUILT_IN_CLAIMS = [
+  "displayName",
+  "givenName",
+  "surname",
+  "jobTitle",
+  "streetAddress",
+  "city",
+  "postalCode",
+  "state",
+  "country",
+] as const;
+
+/** Variables a claim template (`"{role} User"`) may use. */
+export const TEMPLATE_VARIABLES = ["role", "companyName", "domain"] as const;
+
+const nonEmpty = z.string().trim().min(1, "must not be empty");
+const steps = z.array(z.enum(["postFederationSignup", "postAttributeCollection"])).min(1);
+
+// Field-level checks live in the schema (not after it) so they are reported together with type errors.
+const domainPattern = nonEmpty.refine((v) => parseDomainPattern(v) !== undefined, {
+  error: (issue) => `"${String(issue.input)}" is not a valid domain — write "example.com" or "*.example.com"`,
+});
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const attributeName = nonEmpty.refine((v) => ATTRIBUTE_NAME.test(v), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not an attribute name — use the logical name, e.g. "CompanyName"`,
+});
+const VARIABLES: ReadonlySet<string> = new Set(TEMPLATE_VARIABLES);
+const template = z.string().superRefine((source, ctx) => {
+  for (const v of parseTemplate(source).variables)
+    if (!VARIABLES.has(v))
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown template variable {${v}} — use ${TEMPLATE_VARIABLES.map((t) => `{${t}}`).join(", ")}`,
+      });
+});
+const BUILT_INS: ReadonlySet<string> = new Set(BUILT_IN_CLAIMS);
+const builtInClaim = z.string().refine((k) => BUILT_INS.has(k), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not a built-in claim — use one of ${BUILT_IN_CLAIMS.join(", ")}, or put custom attributes under "attributes"`,
+});
+const reasonKey = z.string().refine((k) => k in REASON_CODES || /^custom_rule:.+/.test(k), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not a reason code — use a code from functions/engine/reasons.ts or "custom_rule:<name>"`,
+});
+const localeKey = z.string().refine((k) => /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(k), {
+  error: (issue) => `"${String(issue.input)}" is not a locale tag — use e.g. "en", "fr", "pt-BR"`,
+});
+
+/** `"example.com"` (exact), `"*.example.com"` (subdomains only) or an object with per-entry options. */
+const domainRef = z.union([
+  domainPattern,
+  z.strictObject({
+    domain: domainPattern,
+    /** Also match every subdomain (`eu.example.com`) of `domain`, and `domain` itself. @default false */
+    includeSubdomains: z.boolean().default(false),
+  }),
+]);
+
+/** An allow-list entry; doubles as the domain lookup for company matching, prefill and enrichment. */
+const allowedDomain = z.union([
+  domainPattern,
+  z.strictObject({
+    domain: domainPattern,
+    includeSubdomains: z.boolean().default(false),
+    /** The partner company owning the domain: used by `companyMatch`, `{companyName}` in templates. */
+    companyName: nonEmpty.optional(),
+    /** The role granted to users of this domain: `{role}` in templates, `enrichment.roleAttribute`. */
+    role: nonEmpty.optional(),
+  }),
+]);
+
+/** Logical custom attribute name (`CompanyName`) → template. */
+const attributeTemplates = z.record(attributeName, template);
+/** Built-in claim (`jobTitle`) → template. */
+const claimTemplates = z.record(builtInClaim, template);
+
+const messagesByReason = z.record(reasonKey, nonEmpty);
+
+export const policySchema = z.strictObject({
+  /** Editor hint; ignored. */
+  $schema: z.string().optional(),
+  /** The `version` of every response (free-form; Entra only requires it to be present). @default "1.0.0" */
+  version: nonEmpty.default("1.0.0"),
+  domains: z
+    .strictObject({
+      /** When present, only these domains may sign up (block page otherwise). */
+      allow: z.array(allowedDomain).optional(),
+      /** Always refused, even if also allowed (the block-list wins). */
+      block: z.array(domainRef).optional(),
+    })
+    .optional(),
+  issuers: z
+    .strictObject({
+      /** Case-insensitive substrings of `identities[].issuer` (`"google"` matches `google.com`). */
+      allow: z.array(nonEmpty).optional(),
+      block: z.array(nonEmpty).optional(),
+      /** What to do when the request carries no `identities` (Entra ID and Microsoft account users). */
+      whenMissing: z.enum(["allow", "block"]).default("allow"),
+      /** @default both steps: email-OTP sign-ups may never reach postFederationSignup. */
+      steps: steps.default(["postFederationSignup", "postAttributeCollection"]),
+    })
+    .optional(),
+  /** Claims returned at postFederationSignup to pre-fill the attribute page from the domain lookup. */
+  prefill: z
+    .strictObject({ attributes: attributeTemplates.optional(), claims: claimTemplates.optional() })
+    .optional(),
+  /** Logical attribute names (or built-in claims) that must be non-blank at postAttributeCollection. */
+  requiredAttributes: z.array(attributeName).optional(),
+  /** The named attribute must equal the allow-list entry's `companyName` (case/whitespace-insensitive). */
+  companyMatch: z.strictObject({ attribute: attributeName.default("CompanyName") }).optional(),
+  justification: z
+    .strictObject({
+      attribute: attributeName.default("Justification"),
+      /** Minimum length in characters (code points) after trimming. */
+      minLength: z.number().int().min(1).max(10_000),
+    })
+    .optional(),
+  /** Capitalise all-lower/all-upper names (`jOHN` is left alone, `JOHN SMITH` becomes `John Smith`). */
+  normalizeNames: z
+    .strictObject({
+      fields: z
+        .array(z.enum(["givenName", "surname", "displayName"]))
+        .default(["givenName", "surname", "displayName"]),
+    })
+    .optional(),
+  /** Claims written at postAttributeCollection (they overwrite what the user typed). */
+  enrichment: z
+    .strictObject({
+      /** Logical custom attribute receiving the domain's role, e.g. `PartnerRole`. */
+      roleAttribute: attributeName.optional(),
+      /** Logical custom attribute receiving the approval timestamp (ISO 8601), e.g. `ApprovedAt`. */
+      approvedAtAttribute: attributeName.optional(),
+      /** Role for domains without one (e.g. approved through the approval workflow). */
+      defaultRole: nonEmpty.optional(),
+      /** More logical custom attributes → template. */
+      attributes: attributeTemplates.optional(),
+      /** Built-in claims → template, e.g. `{ "jobTitle": "{role} User" }`. */
+      claims: claimTemplates.optional(),
+    })
+    .optional(),
+  messages: z
+    .strictObject({
+      /** Locale used when `ui_locales` matches none of `locales`. @default "en" */
+      fallbackLocale: nonEmpty.default("en"),
+      /** locale (`en`, `fr`, `pt-br`) → reason code → user message. Built-in English covers every code. */
+      locales: z.record(localeKey, messagesByReason).default({}),
+    })
+    .default({ fallbackLocale: "en", locales: {} }),
+  rateLimit: z
+    .strictObject({
+      perDomain: z.number().int().min(1),
+      windowHours: z
+        .number()
+        .positive()
+        .max(24 * 31),
+      /** When the counter store fails: let the sign-up through, or block it. @default "failOpen" */
+      onStoreError: z.enum(["failOpen", "failClosed"]).default("failOpen"),
+    })
+    .optional(),
+  approval: z
+    .strictObject({
+      when: z.strictObject({
+        all: z.boolean().optional(),
+        domains: z.array(domainRef).optional(),
+        /** Domains outside `domains.allow` go to approval instead of being refused. */
+        notInAllowList: z.boolean().optional(),
+      }),
+      /** Block-page text while pending (per-locale `pending_approval` messages take precedence). */
+      pendingMessage: nonEmpty.optional(),
+    })
+    .optional(),
+  events: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: false }),
+});
+
+/** The validated policy (defaults applied). Treat as immutable: `parsePolicy` deep-freezes it. */
+export type Policy = z.output<typeof policySchema>;
+/** What an operator may write (defaults optional). */
+export type PolicyInput = z.input<typeof policySchema>;
+
+export type AllowedDomainEntry = Exclude<
+  NonNullable<NonNullable<Policy["domains"]>["allow"]>[number],
+  string
+>;
+export type DomainRef = NonNullable<NonNullable<Policy["domains"]>["block"]>[number];
+
+/** Steps as listed in the schema, checked against the engine's `Step` at compile time. */
+export type PolicyStep = z.output<typeof steps>[number];
+const _stepsAgree: PolicyStep extends Step ? (Step extends PolicyStep ? true : never) : never = true;
+void _stepsAgree;
