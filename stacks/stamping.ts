@@ -3,7 +3,7 @@
  * a template or from an existing stack, then preview or apply it — through the Automation API, so the
  * same program, engine and state backend are used as for a hand-run `pulumi up`.
  */
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack, type StackSettings } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -179,7 +179,7 @@ async function writeConfig(
   config: Record<string, unknown>,
   secrets: Readonly<Record<string, string>>,
 ) {
-  const settings = await stack.workspace.stackSettings(stack.name).catch(() => ({}));
+  const settings: StackSettings = await stack.workspace.stackSettings(stack.name).catch(() => ({}));
   await stack.workspace.saveStackSettings(stack.name, {
     ...settings,
     config: { ...(settings.config ?? {}), ...config },

@@ -50,6 +50,7 @@ export async function localProgramStack(
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     ...extraEnv,
   };
   const stack = await LocalWorkspace.createOrSelectStack(

@@ -1,0 +1,32 @@
+/** Links into the Entra admin center for the objects a stack manages, per national cloud. */
+import type { GraphCloud } from "../graph";
+
+const entraPortal: Record<GraphCloud, string> = {
+  global: "https://entra.microsoft.com",
+  usgov: "https://entra.microsoft.us",
+  usgovdod: "https://entra.microsoft.us",
+  china: "https://entra.microsoftonline.cn",
+};
+
+const azurePortal: Record<GraphCloud, string> = {
+  global: "https://portal.azure.com",
+  usgov: "https://portal.azure.us",
+  usgovdod: "https://portal.azure.us",
+  china: "https://portal.azure.cn",
+};
+
+export interface PortalLinks {
+  readonly userFlows: string;
+  readonly externalCollaborationSettings: string;
+  readonly appRegistrations: string;
+}
+
+export function portalLinks(cloud: GraphCloud, tenantId: string): PortalLinks {
+  const entra = entraPortal[cloud];
+  const azure = azurePortal[cloud];
+  return {
+    userFlows: `${azure}/${tenantId}/#view/Microsoft_AAD_IAM/CompanyRelationshipsMenuBlade/~/UserFlows`,
+    externalCollaborationSettings: `${azure}/${tenantId}/#view/Microsoft_AAD_IAM/CompanyRelationshipsMenuBlade/~/Settings`,
+    appRegistrations: `${entra}/${tenantId}/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade`,
+  };
+}

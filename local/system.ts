@@ -1,0 +1,310 @@
+/**
+ * The whole sign-up system on one machine: Azurite, the Graph emulator (a seeded local tenant), the
+ * connector host and the sign-up simulator as background services, and the real `pulumi up` of the
+ * same program (`index.ts`) on the `local` stack with `Pulumi.local.yaml`, pointed at them.
+ *
+ * The stack runs from a generated project folder inside the state folder whose Pulumi.yaml points
+ * `main:` back at the repository. That keeps the repository's Pulumi.local.yaml the single source of
+ * truth while ports and paths for this machine are applied to a working copy — so tests can run a
+ * private system on free ports without touching the repository.
+ */
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { listServices, startService, stopService, type ServiceSpec } from "./daemons";
+
+export const repoRoot = path.resolve(__dirname, "..");
+
+/** Only ever protects throwaway local state; real stacks use their own passphrase or a KMS. */
+export const LOCAL_PASSPHRASE = "entra-signup-local";
+export const LOCAL_STACK = "local";
+
+export interface LocalPorts {
+  readonly graph: number;
+  readonly connector: number;
+  readonly simulator: number;
+  readonly azuriteBlob: number;
+  readonly azuriteQueue: number;
+  readonly azuriteTable: number;
+}
+
+export const DEFAULT_PORTS: LocalPorts = {
+  graph: 4100,
+  connector: 7071,
+  simulator: 4300,
+  azuriteBlob: 10000,
+  azuriteQueue: 10001,
+  azuriteTable: 10002,
+};
+
+export const PORT_FLAGS: Record<keyof LocalPorts, string> = {
+  graph: "--graph-port",
+  connector: "--connector-port",
+  simulator: "--simulator-port",
+  azuriteBlob: "--azurite-blob-port",
+  azuriteQueue: "--azurite-queue-port",
+  azuriteTable: "--azurite-table-port",
+};
+
+export interface LocalSystemOptions {
+  /** Where pid files, logs, emulator state, connector settings and the Pulumi backend live. */
+  readonly stateDir: string;
+  readonly ports: LocalPorts;
+  /** The stack config file to use. @default <repo>/Pulumi.local.yaml */
+  readonly configFile?: string;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface LocalSystemInfo {
+  readonly graphUrl: string;
+  readonly connectorUrl: string;
+  readonly simulatorUrl: string;
+  readonly outputs: Record<string, unknown>;
+  readonly changes: Record<string, number>;
+}
+
+export const ZERO_STORAGE_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/** Azurite's documented, public development-storage account (not a secret). */
+export function azuriteConnectionString(ports: LocalPorts): string {
+  return (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+    `AccountKey=${ZERO_STORAGE_KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${ports.azuriteBlob}/devstoreaccount1;` +
+    `QueueEndpoint=http://127.0.0.1:${ports.azuriteQueue}/devstoreaccount1;` +
+    `TableEndpoint=http://127.0.0.1:${ports.azuriteTable}/devstoreaccount1;`
+  );
+}
+
+export function paths(stateDir: string) {
+  return {
+    project: path.join(stateDir, "project"),
+    backend: path.join(stateDir, "pulumi-state"),
+    pulumiHome: path.join(stateDir, "pulumi-home"),
+    graphState: path.join(stateDir, "graph-emulator.json"),
+    connectorSettings: path.join(stateDir, "connector-settings.json"),
+    azurite: path.join(stateDir, "azurite"),
+  };
+}
+
+const tsx = ["--import", "tsx"];
+
+export function serviceSpecs(
+  opts: LocalSystemOptions,
+): Record<"azurite" | "graph" | "connector" | "simulator", ServiceSpec> {
+  const p = paths(opts.stateDir);
+  const { ports } = opts;
+  const azuriteBin = path.join(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+  return {
+    azurite: {
+      name: "azurite",
+      command: "node",
+      args: [
+        azuriteBin,
+        "--silent",
+        "--skipApiVersionCheck",
+        "--disableTelemetry",
+        "--location",
+        p.azurite,
+        "--blobPort",
+        String(ports.azuriteBlob),
+        "--queuePort",
+        String(ports.azuriteQueue),
+        "--tablePort",
+        String(ports.azuriteTable),
+      ],
+      ports: [ports.azuriteBlob, ports.azuriteQueue, ports.azuriteTable],
+      portFlags: [PORT_FLAGS.azuriteBlob, PORT_FLAGS.azuriteQueue, PORT_FLAGS.azuriteTable],
+      cwd: repoRoot,
+    },
+    graph: {
+      name: "graph-emulator",
+      command: "node",
+      args: [
+        ...tsx,
+        "local/graph-emulator/cli.ts",
+        "--port",
+        String(ports.graph),
+        "--state-file",
+        p.graphState,
+      ],
+      ports: [ports.graph],
+      portFlags: [PORT_FLAGS.graph],
+      cwd: repoRoot,
+    },
+    connector: {
+      name: "connector-host",
+      command: "node",
+      args: [
+        ...tsx,
+        "local/connector-host/cli.ts",
+        "--port",
+        String(ports.connector),
+        "--settings",
+        p.connectorSettings,
+      ],
+      ports: [ports.connector],
+      portFlags: [PORT_FLAGS.connector],
+      cwd: repoRoot,
+      env: { AzureWebJobsStorage: azuriteConnectionString(ports) },
+    },
+    simulator: {
+      name: "simulator",
+      command: "node",
+      args: [
+        ...tsx,
+        "local/simulator/cli.ts",
+        "--port",
+        String(ports.simulator),
+        "--graph-url",
+        `http://127.0.0.1:${ports.graph}`,
+      ],
+      ports: [ports.simulator],
+      portFlags: [PORT_FLAGS.simulator],
+      cwd: repoRoot,
+    },
+  };
+}
+
+/**
+ * Writes the working project (Pulumi.yaml with `main:` → repository, and Pulumi.local.yaml with this
+ * machine's ports and paths applied) and returns the stack.
+ */
+export async function localStack(opts: LocalSystemOptions): Promise<Stack> {
+  const p = paths(opts.stateDir);
+  fs.mkdirSync(p.project, { recursive: true });
+  fs.mkdirSync(p.backend, { recursive: true });
+  fs.mkdirSync(p.pulumiHome, { recursive: true });
+  const main = path.relative(p.project, repoRoot) || ".";
+  const project = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  fs.writeFileSync(path.join(p.project, "Pulumi.yaml"), stringifyYaml({ ...project, main }));
+
+  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const stackFile = parseYaml(fs.readFileSync(configFile, "utf8")) as { config?: Record<string, unknown> };
+  const config = applyLocalOverrides(stackFile.config ?? {}, opts);
+  const target = path.join(p.project, `Pulumi.${LOCAL_STACK}.yaml`);
+  // Keep the encryption salt the engine wrote on earlier runs: it belongs to this state folder.
+  const previous = fs.existsSync(target)
+    ? (parseYaml(fs.readFileSync(target, "utf8")) as Record<string, unknown>)
+    : {};
+  fs.writeFileSync(target, stringifyYaml({ ...previous, config }));
+
+  const envVars = {
+    PULUMI_BACKEND_URL: `file://${p.backend}`,
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+    PULUMI_HOME: p.pulumiHome,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+  };
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: LOCAL_STACK, workDir: p.project },
+    { workDir: p.project, pulumiHome: p.pulumiHome, envVars },
+  );
+}
+
+/** Points the stack's Graph and connector endpoints at this machine's ports and state folder. */
+export function applyLocalOverrides(
+  config: Record<string, unknown>,
+  opts: LocalSystemOptions,
+): Record<string, unknown> {
+  const out = structuredClone(config);
+  const tenant = (out["entra-signup:tenant"] ??= {}) as Record<string, unknown>;
+  tenant.graphBaseUrl = `http://127.0.0.1:${opts.ports.graph}`;
+  tenant.graphCredential = "emulator";
+  const connector = (out["entra-signup:connector"] ??= {}) as Record<string, unknown>;
+  connector.hosting = {
+    kind: "local",
+    baseUrl: `http://127.0.0.1:${opts.ports.connector}/api`,
+    settingsFile: paths(opts.stateDir).connectorSettings,
+  };
+  return out;
+}
+
+const sectionOf = (ports: LocalPorts) => ({
+  graphUrl: `http://127.0.0.1:${ports.graph}`,
+  connectorUrl: `http://127.0.0.1:${ports.connector}/api`,
+  simulatorUrl: `http://127.0.0.1:${ports.simulator}/`,
+});
+
+/**
+ * Brings the system up (or updates a running one). `started` collects the services this call started,
+ * so an interrupted run can stop exactly those.
+ */
+export async function up(
+  opts: LocalSystemOptions,
+  started: string[] = [],
+  signal?: AbortSignal,
+): Promise<LocalSystemInfo> {
+  const say = opts.onProgress ?? (() => undefined);
+  const specs = serviceSpecs(opts);
+  fs.mkdirSync(paths(opts.stateDir).azurite, { recursive: true });
+  for (const key of ["azurite", "graph"] as const) {
+    say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);
+    const { started: fresh } = await startService(opts.stateDir, specs[key]);
+    if (fresh) started.push(specs[key].name);
+    else say(`${specs[key].name} already running`);
+  }
+  const stack = await localStack(opts);
+  say("pulumi up (local stack)");
+  const abort = () => void stack.cancel().catch(() => undefined);
+  signal?.addEventListener("abort", abort, { once: true });
+  const result = await stack.up({ color: "never", onOutput: lineSink((l) => say(`  ${l}`)) }).finally(() => {
+    signal?.removeEventListener("abort", abort);
+  });
+  for (const key of ["connector", "simulator"] as const) {
+    say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);
+    const { started: fresh } = await startService(opts.stateDir, specs[key]);
+    if (fresh) started.push(specs[key].name);
+    else say(`${specs[key].name} already running (it reloads its settings)`);
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+  );
+  return { ...sectionOf(opts.ports), outputs, changes: result.summary.resourceChanges ?? {} };
+}
+
+/** Destroys the local stack (while the emulator is still up), then stops every service. */
+export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boolean; stopped: string[] }> {
+  const say = opts.onProgress ?? (() => undefined);
+  const specs = serviceSpecs(opts);
+  let destroyed = false;
+  const p = paths(opts.stateDir);
+  if (fs.existsSync(path.join(p.project, `Pulumi.${LOCAL_STACK}.yaml`))) {
+    say("starting the Graph emulator for the destroy");
+    await startService(opts.stateDir, specs.graph);
+    const stack = await localStack(opts);
+    say("pulumi destroy (local stack)");
+    await stack.destroy({ color: "never", onOutput: lineSink((l) => say(`  ${l}`)) });
+    await stack.workspace.removeStack(LOCAL_STACK);
+    destroyed = true;
+  }
+  const stopped: string[] = [];
+  for (const record of listServices(opts.stateDir)) {
+    say(`stopping ${record.name} (pid ${record.pid})`);
+    if (await stopService(opts.stateDir, record.name)) stopped.push(record.name);
+  }
+  for (const file of [p.graphState, p.connectorSettings]) fs.rmSync(file, { force: true });
+  fs.rmSync(p.azurite, { recursive: true, force: true });
+  fs.rmSync(p.project, { recursive: true, force: true });
+  return { destroyed, stopped };
+}
+
+function lineSink(emit: (line: string) => void): (chunk: string) => void {
+  let buffer = "";
+  return (chunk) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl).trimEnd();
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) emit(line);
+    }
+  };
+}
