@@ -1,0 +1,141 @@
+/**
+ * One error type for every failed Graph call, with a message a platform engineer can act on:
+ * `Graph 403 Authorization_RequestDenied on POST /identity/apiConnectors (request-id …): <message>.
+ * Fix: the deploying identity lacks APIConnectors.ReadWrite.All`.
+ *
+ * Callers test errors with {@link isGraphRequestError} / {@link graphStatus}, never `instanceof`: each
+ * serialized dynamic provider carries its own copy of this class, so identity checks across copies fail.
+ */
+
+export interface GraphErrorDetails {
+  readonly method: string;
+  /** Path without the version segment, e.g. `/identity/apiConnectors`. */
+  readonly path: string;
+  readonly version?: string;
+  readonly status: number;
+  readonly code?: string;
+  readonly graphMessage?: string;
+  readonly requestId?: string;
+}
+
+export class GraphRequestError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly code?: string;
+  readonly graphMessage?: string;
+  readonly requestId?: string;
+  readonly fix?: string;
+
+  constructor(d: GraphErrorDetails) {
+    const fix = fixFor(d);
+    super(formatGraphError(d, fix));
+    this.name = "GraphRequestError";
+    this.method = d.method;
+    this.path = d.path;
+    this.status = d.status;
+    this.code = d.code;
+    this.graphMessage = d.graphMessage;
+    this.requestId = d.requestId;
+    this.fix = fix;
+  }
+}
+
+export function formatGraphError(d: GraphErrorDetails, fix?: string): string {
+  const where = d.version ? `/${d.version}${d.path}` : d.path;
+  const head = `Graph ${d.status}${d.code ? ` ${d.code}` : ""} on ${d.method} ${where}`;
+  const rid = ` (request-id ${d.requestId ?? "unknown"})`;
+  const msg = d.graphMessage ? `: ${d.graphMessage}` : "";
+  return `${head}${rid}${msg}${fix ? `. Fix: ${fix}` : ""}`;
+}
+
+export function isGraphRequestError(e: unknown): e is GraphRequestError {
+  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "GraphRequestError";
+}
+
+/** HTTP status of a Graph error, undefined for anything else (network failure, bug). */
+export function graphStatus(e: unknown): number | undefined {
+  return isGraphRequestError(e) ? e.status : undefined;
+}
+
+export const isNotFound = (e: unknown): boolean => graphStatus(e) === 404;
+
+/** 400/409 on a create: the object may already exist (contract §0.5: no documented status for it). */
+export const isMaybeExists = (e: unknown): boolean => graphStatus(e) === 400 || graphStatus(e) === 409;
+
+interface PermissionRule {
+  readonly path: RegExp;
+  readonly read: string;
+  readonly write: string;
+  readonly role?: string;
+}
+
+// Least-privileged application permissions per path family, contract §0.2 / §0.3.
+const permissionRules: readonly PermissionRule[] = [
+  {
+    path: /^\/policies\/authenticationFlowsPolicy/i,
+    read: "Policy.Read.All",
+    write: "Policy.ReadWrite.AuthenticationFlows",
+    role: "External ID User Flow Administrator",
+  },
+  {
+    path: /^\/identity\/userFlowAttributes/i,
+    read: "IdentityUserFlow.Read.All",
+    write: "IdentityUserFlow.ReadWrite.All",
+    role: "External ID User Flow Attribute Administrator",
+  },
+  {
+    path: /^\/identity\/b2xUserFlows/i,
+    read: "IdentityUserFlow.ReadWrite.All",
+    write: "IdentityUserFlow.ReadWrite.All",
+    role: "External ID User Flow Administrator",
+  },
+  {
+    path: /^\/identity\/apiConnectors/i,
+    read: "APIConnectors.ReadWrite.All",
+    write: "APIConnectors.ReadWrite.All",
+    role: "External ID User Flow Administrator",
+  },
+  {
+    path: /^\/identity\/identityProviders/i,
+    read: "IdentityProvider.Read.All",
+    write: "IdentityProvider.ReadWrite.All",
+  },
+  {
+    path: /^\/identity\/events\/onSignupStart/i,
+    read: "Policy.Read.All",
+    write: "Policy.ReadWrite.ApplicationConfiguration",
+  },
+  { path: /^\/applications/i, read: "Application.Read.All", write: "Application.ReadWrite.All" },
+];
+
+/** The permission a call needs, by path family and method (undefined for paths we do not call). */
+export function permissionFor(method: string, path: string): string | undefined {
+  const rule = permissionRules.find((r) => r.path.test(path));
+  if (!rule) return undefined;
+  const perm = method.toUpperCase() === "GET" ? rule.read : rule.write;
+  return rule.role ? `${perm} (application permission) or the ${rule.role} role (delegated)` : perm;
+}
+
+/** What the user can do about a failure, when we know. */
+export function fixFor(d: GraphErrorDetails): string | undefined {
+  const text = `${d.code ?? ""} ${d.graphMessage ?? ""}`;
+  if (/self[- ]?service sign[- ]?up (is )?not enabled|selfServiceSignUp/i.test(text)) {
+    return "self-service sign-up is not enabled: set selfServiceSignUp.enabled (a SelfServiceSignUpPolicy with enabled: true that this resource depends on)";
+  }
+  if (d.status === 403 && /^AADB2C$/i.test(d.code ?? "") && /non[- ]?B2C|B2C/i.test(d.graphMessage ?? "")) {
+    return "this is an Azure AD B2C tenant; B2X user flows exist only in workforce tenants (contract §0.1)";
+  }
+  if (d.status === 403) {
+    const perm = permissionFor(d.method, d.path);
+    return perm
+      ? `the deploying identity lacks ${perm}`
+      : "the deploying identity lacks a Graph permission for this call";
+  }
+  if (d.status === 401) {
+    return "the token was rejected: check connection.tenantId and connection.cloud (tokens are not interchangeable between clouds) and that the credential can sign in";
+  }
+  if (d.status === 429)
+    return "Graph kept throttling after all retries: run again later or lower parallelism";
+  return undefined;
+}

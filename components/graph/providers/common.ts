@@ -1,0 +1,126 @@
+/**
+ * What every Graph provider shares: preview-unknown handling, check failures, the create-or-adopt pattern
+ * (contract §0.5), and the error shape the engine records as "created but failed to initialize".
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { validateConnection, type GraphConnection } from "../connection";
+import { graphStatus, isMaybeExists } from "../errors";
+import { retryDelayMs, retryScale, sleep } from "../retry";
+
+/** The value the engine sends for inputs not yet known during preview (`sdk/nodejs/runtime/rpc.ts`). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when the value, or anything inside it, is unknown at preview time. */
+export function isUnknown(v: unknown): boolean {
+  if (v === unknownValue) return true;
+  if (Array.isArray(v)) return v.some(isUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(isUnknown);
+  return false;
+}
+
+export type Problem = readonly [property: string, reason: string];
+
+/** Check failures for the engine; unknown values are skipped by the validators, never reported. */
+export function toCheckResult<T>(inputs: T, problems: readonly Problem[]): pulumi.dynamic.CheckResult<T> {
+  return problems.length === 0
+    ? { inputs }
+    : { inputs, failures: problems.map(([property, reason]) => ({ property, reason })) };
+}
+
+export function checkConnection(value: unknown): Problem[] {
+  if (isUnknown(value)) return [];
+  return validateConnection(value).map((reason) => ["connection", reason] as const);
+}
+
+export function requireString(inputs: Record<string, unknown>, field: string, problems: Problem[]): void {
+  const v = inputs[field];
+  if (isUnknown(v)) return;
+  if (typeof v !== "string" || v.trim() === "") problems.push([field, `${field}: required non-empty string`]);
+}
+
+/** Case-insensitive equality (ids and enums come back in mixed case: contract App. B #13, #14). */
+export const sameCi = (a: string | undefined, b: string | undefined): boolean =>
+  (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+
+/** Deterministic JSON for comparing plain data (object keys sorted). */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : val,
+  );
+}
+
+export const changed = (a: unknown, b: unknown): boolean => stableJson(a) !== stableJson(b);
+
+/** Input field names whose old output and new input differ (unknown new values count as changed). */
+export function changedFields(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  fields: readonly string[],
+): string[] {
+  return fields.filter((f) => isUnknown(news[f]) || changed(olds[f], news[f]));
+}
+
+/**
+ * Thrown when the object exists in Graph but a later step failed: the engine records the id and
+ * properties (ErrorResourceInitFailed), so the next run updates instead of creating a duplicate.
+ */
+export class PartialCreateError extends Error {
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${id} was created but not fully configured (the next run finishes it): ${reason}`);
+    this.name = "PartialCreateError";
+  }
+  get reasons(): string[] {
+    return [this.message];
+  }
+}
+
+export interface CreateOrAdopt<T> {
+  /** Take over an existing object with the same natural key before creating. */
+  readonly adoptExisting: boolean;
+  /** Looks the object up by natural key; undefined when absent. */
+  readonly find: () => Promise<T | undefined>;
+  readonly create: () => Promise<T>;
+  /** How many create attempts on "maybe exists" / 5xx before giving up. @default 4 */
+  readonly attempts?: number;
+}
+
+/**
+ * Create, or adopt the object with the same natural key. A 400/409 ("maybe exists", contract §0.5) or a
+ * 5xx on the create (the object may exist although the response was lost) triggers a look-up by natural
+ * key before anything is retried, so a lost response or a crashed earlier run never produces a duplicate.
+ */
+export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ object: T; adopted: boolean }> {
+  if (o.adoptExisting) {
+    const existing = await o.find();
+    if (existing) return { object: existing, adopted: true };
+  }
+  const attempts = o.attempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { object: await o.create(), adopted: false };
+    } catch (e) {
+      const status = graphStatus(e) ?? 0;
+      if (!isMaybeExists(e) && status < 500) throw e;
+      const existing = await o.find();
+      if (existing) return { object: existing, adopted: true };
+      if (attempt >= attempts) throw e;
+      await sleep(retryDelayMs(attempt, undefined) * retryScale());
+    }
+  }
+}
+
+export function connectionOf(inputs: { connection?: unknown }): GraphConnection {
+  return inputs.connection as GraphConnection;
+}
+
+/** Escapes a string literal for OData `$filter` (single quotes are doubled). */
+export const odataString = (s: string): string => `'${s.replace(/'/g, "''")}'`;

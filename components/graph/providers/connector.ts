@@ -1,0 +1,230 @@
+/**
+ * API connectors (contract §3). Basic auth with a given or generated password, or PKCS#12 client
+ * certificates with rollover by upload (never by recreating the connector, which would change its id and
+ * unlink flows — the Microsoft365DSC behaviour users complain about).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { graphApi, type GraphApi } from "../client";
+import { connectionOf, createOrAdopt, PartialCreateError, sameCi, toCheckResult } from "./common";
+import {
+  certificatesToUpload,
+  credentialHash,
+  generatePassword,
+  newSalt,
+  readPfx,
+  staleThumbprints,
+} from "./connector-credential";
+import {
+  authTypeOf,
+  connectorChanges,
+  normalizeConnectorInputs,
+  validateConnectorInputs,
+  type ApiConnectorInputs,
+  type ApiConnectorOutputs,
+} from "./connector-inputs";
+
+export const connectorsPath = "/identity/apiConnectors";
+
+export interface GraphConnector {
+  id: string;
+  displayName: string;
+  targetUrl: string;
+  authenticationConfiguration?: {
+    "@odata.type"?: string;
+    username?: string;
+    certificateList?: Array<{
+      thumbprint: string;
+      notAfter?: number;
+      notBefore?: number;
+      isActive?: boolean;
+    }>;
+  };
+}
+
+const connectorPath = (id: string) => `${connectorsPath}/${encodeURIComponent(id)}`;
+
+export function authTypeFromGraph(c: GraphConnector): "basic" | "certificate" {
+  return /basicAuthentication$/i.test(c.authenticationConfiguration?.["@odata.type"] ?? "")
+    ? "basic"
+    : "certificate";
+}
+
+export const graphThumbprints = (c: GraphConnector): string[] =>
+  (c.authenticationConfiguration?.certificateList ?? []).map((x) => x.thumbprint.toUpperCase());
+
+/** The credential to send: Basic body, or the first certificate as pkcs12 (rest are uploaded). */
+export function authenticationBody(
+  i: ApiConnectorInputs,
+  password: string | undefined,
+): Record<string, unknown> {
+  const first = i.certificates?.[0];
+  if (first) {
+    return {
+      "@odata.type": "#microsoft.graph.pkcs12Certificate",
+      pkcs12Value: first.pkcs12Base64,
+      password: first.password,
+    };
+  }
+  return { "@odata.type": "#microsoft.graph.basicAuthentication", username: i.username, password };
+}
+
+/** Uploads desired certificates Graph does not list yet, oldest first so the newest ends up active. */
+async function uploadMissing(
+  api: GraphApi,
+  id: string,
+  i: ApiConnectorInputs,
+  present: string[],
+): Promise<GraphConnector | undefined> {
+  const desired = (i.certificates ?? []).map((c) => ({
+    ...c,
+    thumbprint: readPfx(c.pkcs12Base64, c.password).thumbprint,
+  }));
+  let last: GraphConnector | undefined;
+  for (const c of certificatesToUpload(desired, present)) {
+    last = await api.post<GraphConnector>(
+      `${connectorPath(id)}/uploadClientCertificate`,
+      { pkcs12Value: c.pkcs12Base64, password: c.password },
+      { afterCreate: true },
+    );
+  }
+  return last;
+}
+
+function outputsFor(
+  i: ApiConnectorInputs,
+  c: GraphConnector,
+  password: string | undefined,
+  salt: string,
+): ApiConnectorOutputs {
+  const authType = authTypeOf(i);
+  const active = graphThumbprints(c);
+  return {
+    connection: i.connection,
+    displayName: i.displayName,
+    targetUrl: i.targetUrl,
+    username: i.username,
+    rotationKey: i.rotationKey,
+    adoptExisting: i.adoptExisting,
+    connectorId: c.id,
+    authType,
+    password: authType === "basic" ? password : undefined,
+    passwordGenerated: authType === "basic" && i.password === undefined,
+    credentialSalt: salt,
+    credentialHash:
+      authType === "basic" && password !== undefined ? credentialHash(salt, i.username, password) : "",
+    thumbprints: i.thumbprints,
+    activeThumbprints: active,
+    staleThumbprints: authType === "certificate" ? staleThumbprints(i.thumbprints, active) : [],
+  };
+}
+
+async function findConnector(api: GraphApi, displayName: string): Promise<GraphConnector | undefined> {
+  // $filter on displayName is undocumented for connectors (contract §3.3): list and match here.
+  const all = await api.list<GraphConnector>(connectorsPath);
+  return all.find((c) => sameCi(c.displayName, displayName));
+}
+
+async function createConnector(i: ApiConnectorInputs) {
+  const api = graphApi(i.connection);
+  const password = authTypeOf(i) === "basic" ? (i.password ?? generatePassword()) : undefined;
+  const salt = newSalt();
+  const body = {
+    displayName: i.displayName,
+    targetUrl: i.targetUrl,
+    authenticationConfiguration: authenticationBody(i, password),
+  };
+  const { object, adopted } = await createOrAdopt({
+    adoptExisting: i.adoptExisting,
+    find: () => findConnector(api, i.displayName),
+    create: () => api.post<GraphConnector>(connectorsPath, body, { create: true }),
+  });
+  let current = object;
+  try {
+    // An adopted connector's secret is unknown: always send ours (one PATCH), then add certificates.
+    if (adopted) {
+      await api.patch(connectorPath(object.id), body, { afterCreate: true });
+      current = (await api.get<GraphConnector>(connectorPath(object.id), { afterCreate: true })) ?? object;
+    }
+    current = (await uploadMissing(api, object.id, i, graphThumbprints(current))) ?? current;
+  } catch (e) {
+    throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt) }, e);
+  }
+  return { id: object.id, outs: outputsFor(i, current, password, salt) };
+}
+
+async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
+  const api = graphApi(news.connection);
+  const changes = connectorChanges(olds, news);
+  const type = authTypeOf(news);
+  const rotate =
+    type === "basic" &&
+    news.password === undefined &&
+    (!olds.passwordGenerated || olds.rotationKey !== news.rotationKey);
+  const password =
+    type === "basic" ? (news.password ?? (rotate ? generatePassword() : olds.password)) : undefined;
+  const patch: Record<string, unknown> = {};
+  if (news.displayName !== olds.displayName) patch.displayName = news.displayName;
+  if (news.targetUrl !== olds.targetUrl) patch.targetUrl = news.targetUrl;
+  const credentialChanged = changes.some((f) => ["authType", "password", "username"].includes(f));
+  if (type === "basic" && credentialChanged)
+    patch.authenticationConfiguration = authenticationBody(news, password);
+  let current: GraphConnector = await api.get<GraphConnector>(connectorPath(id));
+  if (type === "certificate" && authTypeFromGraph(current) === "basic") {
+    patch.authenticationConfiguration = authenticationBody(news, undefined);
+  }
+  if (Object.keys(patch).length > 0) {
+    await api.patch(connectorPath(id), patch);
+    current = await api.get<GraphConnector>(connectorPath(id));
+  }
+  if (type === "certificate")
+    current = (await uploadMissing(api, id, news, graphThumbprints(current))) ?? current;
+  return { outs: outputsFor(news, current, password, olds.credentialSalt || newSalt()) };
+}
+
+export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds, news) {
+    const inputs = normalizeConnectorInputs(news);
+    const { problems, thumbprints } = validateConnectorInputs(news);
+    return toCheckResult({ ...inputs, thumbprints }, problems);
+  },
+
+  async diff(_id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
+    const fields = connectorChanges(olds, news);
+    return { changes: fields.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  create: (inputs: ApiConnectorInputs) => createConnector(inputs),
+
+  async read(id, props: ApiConnectorOutputs) {
+    const c = await graphApi(connectionOf(props)).find<GraphConnector>(connectorPath(id));
+    if (!c) return {};
+    const active = graphThumbprints(c);
+    const outs: ApiConnectorOutputs = {
+      ...props,
+      displayName: c.displayName,
+      targetUrl: c.targetUrl,
+      authType: authTypeFromGraph(c),
+      username: c.authenticationConfiguration?.username ?? props.username,
+      activeThumbprints: active,
+      staleThumbprints:
+        authTypeFromGraph(c) === "certificate" ? staleThumbprints(props.thumbprints, active) : [],
+    };
+    // Secrets stay out of the refreshed inputs; diffs run against outputs (hash, thumbprints).
+    const inputs = {
+      connection: outs.connection,
+      displayName: outs.displayName,
+      targetUrl: outs.targetUrl,
+      username: outs.username,
+      rotationKey: outs.rotationKey,
+      adoptExisting: outs.adoptExisting,
+      thumbprints: outs.thumbprints,
+    };
+    return { id, props: outs, inputs };
+  },
+
+  update: (id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) => updateConnector(id, olds, news),
+
+  async delete(id, props: ApiConnectorOutputs) {
+    await graphApi(connectionOf(props)).delete(connectorPath(id));
+  },
+};

@@ -1,0 +1,162 @@
+/**
+ * Tenant social identity providers (Google, Facebook) that B2X flows can offer (contract §4.2). The
+ * client secret is write-only in Graph (`******` on read), so a salted hash makes secret changes diffable.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { graphApi, type GraphApi } from "../client";
+import type { GraphConnection } from "../connection";
+import {
+  changedFields,
+  checkConnection,
+  connectionOf,
+  createOrAdopt,
+  isUnknown,
+  requireString,
+  sameCi,
+  toCheckResult,
+  type Problem,
+} from "./common";
+import { credentialHash, newSalt } from "./connector-credential";
+
+export const identityProvidersPath = "/identity/identityProviders";
+export const socialTypes = ["Google", "Facebook"] as const;
+const idpPath = (id: string) => `${identityProvidersPath}/${encodeURIComponent(id)}`;
+
+export interface SocialIdentityProviderInputs {
+  readonly connection: GraphConnection;
+  readonly type: (typeof socialTypes)[number];
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly displayName: string;
+  readonly adoptExisting: boolean;
+}
+
+export interface SocialIdentityProviderOutputs extends Omit<SocialIdentityProviderInputs, "clientSecret"> {
+  readonly identityProviderId: string;
+  readonly secretSalt: string;
+  readonly secretHash: string;
+}
+
+interface GraphIdp {
+  id: string;
+  "@odata.type"?: string;
+  displayName?: string;
+  identityProviderType?: string;
+  clientId?: string;
+}
+
+export function normalizeIdpInputs(raw: Record<string, unknown>): SocialIdentityProviderInputs {
+  const type = (socialTypes.find((t) => typeof raw.type === "string" && sameCi(t, raw.type)) ??
+    raw.type) as SocialIdentityProviderInputs["type"];
+  return {
+    connection: raw.connection as GraphConnection,
+    type,
+    clientId: raw.clientId as string,
+    clientSecret: raw.clientSecret as string,
+    displayName: (raw.displayName ?? type) as string,
+    adoptExisting: (raw.adoptExisting ?? false) as boolean,
+  };
+}
+
+export function validateIdpInputs(raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [...checkConnection(raw.connection)];
+  if (!isUnknown(raw.type) && !socialTypes.some((t) => typeof raw.type === "string" && sameCi(t, raw.type))) {
+    problems.push(["type", `type: ${JSON.stringify(raw.type)} is not one of ${socialTypes.join(", ")}`]);
+  }
+  requireString(raw, "clientId", problems);
+  // Never echo the secret in a message.
+  if (!isUnknown(raw.clientSecret) && (typeof raw.clientSecret !== "string" || raw.clientSecret === "")) {
+    problems.push(["clientSecret", "clientSecret: required non-empty string"]);
+  }
+  return problems;
+}
+
+async function findByType(api: GraphApi, type: string): Promise<GraphIdp | undefined> {
+  const all = await api.list<GraphIdp>(identityProvidersPath);
+  return all.find(
+    (i) => sameCi(i.identityProviderType, type) && /social/i.test(i["@odata.type"] ?? "social"),
+  );
+}
+
+function body(i: SocialIdentityProviderInputs): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.socialIdentityProvider",
+    displayName: i.displayName,
+    identityProviderType: i.type,
+    clientId: i.clientId,
+    clientSecret: i.clientSecret,
+  };
+}
+
+function outputsFor(
+  i: SocialIdentityProviderInputs,
+  id: string,
+  salt: string,
+): SocialIdentityProviderOutputs {
+  const { clientSecret, ...rest } = i;
+  return {
+    ...rest,
+    identityProviderId: id,
+    secretSalt: salt,
+    secretHash: credentialHash(salt, i.clientId, clientSecret),
+  };
+}
+
+export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds, news) {
+    return toCheckResult(normalizeIdpInputs(news), validateIdpInputs(news));
+  },
+
+  async diff(_id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
+    const fields = changedFields({ ...olds }, { ...news }, [
+      "type",
+      "clientId",
+      "displayName",
+      "connection",
+      "adoptExisting",
+    ]);
+    if (
+      isUnknown(news.clientSecret) ||
+      credentialHash(olds.secretSalt, news.clientId, news.clientSecret) !== olds.secretHash
+    ) {
+      fields.push("clientSecret");
+    }
+    const replaces = fields.includes("type") ? ["type"] : [];
+    // One provider per type per tenant: the old one must go before the new one can be created.
+    return { changes: fields.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  },
+
+  async create(inputs: SocialIdentityProviderInputs) {
+    const api = graphApi(inputs.connection);
+    const { object, adopted } = await createOrAdopt({
+      adoptExisting: inputs.adoptExisting,
+      find: () => findByType(api, inputs.type),
+      create: () => api.post<GraphIdp>(identityProvidersPath, body(inputs), { create: true }),
+    });
+    // An adopted provider's secret is unknown: send ours.
+    if (adopted) await api.patch(idpPath(object.id), body(inputs), { afterCreate: true });
+    return { id: object.id, outs: outputsFor(inputs, object.id, newSalt()) };
+  },
+
+  async read(id, props: SocialIdentityProviderOutputs) {
+    const i = await graphApi(connectionOf(props)).find<GraphIdp>(idpPath(id));
+    if (!i) return {};
+    const outs: SocialIdentityProviderOutputs = {
+      ...props,
+      displayName: i.displayName ?? props.displayName,
+      clientId: i.clientId ?? props.clientId,
+    };
+    const { identityProviderId: _i, secretSalt: _s, secretHash: _h, ...inputs } = outs;
+    return { id, props: outs, inputs };
+  },
+
+  async update(id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
+    const { "@odata.type": t, identityProviderType: _type, ...patch } = body(news);
+    await graphApi(news.connection).patch(idpPath(id), { "@odata.type": t, ...patch });
+    return { outs: outputsFor(news, id, olds.secretSalt || newSalt()) };
+  },
+
+  async delete(id, props: SocialIdentityProviderOutputs) {
+    await graphApi(connectionOf(props)).delete(idpPath(id));
+  },
+};

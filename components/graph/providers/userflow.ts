@@ -1,0 +1,94 @@
+/**
+ * B2X user flows (contract §4). The flow itself has no update: its name is its id (`B2X_1_<name>`), so a
+ * rename replaces it, deleting first because the id would collide. Its parts converge on create, update
+ * and are read back on refresh.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { graphApi } from "../client";
+import { connectionOf, createOrAdopt, PartialCreateError, toCheckResult } from "./common";
+import { convergeFlowParts, flowPath, flowsPath, readFlowParts } from "./userflow-graph";
+import {
+  flowIdOf,
+  normalizeFlowInputs,
+  partsKey,
+  validateFlowInputs,
+  type B2xUserFlowInputs,
+  type B2xUserFlowOutputs,
+  type FlowParts,
+} from "./userflow-parts";
+import { changedFields, isUnknown } from "./common";
+
+interface GraphFlow {
+  id: string;
+}
+
+const partsOf = (i: FlowParts): FlowParts => ({
+  identityProviders: i.identityProviders,
+  attributes: i.attributes,
+  apiConnectors: i.apiConnectors,
+});
+
+/** Which fields changed: `name` replaces; parts compare case-insensitively; a half-made flow always updates. */
+export function flowChanges(
+  olds: B2xUserFlowOutputs,
+  news: B2xUserFlowInputs,
+): { fields: string[]; replaces: string[] } {
+  const fields = changedFields({ ...olds }, { ...news }, ["connection", "adoptExisting"]);
+  const replaces = isUnknown(news.name) || flowIdOf(news.name) !== flowIdOf(olds.name) ? ["name"] : [];
+  const unknownParts =
+    isUnknown(news.identityProviders) || isUnknown(news.attributes) || isUnknown(news.apiConnectors);
+  if (unknownParts || partsKey(olds) !== partsKey(news)) fields.push("parts");
+  if (olds.converged === false) fields.push("converged");
+  return { fields: [...replaces, ...fields], replaces };
+}
+
+async function createFlow(inputs: B2xUserFlowInputs) {
+  const api = graphApi(inputs.connection);
+  const flowId = flowIdOf(inputs.name);
+  const body = { id: inputs.name, userFlowType: "signUpOrSignIn", userFlowTypeVersion: 1 };
+  await createOrAdopt({
+    adoptExisting: inputs.adoptExisting,
+    find: () => api.find<GraphFlow>(flowPath(flowId)),
+    create: () => api.post<GraphFlow>(flowsPath, body, { create: true }),
+  });
+  const outs: B2xUserFlowOutputs = { ...inputs, flowId, converged: true };
+  try {
+    await convergeFlowParts(api, flowId, partsOf(inputs));
+  } catch (e) {
+    // The flow exists: let the engine record it so the next run finishes the parts instead of re-creating.
+    throw new PartialCreateError(flowId, { ...outs, converged: false }, e);
+  }
+  return { id: flowId, outs };
+}
+
+export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds, news) {
+    return toCheckResult(normalizeFlowInputs(news), validateFlowInputs(news));
+  },
+
+  async diff(_id, olds: B2xUserFlowOutputs, news: B2xUserFlowInputs) {
+    const { fields, replaces } = flowChanges(olds, news);
+    return { changes: fields.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  },
+
+  create: (inputs: B2xUserFlowInputs) => createFlow(inputs),
+
+  async read(id, props: B2xUserFlowOutputs) {
+    const api = graphApi(connectionOf(props));
+    if (!(await api.find<GraphFlow>(flowPath(id)))) return {};
+    const parts = await readFlowParts(api, id);
+    const outs: B2xUserFlowOutputs = { ...props, ...parts, flowId: id };
+    const { flowId: _f, converged: _c, ...inputs } = outs;
+    return { id, props: outs, inputs };
+  },
+
+  async update(id, _olds: B2xUserFlowOutputs, news: B2xUserFlowInputs) {
+    const api = graphApi(news.connection);
+    await convergeFlowParts(api, id, partsOf(news));
+    return { outs: { ...news, flowId: id, converged: true } };
+  },
+
+  async delete(id, props: B2xUserFlowOutputs) {
+    await graphApi(connectionOf(props)).delete(flowPath(id));
+  },
+};

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { socialIdentityProviderProvider } from "../providers/social-idp";
+import { seedOutputs, type GraphResourceArgs } from "./common";
+
+export type SocialIdentityProviderType = "Google" | "Facebook";
+
+export interface SocialIdentityProviderArgs extends GraphResourceArgs {
+  /** Google or Facebook. Changing it replaces the provider. */
+  readonly type: pulumi.Input<SocialIdentityProviderType>;
+  /** OAuth client id issued by Google/Facebook. */
+  readonly clientId: pulumi.Input<string>;
+  /** OAuth client secret. Stored only as a secret. */
+  readonly clientSecret: pulumi.Input<string>;
+  /** Name shown on the sign-in page. @default the type ("Google" / "Facebook") */
+  readonly displayName?: pulumi.Input<string>;
+  /** Take over the tenant's existing provider of this type instead of failing. @default false */
+  readonly adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** A tenant social identity provider (`identity/identityProviders`) that flows can offer. */
+export class SocialIdentityProvider extends pulumi.dynamic.Resource {
+  /** e.g. `Google-OAUTH`: what a B2xUserFlow lists in identityProviders. */
+  declare readonly identityProviderId: pulumi.Output<string>;
+  declare readonly type: pulumi.Output<SocialIdentityProviderType>;
+  declare readonly clientId: pulumi.Output<string>;
+  declare readonly displayName: pulumi.Output<string>;
+
+  constructor(name: string, args: SocialIdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      socialIdentityProviderProvider,
+      name,
+      {
+        ...seedOutputs(["identityProviderId", "secretHash", "secretSalt"]),
+        ...args,
+        clientSecret: pulumi.secret(args.clientSecret),
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
+      "entra-signup/graph",
+      "SocialIdentityProvider",
+    );
+  }
+}
