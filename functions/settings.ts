@@ -92,6 +92,14 @@ export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSe
   return { policy, attributeIds, extensionsAppId, auth, adminKey, storage, maxBodyBytes };
 }
 
+/** Only the storage part, for tools (the approvals CLI) that need no policy or connector credentials. */
+export function loadStorageSettings(env: Env): StorageSettings {
+  const problems: string[] = [];
+  const storage = readStorage(env, problems);
+  if (problems.length > 0 || storage === undefined) throw new SettingsError(problems);
+  return storage;
+}
+
 function value(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === "" ? undefined : raw.trim();

@@ -3,56 +3,50 @@
  *  1. declared size over the limit → 413 before anything is read;
  *  2. authentication → 401/403, so an anonymous caller learns nothing about our parsing;
  *  3. body read with a hard cap → 413;
- *  4. content type and JSON → a contract block page (HTTP 200) with a stable reason: Entra always
- *     sends JSON, so this is not a user's typo to correct but a request we refuse, and a block page is
- *     valid at both steps;
+ *  4. content type and JSON: a non-JSON content type or unparsable JSON reaches the engine as "no
+ *     claims object", which answers with its `bad_request` block page (HTTP 200, valid at both steps,
+ *     localised, logged like every decision). Entra always sends JSON, so this is not a user's typo to
+ *     correct but a request we refuse; a ValidationError would be meaningless at postFederationSignup;
  *  5. the engine (`processRequest`, never rejects) → its decision, status line = decision status.
- * Anything unexpected becomes a block page too, never a 500: a 5xx only shows the user a generic error.
+ * Anything unexpected becomes the engine's `internal_error` block page, never a 500: a 5xx only shows
+ * the user a generic error and tells us less.
  */
-import type { HttpHandler, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { HttpHandler, InvocationContext } from "@azure/functions";
+import { DEFAULT_MESSAGES } from "../engine/messages";
 import { processRequest } from "../engine/pipeline";
+import { blockDecision } from "../engine/responses";
 import type { Decision, Step } from "../engine/types";
 import type { ConnectorRuntime, RuntimeSource } from "../runtime";
 import { isJsonContentType, parseJson, readBodyWithLimit } from "./body";
 import { contextDecisionLogger } from "./logger";
-import {
-  decisionResponse,
-  payloadTooLarge,
-  SHELL_REASONS,
-  shellDecision,
-  type ShellReason,
-} from "./responses";
+import { decisionResponse, payloadTooLarge } from "./responses";
+
+/** What the engine gets when there is no claims object to give it (its `bad_request` path). */
+const NO_CLAIMS = null;
 
 export function connectorHandler(step: Step, runtimeSource: RuntimeSource): HttpHandler {
   return async (request, context) => {
     const started = performance.now();
     const logger = contextDecisionLogger(context);
-    const shell = (reason: ShellReason): HttpResponseInit => {
-      const decision = shellDecision(step, reason);
-      logger.decision({
-        step,
-        action: decision.response.action,
-        reason,
-        latencyMs: performance.now() - started,
-      });
-      return decisionResponse(decision);
-    };
+    let version = "1.0.0";
     try {
       const runtime = runtimeSource();
+      version = runtime.settings.policy.version;
       const limit = runtime.settings.maxBodyBytes;
       if (Number(request.headers.get("content-length") ?? "0") > limit) return payloadTooLarge(limit);
       const auth = runtime.authenticate(request, runtime.now());
       if (!auth.ok) return auth.response;
       const body = await readBodyWithLimit(request, limit);
       if (!body.ok) return payloadTooLarge(limit);
-      if (!isJsonContentType(request.headers.get("content-type")))
-        return shell(SHELL_REASONS.unsupportedContentType);
-      const parsed = parseJson(body.text);
-      if (!parsed.ok) return shell(SHELL_REASONS.invalidJson);
-      return decisionResponse(await decide(step, parsed.value, runtime, logger));
+      const isJson = isJsonContentType(request.headers.get("content-type"));
+      const parsed = isJson ? parseJson(body.text) : { ok: false as const };
+      return decisionResponse(await decide(step, parsed.ok ? parsed.value : NO_CLAIMS, runtime, logger));
     } catch (error) {
       reportUnexpected(context, step, error);
-      return shell(SHELL_REASONS.internalError);
+      const decision = blockDecision(step, version, DEFAULT_MESSAGES.internal_error, "internal_error");
+      const latencyMs = performance.now() - started;
+      logger.decision({ step, action: "ShowBlockPage", reason: decision.reason, latencyMs });
+      return decisionResponse(decision);
     }
   };
 }

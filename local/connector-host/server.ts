@@ -17,7 +17,7 @@ import { connectorFunctions } from "../../functions/registry";
 import { createRuntime, type ConnectorRuntime } from "../../functions/runtime";
 import { loadSettings, SettingsError, type ConnectorSettings, type Env } from "../../functions/settings";
 import { createRouter } from "./router";
-import { mergeEnv, watchSettingsFile } from "./settingsFile";
+import { mergeEnv, watchSettingsFile } from "../../functions/settingsFile";
 
 /** The local stand-in for the Functions host's own request limit; handlers enforce the real 64 KiB. */
 const HOST_MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * map) are accepted and stringified, because app settings are strings in Azure too.
  */
 import * as fs from "node:fs";
-import type { Env } from "../../functions/settings";
+import type { Env } from "./settings";
 
 export function readSettingsFile(file: string): Record<string, string> {
   let parsed: unknown;
