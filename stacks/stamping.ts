@@ -27,6 +27,8 @@ export interface StampTarget {
 export interface StampOptions {
   /** The Pulumi project folder (Pulumi.yaml). @default the repository root */
   readonly workDir: string;
+  /** Where `<env>.yaml` / `default.yaml` templates live. @default stacks/templates next to this file */
+  readonly templatesDir?: string;
   /** Apply (`up`) instead of only previewing. */
   readonly apply: boolean;
   /** Extra environment for the engine (backend URL, passphrase, …). @default the current environment */
@@ -70,16 +72,19 @@ export function stackNameFor(target: StampTarget, many: boolean): string {
 }
 
 /** Builds the stack's configuration object (keys `entra-signup:<key>`) from a template or a stack. */
-export function buildConfig(target: StampTarget, workDir: string): Record<string, unknown> {
-  const base = target.from ? readStackConfig(workDir, target.from) : readTemplate(workDir, target.env);
+export function buildConfig(
+  target: StampTarget,
+  workDir: string,
+  templatesDir = path.join(__dirname, "templates"),
+): Record<string, unknown> {
+  const base = target.from ? readStackConfig(workDir, target.from) : readTemplate(templatesDir, target.env);
   const config: Record<string, unknown> = structuredClone(base);
   setPath(config, "tenant.tenantId", target.tenantId);
   for (const [keyPath, value] of Object.entries(target.set ?? {})) setPath(config, keyPath, value);
   return config;
 }
 
-function readTemplate(workDir: string, env: string): Record<string, unknown> {
-  const dir = path.join(workDir, "stacks", "templates");
+function readTemplate(dir: string, env: string): Record<string, unknown> {
   const file = [path.join(dir, `${env}.yaml`), path.join(dir, "default.yaml")].find((f) => fs.existsSync(f));
   if (!file)
     throw new Error(
@@ -129,7 +134,7 @@ export async function stampTenant(
   const stackName = stackNameFor(target, many);
   const progress = (line: string) => opts.onProgress?.(`[${stackName}] ${line}`);
   try {
-    const config = buildConfig(target, opts.workDir);
+    const config = buildConfig(target, opts.workDir, opts.templatesDir);
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, workDir: opts.workDir },
       { workDir: opts.workDir, envVars: opts.envVars },

@@ -1,0 +1,228 @@
+/**
+ * Wiring of the whole program under Pulumi mocks: the dev configuration produces the full resource
+ * graph, in dependency order, with secrets kept secret — and bad configuration fails with every problem.
+ * The mock monitor's RegisterResource requests are recorded as the engine would receive them.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { makeTempDir } from "../helpers/pulumi";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const appIdNoDashes = "d09380e2b4c642b9a203fb816a04a7ad";
+
+interface Registered {
+  type: string;
+  name: string;
+  urn: string;
+  deps: string[];
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+let program: Record<string, pulumi.Output<unknown>>;
+let tmp: { dir: string; cleanup: () => void };
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    const i = args.inputs as Record<string, unknown>;
+    const byType: Record<string, Record<string, unknown>> = {
+      "entra-signup/graph:UserFlowAttribute": {
+        attributeId: `extension_${appIdNoDashes}_${String(i.displayName)}`,
+        extensionsAppId: appIdNoDashes,
+      },
+      "entra-signup/graph:ApiConnector": {
+        connectorId: `conn-${args.name}`,
+        password: i.password ?? "generated",
+      },
+      "entra-signup/graph:B2xUserFlow": { flowId: `B2X_1_${String(i.name)}` },
+      "entra-signup/graph:UserFlowAppAssociation": { listenerId: "listener-1", appIds: i.appIds },
+      "entra-signup/secrets:GeneratedPassword": { value: "generated-password-value-0123456789" },
+      "azure-native:web:WebApp": {
+        defaultHostName: "signup-dev-app.azurewebsites.net",
+        enabledHostNames: ["signup-dev-app.azurewebsites.net", "signup-dev-app.scm.azurewebsites.net"],
+      },
+      "azure-native:storage:StorageAccount": {
+        primaryEndpoints: {
+          blob: "https://acct.blob.core.windows.net/",
+          queue: "https://acct.queue.core.windows.net/",
+          table: "https://acct.table.core.windows.net/",
+        },
+      },
+      "azure-native:managedidentity:UserAssignedIdentity": {
+        principalId: "principal-1",
+        clientId: "client-1",
+      },
+      "azure-native:applicationinsights:Component": {
+        connectionString: "InstrumentationKey=ik;IngestionEndpoint=https://x/",
+      },
+      "azure-native:keyvault:Secret": {
+        properties: { secretUri: "https://kv.vault.azure.net/secrets/connector-basic-password" },
+      },
+    };
+    const key = Object.keys(byType).find((t) => args.type.endsWith(t));
+    return { id: `${args.name}-id`, state: { ...i, ...(key ? byType[key] : {}) } };
+  },
+  call(args) {
+    if (args.token === "azure-native:authorization:getClientConfig") {
+      return { subscriptionId: "sub-1", tenantId: "tenant-1", clientId: "c", objectId: "o" };
+    }
+    return args.inputs;
+  },
+};
+
+function recordRegistrations(): void {
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): Record<string, unknown> }).getMonitor();
+  const original = (monitor.registerResource as (req: unknown, cb: unknown) => void).bind(monitor);
+  monitor.registerResource = (
+    req: Record<string, () => unknown>,
+    callback: (err: unknown, res: unknown) => void,
+  ) =>
+    original(req, (err: unknown, res: { getUrn(): string } | undefined) => {
+      if (res) {
+        registered.push({
+          type: req.getType!() as string,
+          name: req.getName!() as string,
+          urn: res.getUrn(),
+          deps: req.getDependenciesList!() as string[],
+          inputs: (req.getObject!() as { toJavaScript(): Record<string, unknown> }).toJavaScript(),
+        });
+      }
+      callback(err, res);
+    });
+}
+
+function configFromStackFile(file: string, overrides: Record<string, unknown>): Record<string, string> {
+  const config = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+  const merged = { ...config, ...overrides };
+  return Object.fromEntries(
+    Object.entries(merged).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const byType = (suffix: string) => registered.filter((r) => r.type.endsWith(suffix));
+const one = (suffix: string) => {
+  const found = byType(suffix);
+  assert.equal(found.length, 1, `expected one ${suffix}, got ${found.length}`);
+  return found[0]!;
+};
+
+before(async () => {
+  tmp = makeTempDir("mocks-signup");
+  const zip = path.join(tmp.dir, "connector.zip");
+  fs.writeFileSync(zip, "not really a zip, only hashed");
+  const root = path.resolve(__dirname, "..", "..");
+  const dev = configFromStackFile(path.join(root, "Pulumi.dev.yaml"), {});
+  const hosting = JSON.parse(dev["entra-signup:connector"]!) as Record<string, Record<string, unknown>>;
+  hosting.hosting!.packagePath = zip;
+  pulumi.runtime.setAllConfig({ ...dev, "entra-signup:connector": JSON.stringify(hosting) });
+  await pulumi.runtime.setMocks(mocks, "entra-signup", "dev", false);
+  recordRegistrations();
+  program = (await import("../../index")) as unknown as Record<string, pulumi.Output<unknown>>;
+  await value(program.flowId!);
+  await value(program.appIds!);
+});
+
+after(() => tmp?.cleanup());
+
+test("the dev configuration declares the whole sign-up system", async () => {
+  assert.equal(byType("graph:UserFlowAttribute").length, 4);
+  assert.equal(byType("graph:ApiConnector").length, 2, "one connector per wired step");
+  one("graph:SelfServiceSignUpPolicy");
+  one("graph:B2xUserFlow");
+  one("graph:UserFlowAppAssociation");
+  one("entra-signup:hosting:ConnectorFunctionApp");
+  one("azure-native:web:WebApp");
+  assert.equal(await value(program.flowId!), "B2X_1_PartnerSignUp");
+  assert.deepEqual(await value(program.connectorUrls!), {
+    postFederationSignup: "https://signup-dev-app.azurewebsites.net/api/postFederationSignup",
+    postAttributeCollection: "https://signup-dev-app.azurewebsites.net/api/postAttributeCollection",
+  });
+});
+
+test("the flow gets the attribute page in the configured order with ids read from Graph", () => {
+  const flow = one("graph:B2xUserFlow");
+  const page = flow.inputs.attributes as Array<{
+    attributeId: string;
+    displayName: string;
+    userInputType: string;
+  }>;
+  assert.deepEqual(
+    page.map((a) => a.attributeId),
+    [
+      "email",
+      "displayName",
+      "givenName",
+      "surname",
+      `extension_${appIdNoDashes}_CompanyName`,
+      `extension_${appIdNoDashes}_Justification`,
+      `extension_${appIdNoDashes}_PartnerRole`,
+      `extension_${appIdNoDashes}_ApprovedAt`,
+    ],
+  );
+  assert.equal(page[0]!.userInputType, "emailBox");
+  const connectors = flow.inputs.apiConnectors as Record<string, string>;
+  assert.deepEqual(connectors, {
+    postFederationSignup: "conn-signup-postFederationSignup",
+    postAttributeCollection: "conn-signup-postAttributeCollection",
+  });
+});
+
+test("dependency order: toggle before attributes and flow, attributes before assignments, host before connectors", () => {
+  const toggle = one("graph:SelfServiceSignUpPolicy");
+  const flow = one("graph:B2xUserFlow");
+  for (const attribute of byType("graph:UserFlowAttribute")) {
+    assert.ok(attribute.deps.includes(toggle.urn), `${attribute.name} waits for the tenant toggle`);
+    assert.ok(flow.deps.includes(attribute.urn), `the flow waits for ${attribute.name}`);
+  }
+  assert.ok(flow.deps.includes(toggle.urn), "the flow waits for the tenant toggle");
+  const app = one("azure-native:web:WebApp");
+  for (const connector of byType("graph:ApiConnector")) {
+    assert.ok(connector.deps.includes(toggle.urn));
+    assert.ok(connector.deps.includes(app.urn), `${connector.name} waits for the Function App`);
+  }
+  const association = one("graph:UserFlowAppAssociation");
+  const order = registered.map((r) => r.urn);
+  assert.ok(
+    order.indexOf(association.urn) > order.indexOf(flow.urn),
+    "apps are associated after the flow exists",
+  );
+});
+
+test("the host gets the attribute ids from Graph, and no secret travels in plain text", () => {
+  const app = one("azure-native:web:WebApp");
+  const text = JSON.stringify(app.inputs);
+  assert.ok(
+    text.includes(`extension_${appIdNoDashes}_PartnerRole`),
+    "SIGNUP_ATTRIBUTE_IDS carries Graph's ids",
+  );
+  assert.ok(
+    !text.includes("generated-password-value-0123456789"),
+    "the connector password is not an app setting value",
+  );
+  for (const connector of byType("graph:ApiConnector")) {
+    const password = connector.inputs.password as Record<string, unknown>;
+    assert.equal(
+      password[SECRET_SIG],
+      "1b47061264138c4ac30d75fd1eb44270",
+      `${connector.name}.password is sent as a secret`,
+    );
+  }
+});
+
+test("bad configuration fails with every problem, before any resource", async () => {
+  const { loadSettings, SettingsError } = await import("../../stacks/settings");
+  assert.throws(
+    () =>
+      loadSettings({
+        get: (key) =>
+          ({ tenant: { tenantId: "nope" }, userFlow: { name: "x", page: [] }, connector: {} })[key],
+        isSecret: () => false,
+        readFile: () => "",
+      }),
+    (err: unknown) => err instanceof SettingsError && err.problems.length >= 3,
+  );
+});
