@@ -45,7 +45,7 @@ export function formatGraphError(d: GraphErrorDetails, fix?: string): string {
   const where = d.version ? `/${d.version}${d.path}` : d.path;
   const head = `Graph ${d.status}${d.code ? ` ${d.code}` : ""} on ${d.method} ${where}`;
   const rid = ` (request-id ${d.requestId ?? "unknown"})`;
-  const msg = d.graphMessage ? `: ${d.graphMessage}` : "";
+  const msg = d.graphMessage ? `: ${d.graphMessage.replace(/\.+$/, "")}` : "";
   return `${head}${rid}${msg}${fix ? `. Fix: ${fix}` : ""}`;
 }
 

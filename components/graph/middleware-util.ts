@@ -26,10 +26,11 @@ export function setHeader(ctx: Context, name: string, value: string | undefined)
     return;
   }
   const plain: Record<string, string> = {};
-  if (Array.isArray(bag))
-    for (const [k, v] of bag)
-      if (k !== undefined && v !== undefined) plain[k] = v;
-      else if (bag) Object.assign(plain, bag);
+  if (Array.isArray(bag)) {
+    for (const [k, v] of bag) if (k !== undefined && v !== undefined) plain[k] = v;
+  } else if (bag) {
+    Object.assign(plain, bag);
+  }
   for (const k of Object.keys(plain)) if (k.toLowerCase() === name.toLowerCase()) delete plain[k];
   if (value !== undefined) plain[name] = value;
   ctx.options.headers = plain;

@@ -41,9 +41,7 @@ export function readPfx(pkcs12Base64: string, password: string): CertificateFact
   const certBag = f.pki.oids.certBag as string;
   const shrouded = f.pki.oids.pkcs8ShroudedKeyBag as string;
   const keyBag = f.pki.oids.keyBag as string;
-  const certs = (p12.getBags({ bagType: certBag })[certBag] ?? []).flatMap((b) =>
-    b.cert ? [b.cert] : [],
-  );
+  const certs = (p12.getBags({ bagType: certBag })[certBag] ?? []).flatMap((b) => (b.cert ? [b.cert] : []));
   const keys = [
     ...(p12.getBags({ bagType: shrouded })[shrouded] ?? []),
     ...(p12.getBags({ bagType: keyBag })[keyBag] ?? []),

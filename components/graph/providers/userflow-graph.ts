@@ -4,6 +4,7 @@
  */
 import type { GraphApi } from "../client";
 import { graphStatus } from "../errors";
+import { sameCi } from "./common";
 import {
   canonicalInputType,
   connectorSteps,
@@ -133,20 +134,36 @@ async function convergeIdentityProviders(
   for (const idp of remove) await api.delete(`${base}/${encodeURIComponent(idp)}/$ref`);
 }
 
+/**
+ * Deletes an assignment; returns false when Graph refuses with 400 because the flow requires it (which
+ * attributes a flow requires is UNCONFIRMED, §4.1 — e.g. email), so it is kept and remembered instead.
+ */
+async function removeAssignment(api: GraphApi, base: string, attributeId: string): Promise<boolean> {
+  try {
+    await api.delete(`${base}/${encodeURIComponent(attributeId)}`);
+    return true;
+  } catch (e) {
+    if (graphStatus(e) !== 400) throw e;
+    return false;
+  }
+}
+
 async function convergeAssignments(
   api: GraphApi,
   flowId: string,
   desired: readonly Assignment[],
-): Promise<void> {
+  knownRequired: readonly string[],
+): Promise<string[]> {
   const base = `${flowPath(flowId)}/userAttributeAssignments`;
   const current = await readAssignments(api, flowId, { afterCreate: true });
   const plan = planAssignments(current, desired);
-  for (const a of plan.remove) await api.delete(`${base}/${encodeURIComponent(a.attributeId)}`);
+  const kept = plan.remove.map((a) => a.attributeId).filter((id) => knownRequired.some((r) => sameCi(r, id)));
+  for (const a of plan.remove.filter((r) => !kept.includes(r.attributeId))) if (!(await removeAssignment(api, base, a.attributeId))) kept.push(a.attributeId);
   // afterCreate: the attribute itself may have been created moments ago by another resource.
   for (const a of plan.create) await api.post(base, assignmentBody(a, true), { afterCreate: true });
   for (const a of plan.update)
     await api.patch(`${base}/${encodeURIComponent(a.attributeId)}`, assignmentBody(a, false));
-  const touched = plan.create.length + plan.remove.length > 0;
+  const touched = plan.create.length + plan.remove.length - kept.length > 0;
   const currentOrder = touched
     ? ((await api.get<{ order?: string[] }>(`${base}/getOrder`)).order ?? [])
     : current.map((a) => a.attributeId);
@@ -155,6 +172,7 @@ async function convergeAssignments(
     desired.map((a) => a.attributeId),
   );
   if (order) await api.post(`${base}/setOrder`, { newAssignmentOrder: { order } });
+  return kept;
 }
 
 async function convergeConnectors(api: GraphApi, flowId: string, desired: ConnectorRefs): Promise<void> {
@@ -168,9 +186,18 @@ async function convergeConnectors(api: GraphApi, flowId: string, desired: Connec
   }
 }
 
-/** Makes Graph match `desired`, writing only differences; returns what Graph then holds. */
-export async function convergeFlowParts(api: GraphApi, flowId: string, desired: FlowParts): Promise<void> {
+/**
+ * Makes Graph match `desired`, writing only differences. Returns the ids of assignments Graph would not
+ * delete (service-required), which diffs then ignore unless they are listed.
+ */
+export async function convergeFlowParts(
+  api: GraphApi,
+  flowId: string,
+  desired: FlowParts,
+  knownRequired: readonly string[] = [],
+): Promise<string[]> {
   await convergeIdentityProviders(api, flowId, desired.identityProviders);
-  await convergeAssignments(api, flowId, desired.attributes);
+  const kept = await convergeAssignments(api, flowId, desired.attributes, knownRequired);
   await convergeConnectors(api, flowId, desired.apiConnectors);
+  return kept;
 }

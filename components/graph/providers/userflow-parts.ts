@@ -49,6 +49,8 @@ export interface B2xUserFlowInputs extends FlowParts {
 
 export interface B2xUserFlowOutputs extends B2xUserFlowInputs {
   readonly flowId: string;
+  /** Assignments Graph refused to delete (required by the flow); ignored by diffs unless listed. */
+  readonly serviceRequiredAttributes: readonly string[];
   /** False when a create stopped half-way; forces the next run to converge. */
   readonly converged: boolean;
 }
@@ -257,6 +259,12 @@ export function planConnectors(
   return connectorSteps
     .filter((s) => !sameCi(current[s], desired[s]))
     .map((step) => ({ step, connectorId: desired[step] }));
+}
+
+/** The parts as the user sees them: service-required assignments they did not list are left out. */
+export function withoutServiceRequired(p: FlowParts, required: readonly string[], desired: readonly Assignment[]): FlowParts {
+  const hide = (id: string) => required.some((r) => sameCi(r, id)) && !desired.some((d) => sameCi(d.attributeId, id));
+  return { ...p, attributes: p.attributes.filter((a) => !hide(a.attributeId)) };
 }
 
 /** Comparable form of the parts (for diff and drift). */

@@ -11,6 +11,7 @@ import {
   flowIdOf,
   normalizeFlowInputs,
   partsKey,
+  withoutServiceRequired,
   validateFlowInputs,
   type B2xUserFlowInputs,
   type B2xUserFlowOutputs,
@@ -37,7 +38,8 @@ export function flowChanges(
   const replaces = isUnknown(news.name) || flowIdOf(news.name) !== flowIdOf(olds.name) ? ["name"] : [];
   const unknownParts =
     isUnknown(news.identityProviders) || isUnknown(news.attributes) || isUnknown(news.apiConnectors);
-  if (unknownParts || partsKey(olds) !== partsKey(news)) fields.push("parts");
+  const visible = unknownParts ? olds : withoutServiceRequired(olds, olds.serviceRequiredAttributes ?? [], news.attributes);
+  if (unknownParts || partsKey(visible) !== partsKey(news)) fields.push("parts");
   if (olds.converged === false) fields.push("converged");
   return { fields: [...replaces, ...fields], replaces };
 }
@@ -51,14 +53,14 @@ async function createFlow(inputs: B2xUserFlowInputs) {
     find: () => api.find<GraphFlow>(flowPath(flowId)),
     create: () => api.post<GraphFlow>(flowsPath, body, { create: true }),
   });
-  const outs: B2xUserFlowOutputs = { ...inputs, flowId, converged: true };
+  const outs: B2xUserFlowOutputs = { ...inputs, flowId, converged: true, serviceRequiredAttributes: [] };
   try {
-    await convergeFlowParts(api, flowId, partsOf(inputs));
+    const kept = await convergeFlowParts(api, flowId, partsOf(inputs));
+    return { id: flowId, outs: { ...outs, serviceRequiredAttributes: kept } };
   } catch (e) {
     // The flow exists: let the engine record it so the next run finishes the parts instead of re-creating.
     throw new PartialCreateError(flowId, { ...outs, converged: false }, e);
   }
-  return { id: flowId, outs };
 }
 
 export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
@@ -78,14 +80,16 @@ export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
     if (!(await api.find<GraphFlow>(flowPath(id)))) return {};
     const parts = await readFlowParts(api, id);
     const outs: B2xUserFlowOutputs = { ...props, ...parts, flowId: id };
-    const { flowId: _f, converged: _c, ...inputs } = outs;
+    const { flowId: _f, converged: _c, serviceRequiredAttributes: _s, ...rest } = outs;
+    const inputs = { ...rest, ...withoutServiceRequired(parts, props.serviceRequiredAttributes ?? [], props.attributes ?? []) };
     return { id, props: outs, inputs };
   },
 
-  async update(id, _olds: B2xUserFlowOutputs, news: B2xUserFlowInputs) {
+  async update(id, olds: B2xUserFlowOutputs, news: B2xUserFlowInputs) {
     const api = graphApi(news.connection);
-    await convergeFlowParts(api, id, partsOf(news));
-    return { outs: { ...news, flowId: id, converged: true } };
+    const kept = await convergeFlowParts(api, id, partsOf(news), olds.serviceRequiredAttributes ?? []);
+    const required = [...new Set([...(olds.serviceRequiredAttributes ?? []), ...kept])];
+    return { outs: { ...news, flowId: id, converged: true, serviceRequiredAttributes: required } };
   },
 
   async delete(id, props: B2xUserFlowOutputs) {
