@@ -19,7 +19,7 @@ import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulat
 class StaticBearer implements Middleware {
   private next: Middleware | undefined;
   async execute(context: Context): Promise<void> {
-    const headers = new Headers(context.options?.headers as HeadersInit | undefined);
+    const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set("Authorization", "Bearer emulator");
     context.options = { ...context.options, headers: Object.fromEntries(headers) };
     await this.next?.execute(context);
