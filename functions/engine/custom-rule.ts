@@ -22,6 +22,8 @@ export interface CustomRuleContext {
   readonly signal: AbortSignal;
   /** Reads an attribute by logical name (`CompanyName`), like the built-in rules do. */
   attribute(name: string): string | undefined;
+  /** The claim key to RETURN a logical attribute under (`VerificationId` → `extension_<id>_VerificationId`). */
+  claimKey(name: string): string;
 }
 
 /** A custom rule's answer. `message` is shown as-is (or per locale, `{ "en": …, "fr": … }`). */

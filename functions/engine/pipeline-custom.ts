@@ -40,6 +40,7 @@ export async function runCustomRules(
       claims: { ...claims },
       now: input.now,
       attribute: (name) => reader.read(name),
+      claimKey: (name) => reader.outputKey(name),
     });
     if (result.kind !== "outcome") {
       warn(
