@@ -2,6 +2,7 @@
  * `/_emulator/*`: test controls over HTTP for parts running in another process (the local sign-up
  * simulator, `npm run local`). Loopback only, no auth. None of this exists in Microsoft Graph.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseFaultRule, type Faults } from "./faults";
 import { readJson, send } from "./server";
@@ -91,7 +92,7 @@ async function dispatch(deps: AdminDeps, method: string, parts: string[], req: I
 
 /** Serves one `/_emulator/...` request. */
 export async function serveAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const requestId = crypto.randomUUID();
+  const requestId = randomUUID();
   if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
     send(
       res,

@@ -45,7 +45,7 @@ function find(ctx: RequestContext): StoredListener {
   return l;
 }
 
-/** Validates a listener body; `partial` allows missing fields (PATCH) and fills them from `base`. */
+/** Validates a listener body; with a `base` (PATCH) missing fields keep their current values. */
 function readListener(ctx: RequestContext, base: StoredListener | undefined): Omit<StoredListener, "id"> {
   const body = bodyObject(ctx);
   onlyProperties(body, ["priority", "sourceFilter", "userFlow", "id"], "an invokeUserFlowListener");
