@@ -88,6 +88,12 @@ function body(i: SocialIdentityProviderInputs): Record<string, unknown> {
   };
 }
 
+/** PATCH body: the type is fixed once created (Graph rejects it in an update). */
+function patchBody(i: SocialIdentityProviderInputs): Record<string, unknown> {
+  const { identityProviderType: _type, ...rest } = body(i);
+  return rest;
+}
+
 function outputsFor(
   i: SocialIdentityProviderInputs,
   id: string,
@@ -134,7 +140,7 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
       create: () => api.post<GraphIdp>(identityProvidersPath, body(inputs), { create: true }),
     });
     // An adopted provider's secret is unknown: send ours.
-    if (adopted) await api.patch(idpPath(object.id), body(inputs), { afterCreate: true });
+    if (adopted) await api.patch(idpPath(object.id), patchBody(inputs), { afterCreate: true });
     return { id: object.id, outs: outputsFor(inputs, object.id, newSalt()) };
   },
 
@@ -151,8 +157,7 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
-    const { "@odata.type": t, identityProviderType: _type, ...patch } = body(news);
-    await graphApi(news.connection).patch(idpPath(id), { "@odata.type": t, ...patch });
+    await graphApi(news.connection).patch(idpPath(id), patchBody(news));
     return { outs: outputsFor(news, id, olds.secretSalt || newSalt()) };
   },
 
