@@ -107,6 +107,11 @@ export interface SignupEvent {
   readonly domain?: string;
   readonly at: string;
 }
+/**
+ * Receives one event per accepted/blocked sign-up (see `functions/engine/events.ts`). A sink drops an event
+ * whose `id` it has already emitted within `EVENT_DEDUP_WINDOW_MS` (Entra's retry), and accepts it again
+ * after that (the same person trying again later is a new sign-up).
+ */
 export interface EventSink {
   emit(event: SignupEvent): Promise<void>;
 }
