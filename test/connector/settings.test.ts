@@ -1,0 +1,133 @@
+/**
+ * Start-up refuses bad settings and lists every problem at once; the local host reloads its settings
+ * file, keeping the running settings when an edit is invalid.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { loadSettings, SettingsError } from "../../functions/settings";
+import { startAzurite, type Azurite } from "../../local/azurite";
+import { startConnectorHost } from "../../local/connector-host/server";
+import { basicAuthHeader, basicSettings, REPO_ROOT, SECRETS } from "./helpers/fixtures";
+
+const BAD = {
+  SIGNUP_POLICY: JSON.stringify({ version: "1.0.0", rateLimit: { perDomain: 0, windowHours: 24 } }),
+  SIGNUP_ATTRIBUTE_IDS: JSON.stringify({ CompanyName: "CompanyName" }),
+  CONNECTOR_AUTH_MODE: "basic",
+  CONNECTOR_BASIC_USERNAME: "entra",
+  CONNECTOR_BASIC_PASSWORD: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/connector)",
+  SIGNUP_ADMIN_KEY: "tiny-admin-key-value",
+  SIGNUP_EVENTS_QUEUE: "Bad_Queue",
+  SIGNUP_STORAGE_TIMEOUT_MS: "fast",
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    assert.ok(error instanceof SettingsError);
+    return error.problems;
+  }
+  assert.fail("settings were accepted");
+}
+
+test("every bad setting is reported at once, each naming the setting", () => {
+  const problems = problemsOf(BAD);
+  for (const name of [
+    "SIGNUP_POLICY",
+    "SIGNUP_ATTRIBUTE_IDS.CompanyName",
+    "CONNECTOR_BASIC_PASSWORD is an unresolved Key Vault reference",
+    "SIGNUP_ADMIN_KEY is too short",
+    "SIGNUP_EVENTS_QUEUE",
+    "SIGNUP_STORAGE_TIMEOUT_MS",
+    "storage is not configured",
+  ]) {
+    assert.ok(
+      problems.some((p) => p.includes(name)),
+      `missing a problem about ${name} in:\n${problems.join("\n")}`,
+    );
+  }
+  const text = problems.join("\n");
+  assert.ok(!text.includes("tiny-admin-key-value"), "secret values are not echoed");
+});
+
+test("missing auth mode, thumbprints that are not SHA-1, mixed extension app ids", () => {
+  const problems = problemsOf({
+    SIGNUP_ATTRIBUTE_IDS: JSON.stringify({
+      A: "extension_0123456789abcdef0123456789abcdef_A",
+      B: "extension_fedcba9876543210fedcba9876543210_B",
+    }),
+    SIGNUP_EXTENSIONS_APP_ID: "not-a-guid",
+    CONNECTOR_AUTH_MODE: "certificate",
+    CONNECTOR_CERT_THUMBPRINTS: "abc, 12:34",
+  }).join("\n");
+  assert.match(problems, /SIGNUP_POLICY \(policy JSON\) or SIGNUP_POLICY_FILE/);
+  assert.match(problems, /mixes extensions app ids/);
+  assert.match(problems, /SIGNUP_EXTENSIONS_APP_ID must be/);
+  assert.match(problems, /ABC, which is not a SHA-1 thumbprint/);
+});
+
+test("the local host CLI refuses to start, lists the problems and exits with code 2", async () => {
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(REPO_ROOT, "local", "connector-host", "cli.ts"), "--port", "0"],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "", ...BAD } },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+    );
+  });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /The connector cannot start: \d+ setting problem/);
+  assert.match(result.stderr, /CONNECTOR_BASIC_PASSWORD is an unresolved Key Vault reference/);
+  assert.ok(!result.stderr.includes("SecretUri="), "the reference text is not echoed");
+});
+
+let azurite: Azurite;
+let dir: string;
+before(async () => {
+  azurite = await startAzurite();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "connector-settings-"));
+});
+after(async () => {
+  await azurite.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the local host reloads a changed settings file and keeps running settings on a bad edit", async () => {
+  const file = path.join(dir, "local.settings.json");
+  const settings = basicSettings(azurite.connectionString);
+  fs.writeFileSync(file, JSON.stringify({ IsEncrypted: false, Values: settings }));
+  const host = await startConnectorHost({ port: 0, env: {}, settingsFile: file, log: () => {} });
+  const call = async (password: string) => {
+    const r = await fetch(`${host.url}/api/postFederationSignup`, {
+      method: "POST",
+      headers: {
+        authorization: basicAuthHeader(SECRETS.username, password),
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ email: "jo@partner-company.com" }),
+    });
+    await r.arrayBuffer();
+    return r.status;
+  };
+  const waitFor = async (condition: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await condition(), "the host did not pick up the settings change");
+  };
+  try {
+    assert.equal(await call(SECRETS.password), 200);
+    const rotated = `${SECRETS.password}-rotated`;
+    fs.writeFileSync(file, JSON.stringify({ Values: { ...settings, CONNECTOR_BASIC_PASSWORD: rotated } }));
+    await waitFor(async () => (await call(rotated)) === 200);
+    assert.equal(await call(SECRETS.password), 401);
+
+    fs.writeFileSync(file, JSON.stringify({ Values: { ...settings, CONNECTOR_AUTH_MODE: "none" } }));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await call(rotated), 200, "a bad edit keeps the previous settings");
+  } finally {
+    await host.close();
+  }
+});
