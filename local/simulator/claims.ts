@@ -1,0 +1,185 @@
+/**
+ * The claims Entra sends and stores (contract §6.2–6.5), as pure functions: what each step's request
+ * carries, how returned claims map onto the flow's attributes, and the guest user that is created.
+ */
+import type { FlowField, FlowIdentityProvider, FlowModel, Identity, Session } from "./types";
+
+/** Providers whose users carry `identities` (contract §6.2); Entra ID and Microsoft account users do not. */
+const ISSUERS: Record<string, string> = { emailotp: "mail", google: "google.com", facebook: "facebook.com" };
+/** Issuer recorded on the guest user for providers that send no `identities`. */
+const GUEST_ISSUERS: Record<string, string> = {
+  aadsignup: "ExternalAzureAD",
+  microsoftaccount: "MicrosoftAccount",
+};
+/** Built-in attributes that are Graph `user` properties under the same name (email is stored as `mail`). */
+const USER_PROPERTIES = new Set([
+  "city",
+  "country",
+  "displayName",
+  "givenName",
+  "jobTitle",
+  "postalCode",
+  "state",
+  "streetAddress",
+  "surname",
+]);
+/** Keys a connector may not overwrite (contract §6.5: overwriting them is undocumented — don't). */
+const RESERVED = new Set(["email", "identities", "status", "usermessage", "code", "ui_locales"]);
+
+/** `identities` for a person signing in with `idp`, or undefined when Entra sends none. */
+export function identitiesFor(idp: FlowIdentityProvider, email: string): Identity[] | undefined {
+  const issuer = ISSUERS[idp.type.toLowerCase()];
+  if (!issuer) return undefined;
+  // Email OTP users are identified by their address; social users by a stable provider-side id.
+  const issuerAssignedId = issuer === "mail" ? email : stableId(`${issuer}:${email.toLowerCase()}`);
+  return [{ signInType: "federated", issuer, issuerAssignedId }];
+}
+
+/** What a social provider returns about the person besides the email (here: a name derived from it). */
+export function idpClaimsFor(idp: FlowIdentityProvider, email: string): Record<string, string> {
+  if (!["google", "facebook"].includes(idp.type.toLowerCase())) return {};
+  const words = (email.split("@")[0] ?? "")
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map(capitalise);
+  if (words.length === 0) return {};
+  const claims: Record<string, string> = { displayName: words.join(" "), givenName: words[0] ?? "" };
+  if (words.length > 1) claims.surname = words.slice(1).join(" ");
+  return claims;
+}
+
+/** Request body at postFederationSignup (contract §6.3). */
+export function federationRequest(session: Session, uiLocales: string): Record<string, unknown> {
+  return withoutEmpty({
+    email: session.email,
+    identities: session.identities,
+    ...session.idpClaims,
+    ui_locales: uiLocales,
+  });
+}
+
+/** Request body at postAttributeCollection (contract §6.4): page values over IdP claims, empties omitted. */
+export function attributeRequest(
+  flow: FlowModel,
+  session: Session,
+  uiLocales: string,
+): Record<string, unknown> {
+  const page: Record<string, string> = {};
+  for (const field of flow.fields) {
+    if (field.id.toLowerCase() === "email") continue;
+    const value = session.values[field.id];
+    if (value !== undefined) page[field.id] = value;
+  }
+  return withoutEmpty({
+    email: session.email,
+    identities: session.identities,
+    ...session.idpClaims,
+    ...page,
+    ui_locales: uiLocales,
+  });
+}
+
+/**
+ * Maps claims a connector returned onto attribute ids: page fields by id or by `extension_<Name>` (both
+ * accepted by Entra, contract §6.5), and tenant built-ins even when not on the page. Unknown keys are
+ * ignored, as Entra does (UNCONFIRMED).
+ */
+export function mapReturnedClaims(flow: FlowModel, claims: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(claims)) {
+    if (RESERVED.has(key.toLowerCase()) || raw === null || raw === undefined || typeof raw === "object")
+      continue;
+    const target = fieldFor(flow.fields, key)?.id ?? flow.builtInAttributes.find((b) => same(b, key));
+    if (target !== undefined) out[target] = String(raw);
+  }
+  return out;
+}
+
+function fieldFor(fields: readonly FlowField[], key: string): FlowField | undefined {
+  const short = /^extension_(.+)$/i.exec(key)?.[1];
+  return fields.find((f) => same(f.id, key) || (f.custom && short !== undefined && same(f.name, short)));
+}
+
+/** The attribute page's values read from the submitted form; checkbox groups become comma-separated. */
+export function readForm(flow: FlowModel, form: URLSearchParams, email: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of flow.fields) {
+    if (field.id.toLowerCase() === "email") {
+      // The verified email comes from the identity provider, not from the form.
+      values[field.id] = email;
+      continue;
+    }
+    const all = form
+      .getAll(field.id)
+      .map((v) => v.trim())
+      .filter(Boolean);
+    values[field.id] = field.inputType === "checkboxMultiSelect" ? all.join(",") : (all[0] ?? "");
+  }
+  return values;
+}
+
+/** Ids of required fields left empty. */
+export function missingRequired(flow: FlowModel, values: Record<string, string>): string[] {
+  return flow.fields.filter((f) => !f.optional && !values[f.id]).map((f) => f.id);
+}
+
+/** The `POST /users` body for the new guest, from the final claims (after the connector's overwrites). */
+export function guestUser(
+  flow: FlowModel,
+  session: Session,
+  claims: Record<string, string>,
+): Record<string, unknown> {
+  const user: Record<string, unknown> = {
+    accountEnabled: true,
+    userType: "Guest",
+    creationType: "SelfServiceSignUp",
+    externalUserState: "Accepted",
+    mail: session.email,
+    identities: session.identities ?? [
+      {
+        signInType: "federated",
+        issuer: GUEST_ISSUERS[session.idp.type.toLowerCase()] ?? session.idp.type,
+        issuerAssignedId: session.email,
+      },
+    ],
+  };
+  for (const [key, value] of Object.entries(claims)) {
+    if (!value) continue;
+    const field = flow.fields.find((f) => same(f.id, key));
+    if (field?.custom) user[field.id] = typed(field, value);
+    else if (USER_PROPERTIES.has(key)) user[key] = value;
+  }
+  const name = [claims.givenName, claims.surname].filter(Boolean).join(" ");
+  user.displayName ??= name || session.email.split("@")[0];
+  return user;
+}
+
+/** Custom attribute values are stored with the attribute's data type. */
+function typed(field: FlowField, value: string): string | boolean | number {
+  if (field.dataType === "boolean") return value.toLowerCase() === "true";
+  if (field.dataType === "int64") return Number.parseInt(value, 10);
+  return value;
+}
+
+function withoutEmpty(claims: Record<string, unknown>): Record<string, unknown> {
+  // A claim without a value is omitted entirely (contract §6.2).
+  return Object.fromEntries(
+    Object.entries(claims).filter(
+      ([, v]) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length),
+    ),
+  );
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+}
+
+function stableId(text: string): string {
+  let h = 0;
+  for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return String(1_000_000_000 + (h % 9_000_000_000));
+}

@@ -1,0 +1,49 @@
+/** The connector-call timeline shown under every sign-up page: one entry per HTTP attempt. */
+import { markup, type Html } from "./html";
+import type { Session, TimelineEntry } from "./types";
+
+export function timeline(session: Session): Html {
+  const entries = session.timeline;
+  return markup`<section class="timeline" aria-labelledby="timeline-h" data-testid="timeline">
+    <h2 id="timeline-h">Connector calls</h2>
+    ${
+      entries.length === 0
+        ? markup`<p class="hint" data-testid="timeline-empty">No connector was called yet.</p>`
+        : markup`<ol>
+            ${entries.map(entry)}
+          </ol>`
+    }
+  </section>`;
+}
+
+function entry(e: TimelineEntry): Html {
+  const outcome = e.status === null ? (e.error ?? "no response") : `HTTP ${e.status}`;
+  return markup`<li
+    data-testid="timeline-entry"
+    data-step="${e.step}"
+    data-attempt="${e.attempt}"
+    data-status="${e.status ?? "none"}"
+  >
+    <p class="entry-head">
+      <strong>${e.step}</strong> · attempt ${e.attempt} ·
+      <span class="${e.status === 200 ? "ok" : "bad"}">${outcome}</span> · ${e.latencyMs} ms ·
+      <time datetime="${e.at}">${e.at.slice(11, 19)}</time>
+    </p>
+    <details>
+      <summary>Request to ${e.url}</summary>
+      <pre data-testid="timeline-request">${pretty(e.request)}</pre>
+    </details>
+    ${
+      e.status === null
+        ? ""
+        : markup`<details open>
+            <summary>Response</summary>
+            <pre data-testid="timeline-response">${pretty(e.response)}</pre>
+          </details>`
+    }
+  </li>`;
+}
+
+function pretty(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
