@@ -64,7 +64,7 @@ export function needs(input: Omit<DecideInput, "facts">): Needs {
     if (typeof email === "string") return {};
     const compiled = compilePolicy(input.policy);
     const out: { rateLimit?: Needs["rateLimit"]; approval?: Needs["approval"] } = {};
-    if (approvalApplies(compiled, input.step, email.domain, compiled.allow?.match(email.domain))) {
+    if (approvalApplies(compiled, email.domain, compiled.allow?.match(email.domain))) {
       const displayName = attributeReader(request, input.attributeIds)
         .read("displayName")
         ?.trim()
@@ -129,7 +129,7 @@ function buildContext(
     now: input.now instanceof Date && !Number.isNaN(input.now.getTime()) ? input.now : new Date(0),
     facts,
     domainInfo,
-    approvalRequired: approvalApplies(compiled, step, email.domain, domainInfo),
+    approvalRequired: approvalApplies(compiled, email.domain, domainInfo),
     claims: {},
   };
 }

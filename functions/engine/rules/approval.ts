@@ -5,13 +5,11 @@
  * store but has no answer, we fail CLOSED regardless of policy: failing open would let anyone in.
  */
 import type { CompiledPolicy, DomainInfo } from "../compile";
-import type { Step } from "../types";
 import { block, type Rule } from "./rule";
 
-/** Whether the approval workflow covers a sign-up from `domain` at `step`. */
+/** Whether the approval workflow covers a sign-up from `domain` (the approval rule itself runs at step 2 only). */
 export function approvalApplies(
   compiled: CompiledPolicy,
-  step: Step,
   domain: string,
   domainInfo: DomainInfo | undefined,
 ): boolean {
@@ -21,7 +19,6 @@ export function approvalApplies(
   if (when.all) return true;
   if (compiled.approvalDomains?.match(domain)) return true;
   // At postFederationSignup this only lets the user through to the attribute page; the request is created later.
-  void step;
   return when.notInAllowList === true && compiled.allow !== undefined && domainInfo === undefined;
 }
 
