@@ -1,0 +1,18 @@
+/**
+ * Every guardrail rule, as an array. Tests import this module; only `policy/index.ts` constructs the
+ * `PolicyPack` (whose constructor starts the analyzer server).
+ */
+import type { Policies } from "@pulumi/policy";
+import { connectorAlwaysReady, functionAppTransport, storageNotPublic } from "./azureHosting";
+import { attributeCollectionConnector, basicAuthAllowed, connectorUrlHttps } from "./connector";
+import { noPlainSecrets } from "./secrets";
+
+export const policies: Policies = [
+  connectorUrlHttps,
+  basicAuthAllowed,
+  functionAppTransport,
+  storageNotPublic,
+  connectorAlwaysReady,
+  attributeCollectionConnector,
+  noPlainSecrets,
+];
