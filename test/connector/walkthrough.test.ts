@@ -94,3 +94,23 @@ test("100 parallel sign-ups from one domain with a limit of 50: exactly 50 conti
   assert.equal(actions.filter((a) => a === "200 Continue").length, 50, actions.join("\n"));
   assert.equal(actions.filter((a) => a === "200 ShowBlockPage rate_limited").length, 50, actions.join("\n"));
 });
+
+test("one structured log line per decision, with the domain as the only personal data", async () => {
+  const before = connector.logs.length;
+  await connector.post(
+    "postAttributeCollection",
+    attributeCollection("log@partner-company.com", "Partner Company"),
+  );
+  await connector.post("postFederationSignup", "{not json");
+  const lines = connector.logs.slice(before).filter((line) => line.includes('"signup.decision"'));
+  assert.equal(lines.length, 2, lines.join("\n"));
+  for (const line of lines) {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(entry).sort(), ["action", "domain", "event", "latencyMs", "reason", "step"]);
+    assert.equal(typeof entry.latencyMs, "number");
+  }
+  assert.ok(
+    !connector.logs.some((line) => /[^\s"]+@[^\s"]+\.\w+/.test(line)),
+    "no email address in any log line",
+  );
+});
