@@ -54,6 +54,8 @@ export interface LocalSystemOptions {
   /** The stack config file to use. @default <repo>/Pulumi.local.yaml */
   readonly configFile?: string;
   readonly onProgress?: (line: string) => void;
+  /** `down()` awaits this after the destroy, while every service still runs (tests inspect the emulator). */
+  readonly beforeStop?: () => Promise<void>;
 }
 
 export interface LocalSystemInfo {
@@ -285,6 +287,7 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
     await stack.workspace.removeStack(LOCAL_STACK);
     destroyed = true;
   }
+  await opts.beforeStop?.();
   const stopped: string[] = [];
   for (const record of listServices(opts.stateDir)) {
     say(`stopping ${record.name} (pid ${record.pid})`);

@@ -1,0 +1,87 @@
+/** Fixtures for the browser test: free ports, a test copy of the local stack config, and page driving. */
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { DEFAULT_SEED } from "../../local/graph-emulator/index";
+import type { LocalPorts } from "../../local/system";
+
+/** Six distinct free loopback ports (held open together so none is handed out twice). */
+export async function freePorts(): Promise<LocalPorts> {
+  const servers = await Promise.all(
+    Array.from({ length: 6 }, () => {
+      const s = net.createServer();
+      return new Promise<net.Server>((resolve) => s.listen(0, "127.0.0.1", () => resolve(s)));
+    }),
+  );
+  const [graph, connector, simulator, azuriteBlob, azuriteQueue, azuriteTable] = servers.map(
+    (s) => (s.address() as net.AddressInfo).port,
+  ) as [number, number, number, number, number, number];
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return { graph, connector, simulator, azuriteBlob, azuriteQueue, azuriteTable };
+}
+
+/** Writes a copy of Pulumi.local.yaml with the per-domain rate limit lowered so a test can reach it. */
+export function testConfig(repoRoot: string, dir: string, perDomain: number): string {
+  const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8")) as {
+    config: Record<string, { policy?: { rateLimit?: Record<string, unknown> } }>;
+  };
+  const policy = doc.config["entra-signup:connector"]?.policy;
+  if (!policy?.rateLimit) throw new Error("Pulumi.local.yaml has no connector.policy.rateLimit");
+  policy.rateLimit.perDomain = perDomain;
+  const file = path.join(dir, "Pulumi.local.test.yaml");
+  fs.writeFileSync(file, stringifyYaml(doc));
+  return file;
+}
+
+/** Debian's Chromium, headless, with everything that would reach the network switched off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** The claim key (and data-testid suffix) of a custom attribute in the emulator's seeded tenant. */
+export function ext(name: string): string {
+  return `extension_${DEFAULT_SEED.extensionsAppId.replace(/-/g, "")}_${name}`;
+}
+
+export const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+/** Signs in on the simulator's start page; resolves on the next page (attribute page or block page). */
+export async function signIn(
+  page: Page,
+  url: string,
+  email: string,
+  idp = "EmailOtpSignup-OAUTH",
+): Promise<void> {
+  await page.goto(url);
+  await page.click(byTestId(`idp-${idp}`));
+  await page.fill(byTestId("email"), email);
+  await Promise.all([page.waitForURL(/\/signup\//), page.click(byTestId("start"))]);
+}
+
+/** Fills the attribute page (built-ins by id, custom attributes by name) and submits it. */
+export async function submitAttributes(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    const id = /^[a-z]/.test(key) ? key : ext(key);
+    await page.fill(byTestId(`field-${id}`), value);
+  }
+  await Promise.all([page.waitForLoadState("load"), page.click(byTestId("submit"))]);
+}
+
+/** Trimmed text of the element with this test id. */
+export async function text(page: Page, id: string): Promise<string> {
+  return ((await page.textContent(byTestId(id))) ?? "").trim();
+}
