@@ -153,10 +153,12 @@ async function start(
   const flow = await graph.flow(form.get("flow") ?? "");
   const idp = flow.identityProviders.find((p) => p.id === form.get("idp"));
   const email = (form.get("email") ?? "").trim();
-  const ids = await graph.flowIds();
-  if (!idp) return page(400, startPage(ids, flow, "Choose how to sign in."));
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    return page(400, startPage(ids, flow, "Enter a valid email address."));
+  const problem = !idp
+    ? "Choose how to sign in."
+    : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
+      ? undefined
+      : "Enter a valid email address.";
+  if (problem || !idp) return page(400, startPage(await graph.flowIds(), flow, problem));
   const session = await runner.start(flow, idp, email, locales);
   return redirect(`/signup/${session.id}`);
 }

@@ -255,3 +255,39 @@ test("the Basic password never appears in a page, the JSON view or the log", asy
   }
   assert.ok(logLines.some((l) => /postAttributeCollection attempt 1 → HTTP 200/.test(l)));
 });
+
+test("the CLI explains a port conflict and exits 2", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "local/simulator/cli.ts", ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+  const taken = run(["--port", String(sim.port), "--graph-url", emulator.url]);
+  assert.equal(taken.status, 2);
+  assert.match(taken.stderr, new RegExp(`port ${sim.port} is already in use.*--port <port>`));
+  const noGraph = run(["--port", "0"]);
+  assert.equal(noGraph.status, 2);
+  assert.match(noGraph.stderr, /--graph-url is required/);
+});
+
+test("a start without a chosen provider or with a bad email stays on the start page", async () => {
+  assert.equal((await postForm(`${sim.url}start`, { flow: flowId, email: "x@partner.example" })).status, 400);
+  const bad = await postForm(`${sim.url}start`, { flow: flowId, idp: "EmailOtpSignup-OAUTH", email: "nope" });
+  assert.equal(bad.status, 400);
+  assert.equal(connector.received.length, 0);
+});
+
+test("an unreachable Graph emulator is reported on the start page, not thrown", async () => {
+  const lonely = await startSimulator({ graphUrl: "http://127.0.0.1:9", port: 0, log: () => undefined });
+  try {
+    const res = await fetch(lonely.url);
+    assert.equal(res.status, 502);
+    assert.match(
+      await res.text(),
+      /data-testid="no-flow">the Graph emulator at http:\/\/127\.0\.0\.1:9 is not reachable/,
+    );
+  } finally {
+    await lonely.close();
+  }
+});
