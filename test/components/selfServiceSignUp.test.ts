@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { after, before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { loadSettings, SettingsError } from "../../stacks/settings";
 import { makeTempDir } from "../helpers/pulumi";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -121,7 +122,7 @@ before(async () => {
   pulumi.runtime.setAllConfig({ ...dev, "entra-signup:connector": JSON.stringify(hosting) });
   await pulumi.runtime.setMocks(mocks, "entra-signup", "dev", false);
   recordRegistrations();
-  program = (await import("../../index")) as unknown as Record<string, pulumi.Output<unknown>>;
+  program = (await import("../../index.js")) as unknown as Record<string, pulumi.Output<unknown>>;
   await value(program.flowId!);
   await value(program.appIds!);
 });
@@ -213,16 +214,14 @@ test("the host gets the attribute ids from Graph, and no secret travels in plain
   }
 });
 
-test("bad configuration fails with every problem, before any resource", async () => {
-  const { loadSettings, SettingsError } = await import("../../stacks/settings");
+test("bad configuration fails with every problem, before any resource", () => {
+  const config: Record<string, unknown> = {
+    tenant: { tenantId: "nope" },
+    userFlow: { name: "x", page: [] },
+    connector: {},
+  };
   assert.throws(
-    () =>
-      loadSettings({
-        get: (key) =>
-          ({ tenant: { tenantId: "nope" }, userFlow: { name: "x", page: [] }, connector: {} })[key],
-        isSecret: () => false,
-        readFile: () => "",
-      }),
+    () => loadSettings({ get: (key) => config[key], isSecret: () => false, readFile: () => "" }),
     (err: unknown) => err instanceof SettingsError && err.problems.length >= 3,
   );
 });
