@@ -56,6 +56,8 @@ before(async () => {
     "name: engine-smoke\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
   );
   fs.writeFileSync(path.join(tmp.dir, "index.ts"), program);
+  // Without its own package.json the program lookup walks up to the repository's (main: index.ts).
+  fs.writeFileSync(path.join(tmp.dir, "package.json"), JSON.stringify({ name: "engine-smoke", main: "index.ts" }));
   fs.writeFileSync(
     path.join(tmp.dir, "tsconfig.json"),
     JSON.stringify({
