@@ -29,7 +29,10 @@ export class GraphRequestError extends Error {
 
   constructor(d: GraphErrorDetails) {
     const fix = fixFor(d);
-    super(formatGraphError(d, fix));
+    const message = formatGraphError(d, fix);
+    super(message);
+    // Pulumi serializes this class as ES5 (`Error.call(this, …)`), which does not set `message`.
+    this.message = message;
     this.name = "GraphRequestError";
     this.method = d.method;
     this.path = d.path;

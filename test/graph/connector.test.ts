@@ -20,7 +20,11 @@ const storedAuth = (id: string) => emu.snapshot().apiConnectors.find((c) => c.id
 
 test("basic: generated password, no-op diff, rotation by rotationKey, drift, delete", async () => {
   emu.reset();
-  const inputs = await checked(connector, { connection, displayName: "Approvals", targetUrl: "https://fn.example.net/api/check" });
+  const inputs = await checked(connector, {
+    connection,
+    displayName: "Approvals",
+    targetUrl: "https://fn.example.net/api/check",
+  });
   const { id, outs } = await connector.create(inputs);
   const auth = storedAuth(id);
   assert.equal(auth?.type, "basic");
@@ -51,7 +55,13 @@ test("basic: generated password, no-op diff, rotation by rotationKey, drift, del
 
 test("basic: a given password is diffed through its salted hash, never stored in plain outputs but `password`", async () => {
   emu.reset();
-  const inputs = await checked(connector, { connection, displayName: "Given", targetUrl: "http://127.0.0.1:7071/api/x", username: "u", password: "s3cret-one" });
+  const inputs = await checked(connector, {
+    connection,
+    displayName: "Given",
+    targetUrl: "http://127.0.0.1:7071/api/x",
+    username: "u",
+    password: "s3cret-one",
+  });
   const { id, outs } = await connector.create(inputs);
   assert.doesNotMatch(String(outs?.credentialHash), /s3cret/);
   assert.equal((await connector.diff(id, outs!, inputs)).changes, false);
@@ -68,14 +78,22 @@ test("certificates: create with one, roll over by uploading a second without rec
   emu.reset();
   const a = makePfx("cert-a", "pw-a");
   const b = makePfx("cert-b");
-  const inputs = await checked(connector, { connection, displayName: "Cert", targetUrl: "https://fn.example.net/api", certificates: [{ pkcs12Base64: a.pkcs12Base64, password: a.password }] });
+  const inputs = await checked(connector, {
+    connection,
+    displayName: "Cert",
+    targetUrl: "https://fn.example.net/api",
+    certificates: [{ pkcs12Base64: a.pkcs12Base64, password: a.password }],
+  });
   assert.deepEqual(inputs.thumbprints, [a.thumbprint], "check reads thumbprints from the PFX");
   const { id, outs } = await connector.create(inputs);
   assert.equal(outs?.authType, "certificate");
   assert.deepEqual(outs?.activeThumbprints, [a.thumbprint]);
   assert.equal(outs?.password, undefined);
 
-  const rolled = await checked(connector, { ...inputs, certificates: [{ pkcs12Base64: a.pkcs12Base64, password: a.password }, { pkcs12Base64: b.pkcs12Base64 }] });
+  const rolled = await checked(connector, {
+    ...inputs,
+    certificates: [{ pkcs12Base64: a.pkcs12Base64, password: a.password }, { pkcs12Base64: b.pkcs12Base64 }],
+  });
   assert.equal((await connector.diff(id, outs!, rolled)).changes, true);
   emu.clearLog();
   const up = await connector.update(id, outs!, rolled);
@@ -90,8 +108,15 @@ test("certificates: create with one, roll over by uploading a second without rec
   assert.deepEqual(dropped.outs?.staleThumbprints, [a.thumbprint]);
 
   // Basic → certificate on an existing connector keeps its id.
-  const basic = await connector.create(await checked(connector, { connection, displayName: "Switch", targetUrl: "https://x.example.net" }));
-  const toCert = await checked(connector, { connection, displayName: "Switch", targetUrl: "https://x.example.net", certificates: [{ pkcs12Base64: b.pkcs12Base64 }] });
+  const basic = await connector.create(
+    await checked(connector, { connection, displayName: "Switch", targetUrl: "https://x.example.net" }),
+  );
+  const toCert = await checked(connector, {
+    connection,
+    displayName: "Switch",
+    targetUrl: "https://x.example.net",
+    certificates: [{ pkcs12Base64: b.pkcs12Base64 }],
+  });
   const switched = await connector.update(basic.id, basic.outs!, toCert);
   assert.equal(switched.outs?.authType, "certificate");
   assert.equal(storedAuth(basic.id)?.type, "certificate");
@@ -101,13 +126,16 @@ test("certificates: create with one, roll over by uploading a second without rec
 });
 
 test("check: every problem at once, no secret in any message", async () => {
-  const r = await connector.check({}, {
-    connection,
-    displayName: "",
-    targetUrl: "http://fn.example.net/api",
-    username: "a:b",
-    certificates: [{ pkcs12Base64: "bm90IGEgcGZ4", password: "TopSecretPfxPassword" }],
-  });
+  const r = await connector.check(
+    {},
+    {
+      connection,
+      displayName: "",
+      targetUrl: "http://fn.example.net/api",
+      username: "a:b",
+      certificates: [{ pkcs12Base64: "bm90IGEgcGZ4", password: "TopSecretPfxPassword" }],
+    },
+  );
   const text = (r.failures ?? []).map((f) => f.reason).join("\n");
   assert.match(text, /displayName: required/);
   assert.match(text, /must use https/);
@@ -121,9 +149,18 @@ test("adoptExisting: takes over a connector by displayName and sends our credent
   const existing = (await outOfBand(emu, "POST", "/identity/apiConnectors", {
     displayName: "Legacy",
     targetUrl: "https://old.example.net",
-    authenticationConfiguration: { "@odata.type": "#microsoft.graph.basicAuthentication", username: "old", password: "old" },
+    authenticationConfiguration: {
+      "@odata.type": "#microsoft.graph.basicAuthentication",
+      username: "old",
+      password: "old",
+    },
   })) as { id: string };
-  const inputs = await checked(connector, { connection, displayName: "Legacy", targetUrl: "https://new.example.net", adoptExisting: true });
+  const inputs = await checked(connector, {
+    connection,
+    displayName: "Legacy",
+    targetUrl: "https://new.example.net",
+    adoptExisting: true,
+  });
   const { id, outs } = await connector.create(inputs);
   assert.equal(id, existing.id);
   assert.equal(emu.snapshot().apiConnectors.length, 1);

@@ -30,7 +30,8 @@ const faults: Record<string, Fault> = {
   "createThenFail (write done, response lost)": { kind: "createThenFail" },
 };
 
-const enableSignUp = () => outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: true } });
+const enableSignUp = () =>
+  outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: true } });
 const certA = makePfx("fault-a");
 const certB = makePfx("fault-b");
 
@@ -50,7 +51,8 @@ const cases: Record<string, Case> = {
     createPath: "^/identity/userFlowAttributes$",
     inputs: async () => ({ connection, displayName: "Fault attr", dataType: "int64" }),
     count: () => emu.snapshot().userFlowAttributes.filter((a) => a.displayName === "Fault attr").length,
-    verify: (id) => assert.equal(emu.snapshot().userFlowAttributes.find((a) => a.id === id)?.dataType, "int64"),
+    verify: (id) =>
+      assert.equal(emu.snapshot().userFlowAttributes.find((a) => a.id === id)?.dataType, "int64"),
   },
   ApiConnector: {
     provider: apiConnectorProvider,
@@ -64,7 +66,10 @@ const cases: Record<string, Case> = {
     count: () => emu.snapshot().apiConnectors.length,
     verify: (id) => {
       const auth = emu.snapshot().apiConnectors.find((c) => c.id === id)?.auth;
-      assert.deepEqual(auth?.type === "certificate" ? auth.certificates.map((c) => c.thumbprint) : [], [certA.thumbprint, certB.thumbprint]);
+      assert.deepEqual(auth?.type === "certificate" ? auth.certificates.map((c) => c.thumbprint) : [], [
+        certA.thumbprint,
+        certB.thumbprint,
+      ]);
     },
   },
   B2xUserFlow: {
@@ -74,13 +79,19 @@ const cases: Record<string, Case> = {
       connection,
       name: "Faulty",
       identityProviders: ["EmailOtpSignup-OAUTH"],
-      attributes: [{ attributeId: "city", displayName: "City" }, { attributeId: "email", displayName: "Email" }],
+      attributes: [
+        { attributeId: "city", displayName: "City" },
+        { attributeId: "email", displayName: "Email" },
+      ],
     }),
     count: () => emu.snapshot().b2xUserFlows.length,
     verify: (id) => {
       const f = emu.snapshot().b2xUserFlows.find((x) => x.id === id);
       assert.deepEqual(f?.identityProviderIds, ["EmailOtpSignup-OAUTH"]);
-      assert.deepEqual(f?.assignments.map((a) => a.id), ["city", "email"]);
+      assert.deepEqual(
+        f?.assignments.map((a) => a.id),
+        ["city", "email"],
+      );
     },
   },
   UserFlowAppAssociation: {
@@ -88,7 +99,11 @@ const cases: Record<string, Case> = {
     createPath: "^/identity/events/onSignupStart$",
     inputs: async () => {
       await enableSignUp();
-      await outOfBand(emu, "POST", "/identity/b2xUserFlows", { id: "L", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 1 });
+      await outOfBand(emu, "POST", "/identity/b2xUserFlows", {
+        id: "L",
+        userFlowType: "signUpOrSignIn",
+        userFlowTypeVersion: 1,
+      });
       return { connection, userFlowId: "B2X_1_L", appIds: [emu.sampleAppId], priority: 3 };
     },
     count: () => emu.snapshot().onSignupStartListeners.length,
@@ -115,7 +130,8 @@ for (const [kind, c] of Object.entries(cases)) {
       assert.equal(c.count(), 1, "exactly one object: no duplicate");
       c.verify(id);
       // Let the emulated replication window close: a read or delete inside it sees 404 as Graph would.
-      if (fault.kind === "notFoundAfterCreate") await new Promise((r) => setTimeout(r, (fault.durationMs ?? 0) + 50));
+      if (fault.kind === "notFoundAfterCreate")
+        await new Promise((r) => setTimeout(r, (fault.durationMs ?? 0) + 50));
       const read = await p.read(id, outs!);
       assert.equal((await p.diff(id, read.props!, inputs)).changes, false, "converged");
       await p.delete(id, outs!);
@@ -140,7 +156,9 @@ for (const [name, fault] of Object.entries(transient)) {
     emu.faults.add({ ...fault, method: "POST", path: "/userFlowIdentityProviders/\\$ref$" });
     const pol = await policy.create(await checked(policy, { connection }));
     const flow = b2xUserFlowProvider as unknown as AnyProvider;
-    const f = await flow.create(await checked(flow, { connection, name: "T", identityProviders: ["MSASignup-OAUTH"] }));
+    const f = await flow.create(
+      await checked(flow, { connection, name: "T", identityProviders: ["MSASignup-OAUTH"] }),
+    );
     assert.deepEqual(emu.faults.remaining(), []);
     assert.equal(emu.snapshot().authenticationFlowsPolicy.selfServiceSignUp.isEnabled, true);
     assert.deepEqual(emu.snapshot().b2xUserFlows[0]?.identityProviderIds, ["MSASignup-OAUTH"]);
@@ -155,7 +173,10 @@ test("policy: a PATCH whose response is lost fails the run; the re-run converges
   const policy = selfServiceSignUpPolicyProvider as unknown as AnyProvider;
   const inputs = await checked(policy, { connection });
   emu.faults.add({ method: "PATCH", path: "^/policies/authenticationFlowsPolicy$", kind: "createThenFail" });
-  await assert.rejects(policy.create(inputs), /Graph 500 InternalServerError on PATCH \/v1\.0\/policies\/authenticationFlowsPolicy \(request-id [0-9a-f-]+\)/);
+  await assert.rejects(
+    policy.create(inputs),
+    /Graph 500 InternalServerError on PATCH \/v1\.0\/policies\/authenticationFlowsPolicy \(request-id [0-9a-f-]+\)/,
+  );
   emu.clearLog();
   const { outs } = await policy.create(inputs);
   assert.equal(emu.counts().writes, 0, "already enabled: nothing to write");

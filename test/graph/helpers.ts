@@ -12,7 +12,10 @@ export async function emulatorWithConnection(): Promise<{ emu: GraphEmulator; co
 }
 
 /** A self-signed RSA certificate with its key as base64 PKCS#12, and its SHA-1 thumbprint. */
-export function makePfx(commonName: string, password = ""): { pkcs12Base64: string; password: string; thumbprint: string } {
+export function makePfx(
+  commonName: string,
+  password = "",
+): { pkcs12Base64: string; password: string; thumbprint: string } {
   const keys = forge.pki.rsa.generateKeyPair(1024);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -31,23 +34,46 @@ export function makePfx(commonName: string, password = ""): { pkcs12Base64: stri
 
 /** Runs a provider method with plain-object typing (the providers' methods are typed loosely by Pulumi). */
 export type AnyProvider = {
-  check: (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: { property: string; reason: string }[] }>;
-  diff: (id: string, olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  check: (
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ) => Promise<{ inputs?: Record<string, unknown>; failures?: { property: string; reason: string }[] }>;
+  diff: (
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ) => Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
   create: (inputs: Record<string, unknown>) => Promise<{ id: string; outs?: Record<string, unknown> }>;
-  read: (id: string, props: Record<string, unknown>) => Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
-  update: (id: string, olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<{ outs?: Record<string, unknown> }>;
+  read: (
+    id: string,
+    props: Record<string, unknown>,
+  ) => Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  update: (
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ) => Promise<{ outs?: Record<string, unknown> }>;
   delete: (id: string, props: Record<string, unknown>) => Promise<void>;
 };
 
 /** check → inputs, failing the test on check failures. */
-export async function checked(p: AnyProvider, news: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function checked(
+  p: AnyProvider,
+  news: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const r = await p.check({}, news);
   if (r.failures?.length) throw new Error(`check failed: ${r.failures.map((f) => f.reason).join("; ")}`);
   return r.inputs ?? news;
 }
 
 /** A change made directly in the tenant (as an admin in the portal would), bypassing the providers. */
-export async function outOfBand(emu: GraphEmulator, method: string, path: string, body?: unknown, version = "v1.0"): Promise<unknown> {
+export async function outOfBand(
+  emu: GraphEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  version = "v1.0",
+): Promise<unknown> {
   const res = await fetch(`${emu.url}/${version}${path}`, {
     method,
     headers: { Authorization: "Bearer out-of-band", "Content-Type": "application/json" },

@@ -28,14 +28,23 @@ async function twoFlows() {
 
 test("listener: create → read → update (priority, flow, apps) → id lost and re-matched → delete", async () => {
   emu.reset();
-  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: true } });
+  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", {
+    selfServiceSignUp: { isEnabled: true },
+  });
   const { a, b } = await twoFlows();
   const inputs = await checked(listener, { connection, userFlowId: a, appIds: [emu.sampleAppId] });
   assert.equal(inputs.priority, 100);
   const { id, outs } = await listener.create(inputs);
-  assert.equal(emu.log.filter((e) => e.path.startsWith("/identity/events")).every((e) => e.version === "beta"), true, "beta only");
+  assert.equal(
+    emu.log.filter((e) => e.path.startsWith("/identity/events")).every((e) => e.version === "beta"),
+    true,
+    "beta only",
+  );
   const stored = () => emu.snapshot().onSignupStartListeners;
-  assert.deepEqual(stored().map((l) => [l.userFlowId, l.includeApplications, l.priority]), [[a, [emu.sampleAppId], 100]]);
+  assert.deepEqual(
+    stored().map((l) => [l.userFlowId, l.includeApplications, l.priority]),
+    [[a, [emu.sampleAppId], 100]],
+  );
 
   const fresh = await listener.read(id, outs!);
   assert.equal((await listener.diff(id, fresh.props!, inputs)).changes, false);
@@ -43,30 +52,55 @@ test("listener: create → read → update (priority, flow, apps) → id lost an
   const moved = { ...inputs, userFlowId: b, priority: 7, appIds: [emu.sampleAppId.toUpperCase()] };
   const d = await listener.diff(id, outs!, moved);
   assert.equal(d.changes, true);
-  assert.deepEqual(d.replaces, []);
+  assert.deepEqual(
+    d.replaces,
+    ["userFlowId"],
+    "a new flow is a new listener (and lets the flow be replaced)",
+  );
+  assert.deepEqual(
+    (await listener.diff(id, outs!, { ...inputs, priority: 9 })).replaces,
+    [],
+    "priority updates in place",
+  );
   const up = await listener.update(id, outs!, moved);
   assert.equal(stored()[0]?.userFlowId, b);
   assert.equal(stored()[0]?.priority, 7);
 
   // Drift: priority edited out of band.
-  await outOfBand(emu, "PATCH", `/identity/events/onSignupStart/${id}`, { "@odata.type": "#microsoft.graph.invokeUserFlowListener", priority: 55 }, "beta");
+  await outOfBand(
+    emu,
+    "PATCH",
+    `/identity/events/onSignupStart/${id}`,
+    { "@odata.type": "#microsoft.graph.invokeUserFlowListener", priority: 55 },
+    "beta",
+  );
   const drift = await listener.read(id, up.outs!);
   assert.equal(drift.props?.priority, 55);
 
   // The listener is recreated out of band under a new id: read re-matches it by flow + apps.
   await outOfBand(emu, "DELETE", `/identity/events/onSignupStart/${id}`, undefined, "beta");
-  const again = (await outOfBand(emu, "POST", "/identity/events/onSignupStart", {
-    "@odata.type": "#microsoft.graph.invokeUserFlowListener",
-    priority: 7,
-    sourceFilter: { includeApplications: [emu.sampleAppId] },
-    userFlow: { id: b },
-  }, "beta")) as { id: string };
+  const again = (await outOfBand(
+    emu,
+    "POST",
+    "/identity/events/onSignupStart",
+    {
+      "@odata.type": "#microsoft.graph.invokeUserFlowListener",
+      priority: 7,
+      sourceFilter: { includeApplications: [emu.sampleAppId] },
+      userFlow: { id: b },
+    },
+    "beta",
+  )) as { id: string };
   const rematched = await listener.read(id, up.outs!);
   assert.equal(rematched.id, again.id);
 
   // Deleted out of band before an update: update recreates it.
   await outOfBand(emu, "DELETE", `/identity/events/onSignupStart/${again.id}`, undefined, "beta");
-  const recreated = await listener.update(again.id, { ...up.outs!, listenerId: again.id }, { ...moved, priority: 8 });
+  const recreated = await listener.update(
+    again.id,
+    { ...up.outs!, listenerId: again.id },
+    { ...moved, priority: 8 },
+  );
   assert.equal(stored().length, 1);
   assert.equal(stored()[0]?.priority, 8);
 
@@ -77,26 +111,50 @@ test("listener: create → read → update (priority, flow, apps) → id lost an
 
 test("listener: adoptExisting matches by flow and app set; check rejects object ids that are not GUIDs", async () => {
   emu.reset();
-  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: true } });
+  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", {
+    selfServiceSignUp: { isEnabled: true },
+  });
   const { a } = await twoFlows();
-  const existing = (await outOfBand(emu, "POST", "/identity/events/onSignupStart", {
-    "@odata.type": "#microsoft.graph.invokeUserFlowListener",
-    priority: 5,
-    sourceFilter: { includeApplications: [emu.sampleAppId] },
-    userFlow: { id: a },
-  }, "beta")) as { id: string };
-  const { id } = await listener.create(await checked(listener, { connection, userFlowId: a, appIds: [emu.sampleAppId], priority: 6, adoptExisting: true }));
+  const existing = (await outOfBand(
+    emu,
+    "POST",
+    "/identity/events/onSignupStart",
+    {
+      "@odata.type": "#microsoft.graph.invokeUserFlowListener",
+      priority: 5,
+      sourceFilter: { includeApplications: [emu.sampleAppId] },
+      userFlow: { id: a },
+    },
+    "beta",
+  )) as { id: string };
+  const { id } = await listener.create(
+    await checked(listener, {
+      connection,
+      userFlowId: a,
+      appIds: [emu.sampleAppId],
+      priority: 6,
+      adoptExisting: true,
+    }),
+  );
   assert.equal(id, existing.id);
   assert.equal(emu.snapshot().onSignupStartListeners.length, 1);
   assert.equal(emu.snapshot().onSignupStartListeners[0]?.priority, 6);
 
-  const bad = await listener.check({}, { connection, userFlowId: "", appIds: ["Partner Portal"], priority: -1 });
+  const bad = await listener.check(
+    {},
+    { connection, userFlowId: "", appIds: ["Partner Portal"], priority: -1 },
+  );
   assert.deepEqual(bad.failures?.map((f) => f.property).sort(), ["appIds", "priority", "userFlowId"]);
 });
 
 test("social identity provider: create → secret diff by hash → update → replace on type → delete", async () => {
   emu.reset();
-  const inputs = await checked(idp, { connection, type: "google", clientId: "cid-1", clientSecret: "google-secret-1" });
+  const inputs = await checked(idp, {
+    connection,
+    type: "google",
+    clientId: "cid-1",
+    clientSecret: "google-secret-1",
+  });
   assert.equal(inputs.type, "Google");
   const { id, outs } = await idp.create(inputs);
   assert.equal(id, "Google-OAUTH");
@@ -112,7 +170,10 @@ test("social identity provider: create → secret diff by hash → update → re
   assert.equal(stored()?.clientSecret, "google-secret-2");
   assert.equal((await idp.diff(id, up.outs!, rotated)).changes, false);
 
-  await outOfBand(emu, "PATCH", `/identity/identityProviders/${id}`, { "@odata.type": "#microsoft.graph.socialIdentityProvider", clientId: "changed" });
+  await outOfBand(emu, "PATCH", `/identity/identityProviders/${id}`, {
+    "@odata.type": "#microsoft.graph.socialIdentityProvider",
+    clientId: "changed",
+  });
   const drift = await idp.read(id, up.outs!);
   assert.equal(drift.props?.clientId, "changed");
   assert.equal((await idp.diff(id, drift.props!, rotated)).changes, true);
@@ -135,7 +196,15 @@ test("social identity provider: adoptExisting takes over the tenant's provider o
     clientId: "old",
     clientSecret: "old",
   });
-  const { id } = await idp.create(await checked(idp, { connection, type: "Facebook", clientId: "new", clientSecret: "fb-new", adoptExisting: true }));
+  const { id } = await idp.create(
+    await checked(idp, {
+      connection,
+      type: "Facebook",
+      clientId: "new",
+      clientSecret: "fb-new",
+      adoptExisting: true,
+    }),
+  );
   const fb = emu.snapshot().identityProviders.filter((i) => i.identityProviderType === "Facebook");
   assert.equal(fb.length, 1);
   assert.equal(fb[0]?.id, id);

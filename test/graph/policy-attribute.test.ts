@@ -26,7 +26,9 @@ test("policy: enables the toggle, remembers the old value, restores it on delete
   assert.equal(outs?.previousEnabled, false);
   assert.equal(emu.snapshot().authenticationFlowsPolicy.selfServiceSignUp.isEnabled, true);
 
-  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: false } });
+  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", {
+    selfServiceSignUp: { isEnabled: false },
+  });
   const read = await policy.read(id, outs!);
   assert.equal(read.props?.enabled, false, "read reports the drift");
   assert.equal(read.inputs?.enabled, false, "and feeds it to the next diff");
@@ -46,7 +48,10 @@ test("policy: keepOnDelete leaves the toggle on; a connection change is an updat
   emu.reset();
   const inputs = await checked(policy, { connection, keepOnDelete: true });
   const { id, outs } = await policy.create(inputs);
-  const diff = await policy.diff(id, outs!, { ...inputs, connection: { ...connection, tenantId: "contoso.onmicrosoft.com" } });
+  const diff = await policy.diff(id, outs!, {
+    ...inputs,
+    connection: { ...connection, tenantId: "contoso.onmicrosoft.com" },
+  });
   assert.equal(diff.changes, true);
   assert.deepEqual(diff.replaces, []);
   await policy.delete(id, outs!);
@@ -54,7 +59,13 @@ test("policy: keepOnDelete leaves the toggle on; a connection change is an updat
 });
 
 test("policy: check collects every problem at once", async () => {
-  const r = await policy.check({}, { connection: { cloud: "mars", credential: "emulator", baseUrl: "https://graph.microsoft.com" }, enabled: "yes" });
+  const r = await policy.check(
+    {},
+    {
+      connection: { cloud: "mars", credential: "emulator", baseUrl: "https://graph.microsoft.com" },
+      enabled: "yes",
+    },
+  );
   const reasons = (r.failures ?? []).map((f) => f.reason).join("\n");
   assert.match(reasons, /cloud: "mars"/);
   assert.match(reasons, /"emulator" sends a fake token and needs a loopback baseUrl/);
@@ -63,7 +74,11 @@ test("policy: check collects every problem at once", async () => {
 
 test("attribute: create → read → drift → update → replace → delete, id read from Graph", async () => {
   emu.reset();
-  const inputs = await checked(attribute, { connection, displayName: "Loyalty number", description: "Card number" });
+  const inputs = await checked(attribute, {
+    connection,
+    displayName: "Loyalty number",
+    description: "Card number",
+  });
   assert.equal(inputs.dataType, "string");
   const { id, outs } = await attribute.create(inputs);
   assert.match(id, /^extension_[0-9a-f]{32}_/);
@@ -71,9 +86,15 @@ test("attribute: create → read → drift → update → replace → delete, id
   assert.equal(outs?.extensionsAppId, emu.extensionsAppId);
 
   const fresh = await attribute.read(id, outs!);
-  assert.equal((await attribute.diff(id, fresh.props!, inputs)).changes, false, "read after create shows no drift");
+  assert.equal(
+    (await attribute.diff(id, fresh.props!, inputs)).changes,
+    false,
+    "read after create shows no drift",
+  );
 
-  await outOfBand(emu, "PATCH", `/identity/userFlowAttributes/${id}`, { description: "edited in the portal" });
+  await outOfBand(emu, "PATCH", `/identity/userFlowAttributes/${id}`, {
+    description: "edited in the portal",
+  });
   const drift = await attribute.read(id, outs!);
   assert.equal(drift.props?.description, "edited in the portal");
   const d = await attribute.diff(id, drift.props!, inputs);
@@ -97,7 +118,11 @@ test("attribute: create → read → drift → update → replace → delete, id
 
   await attribute.delete(replaced.id, replaced.outs!);
   await attribute.delete(replaced.id, replaced.outs!); // 404 is success
-  assert.equal((await attribute.read(replaced.id, replaced.outs!)).id, undefined, "read of a deleted attribute reports it gone");
+  assert.equal(
+    (await attribute.read(replaced.id, replaced.outs!)).id,
+    undefined,
+    "read of a deleted attribute reports it gone",
+  );
   assert.deepEqual(emu.diffFromSeed(), []);
 });
 
@@ -108,13 +133,23 @@ test("attribute: adoptExisting takes over the attribute and converges its descri
     dataType: "string",
     description: "old",
   })) as { id: string };
-  const inputs = await checked(attribute, { connection, displayName: "Company", description: "new", adoptExisting: true });
+  const inputs = await checked(attribute, {
+    connection,
+    displayName: "Company",
+    description: "new",
+    adoptExisting: true,
+  });
   const { id } = await attribute.create(inputs);
   assert.equal(id, made.id);
   assert.equal(emu.snapshot().userFlowAttributes.filter((a) => a.displayName === "Company").length, 1);
   assert.equal(emu.snapshot().userFlowAttributes.find((a) => a.id === id)?.description, "new");
 
-  const clash = await checked(attribute, { connection, displayName: "Company", dataType: "boolean", adoptExisting: true });
+  const clash = await checked(attribute, {
+    connection,
+    displayName: "Company",
+    dataType: "boolean",
+    adoptExisting: true,
+  });
   await assert.rejects(attribute.create(clash), /already exists as string, not boolean/);
 });
 

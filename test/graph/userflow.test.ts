@@ -23,16 +23,23 @@ after(() => emu.close());
 
 async function fixtures() {
   const attr = await attribute.create(await checked(attribute, { connection, displayName: "Company name" }));
-  const c1 = await connector.create(await checked(connector, { connection, displayName: "c1", targetUrl: "https://a.example.net" }));
-  const c2 = await connector.create(await checked(connector, { connection, displayName: "c2", targetUrl: "https://b.example.net" }));
+  const c1 = await connector.create(
+    await checked(connector, { connection, displayName: "c1", targetUrl: "https://a.example.net" }),
+  );
+  const c2 = await connector.create(
+    await checked(connector, { connection, displayName: "c2", targetUrl: "https://b.example.net" }),
+  );
   return { attrId: attr.id, c1: c1.id, c2: c2.id };
 }
 
-const storedFlow = (id: string) => emu.snapshot().b2xUserFlows.find((f) => f.id.toLowerCase() === id.toLowerCase());
+const storedFlow = (id: string) =>
+  emu.snapshot().b2xUserFlows.find((f) => f.id.toLowerCase() === id.toLowerCase());
 
 test("create → read → update every part → drift → replace → delete", async () => {
   emu.reset();
-  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", { selfServiceSignUp: { isEnabled: true } });
+  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", {
+    selfServiceSignUp: { isEnabled: true },
+  });
   const { attrId, c1, c2 } = await fixtures();
   const inputs = await checked(flow, {
     connection,
@@ -41,25 +48,44 @@ test("create → read → update every part → drift → replace → delete", a
     attributes: [
       { attributeId: "email", displayName: "Email", userInputType: "EmailBox", requiresVerification: true },
       { attributeId: attrId, displayName: "Company" },
-      { attributeId: "city", displayName: "City", userInputType: "dropdownSingleSelect", isOptional: true, userAttributeValues: [{ name: "Oslo", value: "osl", isDefault: true }] },
+      {
+        attributeId: "city",
+        displayName: "City",
+        userInputType: "dropdownSingleSelect",
+        isOptional: true,
+        userAttributeValues: [{ name: "Oslo", value: "osl", isDefault: true }],
+      },
     ],
     apiConnectors: { postAttributeCollection: c1 },
   });
   const { id, outs } = await flow.create(inputs);
   assert.equal(id, "B2X_1_Partners");
   let s = storedFlow(id)!;
-  assert.deepEqual(s.identityProviderIds.map((x) => x.toLowerCase()).sort(), ["aadsignup-oauth", "emailotpsignup-oauth"]);
-  assert.deepEqual(s.assignments.map((a) => a.id.toLowerCase()), ["email", attrId.toLowerCase(), "city"]);
+  assert.deepEqual(s.identityProviderIds.map((x) => x.toLowerCase()).sort(), [
+    "aadsignup-oauth",
+    "emailotpsignup-oauth",
+  ]);
+  assert.deepEqual(
+    s.assignments.map((a) => a.id.toLowerCase()),
+    ["email", attrId.toLowerCase(), "city"],
+  );
   assert.equal(s.apiConnectorConfiguration.postAttributeCollection, c1);
 
   const fresh = await flow.read(id, outs!);
-  assert.equal((await flow.diff(id, fresh.props!, inputs)).changes, false, "what was written reads back equal (case-insensitively)");
+  assert.equal(
+    (await flow.diff(id, fresh.props!, inputs)).changes,
+    false,
+    "what was written reads back equal (case-insensitively)",
+  );
 
   emu.clearLog();
   const reordered = {
     ...inputs,
     identityProviders: ["aadsignup-oauth", "MSASignup-OAUTH"],
-    attributes: [(inputs.attributes as object[])[2], { attributeId: attrId, displayName: "Company", isOptional: true }],
+    attributes: [
+      (inputs.attributes as object[])[2],
+      { attributeId: attrId, displayName: "Company", isOptional: true },
+    ],
     apiConnectors: { postFederationSignup: c2 },
   };
   const checkedNew = await checked(flow, reordered);
@@ -68,28 +94,55 @@ test("create → read → update every part → drift → replace → delete", a
   assert.deepEqual(d.replaces, []);
   const u1 = await flow.update(id, outs!, checkedNew);
   s = storedFlow(id)!;
-  assert.deepEqual(s.identityProviderIds.map((x) => x.toLowerCase()).sort(), ["aadsignup-oauth", "msasignup-oauth"]);
+  assert.deepEqual(s.identityProviderIds.map((x) => x.toLowerCase()).sort(), [
+    "aadsignup-oauth",
+    "msasignup-oauth",
+  ]);
   assert.deepEqual(
     s.assignments.map((a) => a.id.toLowerCase()),
     ["city", attrId.toLowerCase(), "email"],
     "order follows the list; email, which the flow requires, is kept last",
   );
   assert.equal(s.assignments[1]?.isOptional, true);
-  assert.deepEqual(s.apiConnectorConfiguration, { postFederationSignup: c2 }, "one step set, the other cleared");
+  assert.deepEqual(
+    s.apiConnectorConfiguration,
+    { postFederationSignup: c2 },
+    "one step set, the other cleared",
+  );
   const writes = emu.log.filter((e) => e.write).map((e) => `${e.method} ${e.path}`);
-  assert.ok(writes.some((w) => w.endsWith("/setOrder")), "setOrder when the order differs");
-  assert.ok(writes.some((w) => w.startsWith("PUT") && w.includes("postAttributeCollection")), "clear with PUT {}");
+  assert.ok(
+    writes.some((w) => w.endsWith("/setOrder")),
+    "setOrder when the order differs",
+  );
+  assert.ok(
+    writes.some((w) => w.startsWith("PUT") && w.includes("postAttributeCollection")),
+    "clear with PUT {}",
+  );
 
   emu.clearLog();
   const again = await flow.update(id, u1.outs!, checkedNew);
   assert.equal(emu.counts().writes, 0, "converged parts mean zero writes (and no setOrder)");
 
   // Drift made in the portal: every part is detected by read.
-  await outOfBand(emu, "DELETE", `/identity/b2xUserFlows/${id}/userFlowIdentityProviders/MSASignup-OAUTH/$ref`);
-  await outOfBand(emu, "PATCH", `/identity/b2xUserFlows/${id}/userAttributeAssignments/city`, { displayName: "Town" });
-  await outOfBand(emu, "PUT", `/identity/b2xUserFlows/${id}/apiConnectorConfiguration/postFederationSignup/$ref`, {});
+  await outOfBand(
+    emu,
+    "DELETE",
+    `/identity/b2xUserFlows/${id}/userFlowIdentityProviders/MSASignup-OAUTH/$ref`,
+  );
+  await outOfBand(emu, "PATCH", `/identity/b2xUserFlows/${id}/userAttributeAssignments/city`, {
+    displayName: "Town",
+  });
+  await outOfBand(
+    emu,
+    "PUT",
+    `/identity/b2xUserFlows/${id}/apiConnectorConfiguration/postFederationSignup/$ref`,
+    {},
+  );
   const drift = await flow.read(id, again.outs!);
-  assert.deepEqual((drift.props?.identityProviders as string[]).map((x) => x.toLowerCase()), ["aadsignup-oauth"]);
+  assert.deepEqual(
+    (drift.props?.identityProviders as string[]).map((x) => x.toLowerCase()),
+    ["aadsignup-oauth"],
+  );
   assert.equal((drift.props?.attributes as { displayName: string }[])[0]?.displayName, "Town");
   assert.deepEqual(drift.props?.apiConnectors, {});
   assert.equal((await flow.diff(id, drift.props!, checkedNew)).changes, true);
@@ -99,7 +152,15 @@ test("create → read → update every part → drift → replace → delete", a
   const rename = await flow.diff(id, again.outs!, { ...checkedNew, name: "Suppliers" });
   assert.deepEqual(rename.replaces, ["name"]);
   assert.equal(rename.deleteBeforeReplace, true);
-  assert.equal((await flow.diff(id, again.outs!, { ...checkedNew, connection: { ...connection, tenantId: "contoso.com" } })).replaces?.length, 0);
+  assert.equal(
+    (
+      await flow.diff(id, again.outs!, {
+        ...checkedNew,
+        connection: { ...connection, tenantId: "contoso.com" },
+      })
+    ).replaces?.length,
+    0,
+  );
 
   await flow.delete(id, again.outs!);
   await flow.delete(id, again.outs!);
@@ -115,7 +176,10 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
   const inputs = await checked(flow, {
     connection,
     name: "Crashy",
-    attributes: [{ attributeId: "email", displayName: "Email" }, { attributeId: attrId, displayName: "Company" }],
+    attributes: [
+      { attributeId: "email", displayName: "Email" },
+      { attributeId: attrId, displayName: "Company" },
+    ],
   });
   // The assignment is written but the response is lost (as when the process dies right there).
   emu.faults.add({ method: "POST", path: "/userAttributeAssignments$", kind: "createThenFail" });
@@ -134,7 +198,11 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
   assert.equal(rerun.id, "B2X_1_Crashy");
   const flows = emu.snapshot().b2xUserFlows.filter((f) => f.id.toLowerCase() === "b2x_1_crashy");
   assert.equal(flows.length, 1, "no duplicate flow");
-  assert.deepEqual(flows[0]?.assignments.map((a) => a.id.toLowerCase()), ["email", attrId.toLowerCase()], "no duplicate assignment");
+  assert.deepEqual(
+    flows[0]?.assignments.map((a) => a.id.toLowerCase()),
+    ["email", attrId.toLowerCase()],
+    "no duplicate assignment",
+  );
   const fresh = await flow.read(rerun.id, rerun.outs!);
   assert.equal((await flow.diff(rerun.id, fresh.props!, inputs)).changes, false);
   await flow.delete(rerun.id, rerun.outs!);
@@ -143,10 +211,19 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
 
 test("a flow that requires an attribute (email) keeps it; diffs stay quiet about it", async () => {
   emu.reset();
-  const inputs = await checked(flow, { connection, name: "NoEmail", identityProviders: ["MSASignup-OAUTH"], attributes: [{ attributeId: "city", displayName: "City" }] });
+  const inputs = await checked(flow, {
+    connection,
+    name: "NoEmail",
+    identityProviders: ["MSASignup-OAUTH"],
+    attributes: [{ attributeId: "city", displayName: "City" }],
+  });
   const { id, outs } = await flow.create(inputs);
   assert.deepEqual(outs?.serviceRequiredAttributes, ["email"]);
-  assert.deepEqual(storedFlow(id)?.identityProviderIds, ["MSASignup-OAUTH"], "the default AADSignup link was removed");
+  assert.deepEqual(
+    storedFlow(id)?.identityProviderIds,
+    ["MSASignup-OAUTH"],
+    "the default AADSignup link was removed",
+  );
   const fresh = await flow.read(id, outs!);
   assert.equal((await flow.diff(id, fresh.props!, inputs)).changes, false);
   emu.clearLog();
@@ -156,13 +233,19 @@ test("a flow that requires an attribute (email) keeps it; diffs stay quiet about
 });
 
 test("check: every problem at once", async () => {
-  const r = await flow.check({}, {
-    connection,
-    name: "bad name",
-    identityProviders: ["AADSignup-OAUTH", "aadsignup-oauth"],
-    attributes: [{ attributeId: "city", displayName: "City", userInputType: "slider" }, { attributeId: "CITY", displayName: "x" }],
-    apiConnectors: { preTokenIssuance: "x" },
-  });
+  const r = await flow.check(
+    {},
+    {
+      connection,
+      name: "bad name",
+      identityProviders: ["AADSignup-OAUTH", "aadsignup-oauth"],
+      attributes: [
+        { attributeId: "city", displayName: "City", userInputType: "slider" },
+        { attributeId: "CITY", displayName: "x" },
+      ],
+      apiConnectors: { preTokenIssuance: "x" },
+    },
+  );
   const text = (r.failures ?? []).map((f) => f.reason).join("\n");
   assert.match(text, /name: "bad name" must not contain spaces/);
   assert.match(text, /identityProviders: aadsignup-oauth is listed more than once/);

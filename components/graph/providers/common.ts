@@ -20,8 +20,25 @@ export function isUnknown(v: unknown): boolean {
 
 export type Problem = readonly [property: string, reason: string];
 
+/**
+ * Drops `undefined` members (deeply): the provider host turns results into protobuf Structs, which throw
+ * "Unexpected struct type" on undefined.
+ */
+export function compact<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(compact) as T;
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, compact(x)]),
+    ) as T;
+  }
+  return v;
+}
+
 /** Check failures for the engine; unknown values are skipped by the validators, never reported. */
-export function toCheckResult<T>(inputs: T, problems: readonly Problem[]): pulumi.dynamic.CheckResult<T> {
+export function toCheckResult<T>(raw: T, problems: readonly Problem[]): pulumi.dynamic.CheckResult<T> {
+  const inputs = compact(raw);
   return problems.length === 0
     ? { inputs }
     : { inputs, failures: problems.map(([property, reason]) => ({ property, reason })) };
@@ -75,7 +92,9 @@ export class PartialCreateError extends Error {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${id} was created but not fully configured (the next run finishes it): ${reason}`);
+    const message = `${id} was created but not fully configured (the next run finishes it): ${reason}`;
+    super(message);
+    this.message = message; // see GraphRequestError: serialized Error subclasses lose `message`
     this.name = "PartialCreateError";
   }
   get reasons(): string[] {

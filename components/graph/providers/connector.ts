@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { graphApi, type GraphApi } from "../client";
-import { connectionOf, createOrAdopt, PartialCreateError, sameCi, toCheckResult } from "./common";
+import { compact, connectionOf, createOrAdopt, PartialCreateError, sameCi, toCheckResult } from "./common";
 import {
   certificatesToUpload,
   credentialHash,
@@ -98,7 +98,7 @@ function outputsFor(
 ): ApiConnectorOutputs {
   const authType = authTypeOf(i);
   const active = graphThumbprints(c);
-  return {
+  return compact({
     connection: i.connection,
     displayName: i.displayName,
     targetUrl: i.targetUrl,
@@ -115,7 +115,7 @@ function outputsFor(
     thumbprints: i.thumbprints,
     activeThumbprints: active,
     staleThumbprints: authType === "certificate" ? staleThumbprints(i.thumbprints, active) : [],
-  };
+  });
 }
 
 async function findConnector(api: GraphApi, displayName: string): Promise<GraphConnector | undefined> {
@@ -219,7 +219,7 @@ export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
       adoptExisting: outs.adoptExisting,
       thumbprints: outs.thumbprints,
     };
-    return { id, props: outs, inputs };
+    return { id, props: compact(outs), inputs: compact(inputs) };
   },
 
   update: (id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) => updateConnector(id, olds, news),

@@ -143,7 +143,11 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
       "adoptExisting",
     ]);
     if (isUnknown(news.appIds) || !sameAppSet(olds.appIds, news.appIds)) fields.push("appIds");
-    return { changes: fields.length > 0, replaces: [], deleteBeforeReplace: false };
+    // A new flow means a new listener. Declaring it a replacement also lets the engine delete this
+    // listener before a delete-before-replace of the flow (Graph refuses to delete a flow still in use).
+    const replaces =
+      isUnknown(news.userFlowId) || !sameCi(olds.userFlowId, news.userFlowId) ? ["userFlowId"] : [];
+    return { changes: fields.length > 0, replaces, deleteBeforeReplace: false };
   },
 
   async create(inputs: UserFlowAppAssociationInputs) {

@@ -158,7 +158,8 @@ async function convergeAssignments(
   const current = await readAssignments(api, flowId, { afterCreate: true });
   const plan = planAssignments(current, desired);
   const kept = plan.remove.map((a) => a.attributeId).filter((id) => knownRequired.some((r) => sameCi(r, id)));
-  for (const a of plan.remove.filter((r) => !kept.includes(r.attributeId))) if (!(await removeAssignment(api, base, a.attributeId))) kept.push(a.attributeId);
+  for (const a of plan.remove.filter((r) => !kept.includes(r.attributeId)))
+    if (!(await removeAssignment(api, base, a.attributeId))) kept.push(a.attributeId);
   // afterCreate: the attribute itself may have been created moments ago by another resource.
   for (const a of plan.create) await api.post(base, assignmentBody(a, true), { afterCreate: true });
   for (const a of plan.update)

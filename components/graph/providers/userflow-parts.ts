@@ -262,8 +262,13 @@ export function planConnectors(
 }
 
 /** The parts as the user sees them: service-required assignments they did not list are left out. */
-export function withoutServiceRequired(p: FlowParts, required: readonly string[], desired: readonly Assignment[]): FlowParts {
-  const hide = (id: string) => required.some((r) => sameCi(r, id)) && !desired.some((d) => sameCi(d.attributeId, id));
+export function withoutServiceRequired(
+  p: FlowParts,
+  required: readonly string[],
+  desired: readonly Assignment[],
+): FlowParts {
+  const hide = (id: string) =>
+    required.some((r) => sameCi(r, id)) && !desired.some((d) => sameCi(d.attributeId, id));
   return { ...p, attributes: p.attributes.filter((a) => !hide(a.attributeId)) };
 }
 

@@ -38,7 +38,9 @@ export function flowChanges(
   const replaces = isUnknown(news.name) || flowIdOf(news.name) !== flowIdOf(olds.name) ? ["name"] : [];
   const unknownParts =
     isUnknown(news.identityProviders) || isUnknown(news.attributes) || isUnknown(news.apiConnectors);
-  const visible = unknownParts ? olds : withoutServiceRequired(olds, olds.serviceRequiredAttributes ?? [], news.attributes);
+  const visible = unknownParts
+    ? olds
+    : withoutServiceRequired(olds, olds.serviceRequiredAttributes ?? [], news.attributes);
   if (unknownParts || partsKey(visible) !== partsKey(news)) fields.push("parts");
   if (olds.converged === false) fields.push("converged");
   return { fields: [...replaces, ...fields], replaces };
@@ -81,7 +83,10 @@ export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
     const parts = await readFlowParts(api, id);
     const outs: B2xUserFlowOutputs = { ...props, ...parts, flowId: id };
     const { flowId: _f, converged: _c, serviceRequiredAttributes: _s, ...rest } = outs;
-    const inputs = { ...rest, ...withoutServiceRequired(parts, props.serviceRequiredAttributes ?? [], props.attributes ?? []) };
+    const inputs = {
+      ...rest,
+      ...withoutServiceRequired(parts, props.serviceRequiredAttributes ?? [], props.attributes ?? []),
+    };
     return { id, props: outs, inputs };
   },
 
