@@ -46,6 +46,8 @@ export class ApiConnector extends pulumi.dynamic.Resource {
   declare readonly thumbprints: pulumi.Output<string[]>;
   /** Thumbprints Graph reports in certificateList. */
   declare readonly activeThumbprints: pulumi.Output<string[]>;
+  /** Certificates Graph still lists that are no longer desired (Graph has no call to remove one). */
+  declare readonly staleThumbprints: pulumi.Output<string[]>;
 
   constructor(name: string, args: ApiConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     const secretArgs = {
@@ -64,6 +66,7 @@ export class ApiConnector extends pulumi.dynamic.Resource {
           "credentialSalt",
           "thumbprints",
           "activeThumbprints",
+          "staleThumbprints",
         ]),
         ...secretArgs,
       },
