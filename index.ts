@@ -3,6 +3,7 @@
  * The same program runs every environment, `npm run local` included; only the config differs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfigModule from "@pulumi/pulumi/runtime/config";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +12,7 @@ import { parsePolicy, PolicyError } from "./functions/policy/load";
 import { loadSettings, NAMESPACE, SettingsError, type Settings } from "./stacks/settings";
 
 // isConfigSecret is exported by the runtime module but missing from its .d.ts.
-const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+const runtimeConfig = runtimeConfigModule as unknown as { isConfigSecret(key: string): boolean };
 
 const config = new pulumi.Config(NAMESPACE);
 

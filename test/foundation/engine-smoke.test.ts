@@ -57,7 +57,10 @@ before(async () => {
   );
   fs.writeFileSync(path.join(tmp.dir, "index.ts"), program);
   // Without its own package.json the program lookup walks up to the repository's (main: index.ts).
-  fs.writeFileSync(path.join(tmp.dir, "package.json"), JSON.stringify({ name: "engine-smoke", main: "index.ts" }));
+  fs.writeFileSync(
+    path.join(tmp.dir, "package.json"),
+    JSON.stringify({ name: "engine-smoke", main: "index.ts" }),
+  );
   fs.writeFileSync(
     path.join(tmp.dir, "tsconfig.json"),
     JSON.stringify({
