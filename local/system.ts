@@ -12,6 +12,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { connectionStringFor } from "./azurite";
 import { listServices, startService, stopService, type ServiceSpec } from "./daemons";
 
 export const repoRoot = path.resolve(__dirname, "..");
@@ -66,18 +67,13 @@ export interface LocalSystemInfo {
   readonly changes: Record<string, number>;
 }
 
-export const ZERO_STORAGE_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-/** Azurite's documented, public development-storage account (not a secret). */
+/** Azurite's connection string for the local system's fixed ports. */
 export function azuriteConnectionString(ports: LocalPorts): string {
-  return (
-    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-    `AccountKey=${ZERO_STORAGE_KEY};` +
-    `BlobEndpoint=http://127.0.0.1:${ports.azuriteBlob}/devstoreaccount1;` +
-    `QueueEndpoint=http://127.0.0.1:${ports.azuriteQueue}/devstoreaccount1;` +
-    `TableEndpoint=http://127.0.0.1:${ports.azuriteTable}/devstoreaccount1;`
-  );
+  return connectionStringFor({
+    blob: ports.azuriteBlob,
+    queue: ports.azuriteQueue,
+    table: ports.azuriteTable,
+  });
 }
 
 export function paths(stateDir: string) {
@@ -98,7 +94,12 @@ export function serviceSpecs(
 ): Record<"azurite" | "graph" | "connector" | "simulator", ServiceSpec> {
   const p = paths(opts.stateDir);
   const { ports } = opts;
-  const azuriteBin = path.join(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+  const azuriteBin = path.join(
+    path.dirname(require.resolve("azurite/package.json")),
+    "dist",
+    "src",
+    "azurite.js",
+  );
   return {
     azurite: {
       name: "azurite",

@@ -167,6 +167,23 @@ test("over the per-domain rate limit (2 in this test's config) the next sign-up 
   assert.deepEqual(await usersWithMail("three@trusted-vendor.org"), []);
 });
 
+test("the local stack's state holds the connector password and admin key only encrypted", () => {
+  const settingsFile = path.join(opts.stateDir, "connector-settings.json");
+  const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8")) as Record<string, string>;
+  const secrets = [settings.CONNECTOR_BASIC_PASSWORD, settings.SIGNUP_ADMIN_KEY];
+  let state = "";
+  const backend = path.join(opts.stateDir, "pulumi-state");
+  for (const entry of fs.readdirSync(backend, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) state += fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+  }
+  assert.ok(state.includes("signup-postAttributeCollection"), "the state files were found");
+  for (const secret of secrets) {
+    assert.ok(secret && secret.length >= 32, "the host got a generated secret");
+    assert.ok(!state.includes(secret), "a generated secret appears in the state in plain text");
+  }
+  assert.equal(fs.statSync(settingsFile).mode & 0o077, 0, "the settings file is private to its owner");
+});
+
 test("down() leaves no process, no open port and no emulator object", async () => {
   // Guests are created by sign-up, not by the stack: remove them like an admin would before tearing down.
   for (const user of (await call("GET", "/users")).body.value as Json[])
