@@ -12,6 +12,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { lineSplitter, printableOutputs } from "../stacks/engine-output";
 import { connectionStringFor } from "./azurite";
 import { listServices, startService, stopService, type ServiceSpec } from "./daemons";
 
@@ -258,18 +259,18 @@ export async function up(
   say("pulumi up (local stack)");
   const abort = () => void stack.cancel().catch(() => undefined);
   signal?.addEventListener("abort", abort, { once: true });
-  const result = await stack.up({ color: "never", onOutput: lineSink((l) => say(`  ${l}`)) }).finally(() => {
-    signal?.removeEventListener("abort", abort);
-  });
+  const result = await stack
+    .up({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) })
+    .finally(() => {
+      signal?.removeEventListener("abort", abort);
+    });
   for (const key of ["connector", "simulator"] as const) {
     say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);
     const { started: fresh } = await startService(opts.stateDir, specs[key]);
     if (fresh) started.push(specs[key].name);
     else say(`${specs[key].name} already running (it reloads its settings)`);
   }
-  const outputs = Object.fromEntries(
-    Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-  );
+  const outputs = printableOutputs(result.outputs);
   return { ...sectionOf(opts.ports), outputs, changes: result.summary.resourceChanges ?? {} };
 }
 
@@ -284,7 +285,7 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
     await startService(opts.stateDir, specs.graph);
     const stack = await localStack(opts);
     say("pulumi destroy (local stack)");
-    await stack.destroy({ color: "never", onOutput: lineSink((l) => say(`  ${l}`)) });
+    await stack.destroy({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) });
     await stack.workspace.removeStack(LOCAL_STACK);
     destroyed = true;
   }
@@ -298,17 +299,4 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
   fs.rmSync(p.azurite, { recursive: true, force: true });
   fs.rmSync(p.project, { recursive: true, force: true });
   return { destroyed, stopped };
-}
-
-function lineSink(emit: (line: string) => void): (chunk: string) => void {
-  let buffer = "";
-  return (chunk) => {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trimEnd();
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) emit(line);
-    }
-  };
 }

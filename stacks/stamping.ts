@@ -7,7 +7,10 @@ import { LocalWorkspace, type Stack, type StackSettings } from "@pulumi/pulumi/a
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { formatChanges, lineSplitter, printableOutputs } from "./engine-output";
 import { NAMESPACE } from "./settings";
+
+export { formatChanges } from "./engine-output";
 
 export interface StampTarget {
   /** Directory (tenant) id of the tenant to stamp. */
@@ -144,9 +147,7 @@ export async function stampTenant(
     const onOutput = lineSplitter((line) => progress(line));
     if (opts.apply) {
       const up = await stack.up({ onOutput, color: "never" });
-      const outputs = Object.fromEntries(
-        Object.entries(up.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-      );
+      const outputs = printableOutputs(up.outputs);
       progress(`done: ${formatChanges(up.summary.resourceChanges ?? {})}`);
       return {
         stack: stackName,
@@ -210,26 +211,6 @@ export async function stampAll(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, worker));
   return results;
-}
-
-export function formatChanges(changes: Record<string, number>): string {
-  const parts = Object.entries(changes)
-    .filter(([, n]) => n > 0)
-    .map(([op, n]) => `${n} ${op}`);
-  return parts.length ? parts.join(", ") : "no changes";
-}
-
-function lineSplitter(emit: (line: string) => void): (chunk: string) => void {
-  let buffer = "";
-  return (chunk) => {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trimEnd();
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) emit(line);
-    }
-  };
 }
 
 function firstLines(text: string, n = 6): string {

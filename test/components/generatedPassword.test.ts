@@ -3,7 +3,6 @@
  * credential or heavy module inside), and the real engine's state file (value stored only encrypted).
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,7 +11,7 @@ import {
   generatedPasswordProvider as provider,
   validatePasswordLength,
 } from "../../components/generatedPassword";
-import { localProgramStack, makeTempDir, repoRoot } from "../helpers/pulumi";
+import { localProgramStack, makeTempDir, repoRoot, writeProgram } from "../helpers/pulumi";
 
 const checked = async (news: Record<string, unknown>) => {
   const result = await provider.check!({}, news);
@@ -76,28 +75,14 @@ describe("GeneratedPassword in the real engine", () => {
 
   test("state stores the password only encrypted, and a second up keeps it", async () => {
     const component = path.join(repoRoot, "components", "generatedPassword");
-    fs.writeFileSync(
-      path.join(tmp.dir, "Pulumi.yaml"),
-      "name: generated-password\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-    );
-    fs.writeFileSync(
-      path.join(tmp.dir, "index.ts"),
+    writeProgram(
+      tmp.dir,
+      "generated-password",
       [
         `import { GeneratedPassword } from ${JSON.stringify(component)};`,
         `const password = new GeneratedPassword("connector", { rotationKey: "r1" });`,
         "export const value = password.value;",
       ].join("\n"),
-    );
-    // Own package.json: otherwise the language host walks up to the repository's and runs its `main`.
-    fs.writeFileSync(
-      path.join(tmp.dir, "package.json"),
-      JSON.stringify({ name: "generated-password", main: "index.ts" }),
-    );
-    fs.writeFileSync(
-      path.join(tmp.dir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext" },
-      }),
     );
     const ctx = await localProgramStack(tmp.dir, "pw");
     try {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { localProgramStack, makeTempDir, type LocalProgramStack } from "../helpers/pulumi";
+import { localProgramStack, makeTempDir, writeProgram, type LocalProgramStack } from "../helpers/pulumi";
 
 const program = `
 import * as pulumi from "@pulumi/pulumi";
@@ -51,28 +51,7 @@ let cleanupDir: () => void;
 before(async () => {
   const tmp = makeTempDir("engine-smoke");
   cleanupDir = tmp.cleanup;
-  fs.writeFileSync(
-    path.join(tmp.dir, "Pulumi.yaml"),
-    "name: engine-smoke\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-  );
-  fs.writeFileSync(path.join(tmp.dir, "index.ts"), program);
-  // Without its own package.json the program lookup walks up to the repository's (main: index.ts).
-  fs.writeFileSync(
-    path.join(tmp.dir, "package.json"),
-    JSON.stringify({ name: "engine-smoke", main: "index.ts" }),
-  );
-  fs.writeFileSync(
-    path.join(tmp.dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        target: "ES2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        esModuleInterop: true,
-      },
-    }),
-  );
+  writeProgram(tmp.dir, "engine-smoke", program);
   markerFile = path.join(tmp.dir, "marker.txt");
   ctx = await localProgramStack(tmp.dir, "smoke");
   await ctx.stack.setConfig("markerFile", { value: markerFile });

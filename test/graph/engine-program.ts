@@ -2,10 +2,15 @@
  * The representative program used by the engine test and the benchmark: every Graph resource, knobs from
  * stack config, written into a folder under <repo>/.tmp so module resolution finds node_modules.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GraphEmulator } from "../../local/graph-emulator";
-import { localProgramStack, makeTempDir, repoRoot, type LocalProgramStack } from "../helpers/pulumi";
+import {
+  localProgramStack,
+  makeTempDir,
+  repoRoot,
+  writeProgram,
+  type LocalProgramStack,
+} from "../helpers/pulumi";
 
 const graphDir = path.join(repoRoot, "components", "graph");
 
@@ -60,29 +65,7 @@ export async function graphProgramStack(
   emu: GraphEmulator,
 ): Promise<{ ctx: LocalProgramStack; cleanupDir: () => void }> {
   const tmp = makeTempDir(prefix);
-  fs.writeFileSync(
-    path.join(tmp.dir, "Pulumi.yaml"),
-    `name: ${prefix}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
-  );
-  fs.writeFileSync(path.join(tmp.dir, "index.ts"), program(graphDir));
-  // Without its own package.json the language host walks up and runs the repository's main program.
-  fs.writeFileSync(
-    path.join(tmp.dir, "package.json"),
-    JSON.stringify({ name: prefix, private: true, main: "index.ts" }),
-  );
-  fs.writeFileSync(
-    path.join(tmp.dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        target: "ES2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        esModuleInterop: true,
-        skipLibCheck: true,
-      },
-    }),
-  );
+  writeProgram(tmp.dir, prefix, program(graphDir));
   const ctx = await localProgramStack(tmp.dir, "dev", { ENTRA_SIGNUP_GRAPH_RETRY_SCALE: "0.01" });
   await ctx.stack.setAllConfig({
     graphUrl: { value: emu.url },

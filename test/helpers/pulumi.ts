@@ -21,6 +21,33 @@ export function makeTempDir(prefix: string): { dir: string; cleanup: () => void 
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Writes a self-contained Pulumi TypeScript program folder: Pulumi.yaml, index.ts, tsconfig.json and its
+ * own package.json — without one, the program lookup walks up to the repository's (main: index.ts) and
+ * runs the real program instead.
+ */
+export function writeProgram(dir: string, name: string, source: string): void {
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+  );
+  fs.writeFileSync(path.join(dir, "index.ts"), source);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, main: "index.ts" }));
+  fs.writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "ES2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        esModuleInterop: true,
+        skipLibCheck: true,
+      },
+    }),
+  );
+}
+
 export interface LocalProgramStack {
   readonly stack: Stack;
   readonly workDir: string;

@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { localProgramStack, makeTempDir, repoRoot, type LocalProgramStack } from "../helpers/pulumi";
+import {
+  localProgramStack,
+  makeTempDir,
+  repoRoot,
+  writeProgram,
+  type LocalProgramStack,
+} from "../helpers/pulumi";
 
 const program = `
 import * as pulumi from "@pulumi/pulumi";
@@ -34,21 +40,7 @@ const policyDir = path.join(repoRoot, "policy");
 before(async () => {
   const tmp = makeTempDir("policy-pack");
   cleanupDir = tmp.cleanup;
-  fs.writeFileSync(
-    path.join(tmp.dir, "Pulumi.yaml"),
-    "name: policy-pack\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-  );
-  fs.writeFileSync(
-    path.join(tmp.dir, "package.json"),
-    JSON.stringify({ name: "policy-pack", main: "index.ts" }),
-  );
-  fs.writeFileSync(
-    path.join(tmp.dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext" },
-    }),
-  );
-  fs.writeFileSync(path.join(tmp.dir, "index.ts"), program);
+  writeProgram(tmp.dir, "policy-pack", program);
   ctx = await localProgramStack(tmp.dir, "dev", {
     PATH: `${path.join(policyDir, "bin")}:${process.env.PATH ?? ""}`,
   });
