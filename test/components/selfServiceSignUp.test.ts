@@ -41,6 +41,7 @@ const mocks: pulumi.runtime.Mocks = {
       "entra-signup/graph:B2xUserFlow": { flowId: `B2X_1_${String(i.name)}` },
       "entra-signup/graph:UserFlowAppAssociation": { listenerId: "listener-1", appIds: i.appIds },
       "entra-signup/secrets:GeneratedPassword": { value: "generated-password-value-0123456789" },
+      "azuread:index/application:Application": { clientId: `${args.name}-id-client` },
       "azure-native:web:WebApp": {
         defaultHostName: "signup-dev-app.azurewebsites.net",
         enabledHostNames: ["signup-dev-app.azurewebsites.net", "signup-dev-app.scm.azurewebsites.net"],
@@ -224,4 +225,54 @@ test("bad configuration fails with every problem, before any resource", () => {
     () => loadSettings({ get: (key) => config[key], isSecret: () => false, readFile: () => "" }),
     (err: unknown) => err instanceof SettingsError && err.problems.length >= 3,
   );
+});
+
+test("createApp registers an application and associates its client id with the flow", async () => {
+  const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
+  const signUp = new SelfServiceSignUp("withapp", {
+    connection: { cloud: "global", tenantId: "11111111-2222-3333-4444-555555555555" },
+    userFlow: {
+      name: "Suppliers",
+      identityProviders: ["EmailOtpSignup-OAUTH"],
+      page: [
+        {
+          attribute: "email",
+          inputType: "emailBox",
+          optional: false,
+          requiresVerification: true,
+          options: [],
+        },
+      ],
+      connectorSteps: { postFederationSignup: false, postAttributeCollection: true },
+    },
+    connector: {
+      displayName: "suppliers",
+      auth: "basic",
+      username: "entra-signup",
+      rotationKey: "1",
+      policy: {},
+      hosting: { kind: "external", baseUrl: "https://connector.example.com/api/" },
+    },
+    apps: {
+      appIds: ["1fc41a76-3050-4529-8095-9af8897cf63d"],
+      createApp: { displayName: "Supplier Portal", redirectUris: [] },
+      priority: 50,
+    },
+  });
+  await value(signUp.appIds);
+  const app = registered.find(
+    (r) => r.type === "azuread:index/application:Application" && r.name === "withapp-app",
+  );
+  assert.ok(app, "an app registration is declared");
+  const association = registered.find((r) => r.name === "withapp-apps")!;
+  assert.deepEqual(association.inputs.appIds, [
+    "1fc41a76-3050-4529-8095-9af8897cf63d",
+    "withapp-app-id-client",
+  ]);
+  assert.equal(association.inputs.priority, 50);
+  assert.ok(association.deps.includes(app.urn), "the association waits for the app registration");
+  assert.deepEqual(await value(signUp.connectorUrls), {
+    postFederationSignup: "https://connector.example.com/api/postFederationSignup",
+    postAttributeCollection: "https://connector.example.com/api/postAttributeCollection",
+  });
 });
