@@ -31,6 +31,11 @@ function readSettings(): Settings {
         },
         isSecret: (key) => runtimeConfig.isConfigSecret(`${NAMESPACE}:${key}`),
         readFile: (relative) => fs.readFileSync(path.resolve(__dirname, relative), "utf8"),
+        keys: () =>
+          Object.keys(pulumi.runtime.allConfig())
+            .filter((k) => k.startsWith(`${NAMESPACE}:`))
+            .map((k) => k.slice(NAMESPACE.length + 1)),
+        stack: pulumi.getStack(),
       },
       (policy) => {
         try {
@@ -105,6 +110,7 @@ const signUp = new SelfServiceSignUp("signup", {
     hosting: hosting(settings),
   },
   apps: settings.apps,
+  adoptExisting: settings.adoptExisting,
   socialProviders: {
     google: settings.socialProviders.google && {
       clientId: settings.socialProviders.google.clientId,

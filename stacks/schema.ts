@@ -174,6 +174,13 @@ export const socialProvidersSchema = z
   })
   .default({});
 
+/**
+ * `entra-signup:adoptExisting` — take over Graph objects that already exist with the same natural key
+ * (flow name, connector display name, attribute name) instead of failing with a conflict: for tenants
+ * set up by hand in the portal, or a re-run after a crashed `up`.
+ */
+export const adoptExistingSchema = z.boolean().default(false);
+
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type ToggleConfig = z.infer<typeof toggleSchema>;
 export type AttributeConfig = z.infer<typeof attributeSchema>;

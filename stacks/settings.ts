@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import {
+  adoptExistingSchema,
   appsSchema,
   attributeSchema,
   connectorSchema,
@@ -54,7 +55,28 @@ export interface ConfigSource {
   isSecret(key: string): boolean;
   /** Reads a file relative to the project (for `connector.policyFile`). */
   readFile(relativePath: string): string;
+  /** Every key set under the namespace, without the prefix; lets a mistyped key be refused. */
+  keys?(): readonly string[];
+  /** The stack name; `connector.hosting.kind: local` is only accepted on the `local` stack. */
+  readonly stack?: string;
 }
+
+/** Every key the program reads under `entra-signup:`; anything else is a typo. */
+export const KNOWN_KEYS = [
+  "tenant",
+  "selfServiceSignUp",
+  "attributes",
+  "userFlow",
+  "connector",
+  "apps",
+  "socialProviders",
+  "adoptExisting",
+  "connectorCertificateThumbprints",
+  ...SECRET_KEYS,
+] as const;
+
+/** The stack `npm run local` deploys; the only one allowed to use the local connector host. */
+export const LOCAL_STACK_NAME = "local";
 
 export interface Settings {
   readonly tenant: TenantConfig;
@@ -68,6 +90,8 @@ export interface Settings {
   readonly socialProviders: SocialProvidersConfig;
   /** Which secret keys are present (values are read by the program as secret Outputs). */
   readonly secretsPresent: ReadonlySet<SecretKey>;
+  /** Take over existing Graph objects with the same natural keys (hand-made tenants). */
+  readonly adoptExisting: boolean;
 }
 
 export class SettingsError extends Error {
@@ -108,6 +132,8 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   const connector = parse("connector", connectorSchema, true);
   const apps = parse("apps", appsSchema, false);
   const socialProviders = parse("socialProviders", socialProvidersSchema, false);
+  const adoptExisting = parse("adoptExisting", adoptExistingSchema, false);
+  problems.push(...checkKnownKeys(source.keys?.() ?? []));
 
   const secretsPresent = new Set<SecretKey>();
   for (const key of SECRET_KEYS) {
@@ -124,7 +150,9 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   if (attributes && userFlow) problems.push(...checkPage(attributes, userFlow));
   if (userFlow) problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent));
   if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent));
+  if (connector) problems.push(...checkHostingForStack(connector, source.stack));
   const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
+  if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
 
   if (
     problems.length > 0 ||
@@ -134,7 +162,8 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     !userFlow ||
     !connector ||
     !apps ||
-    !socialProviders
+    !socialProviders ||
+    adoptExisting === undefined
   ) {
     throw new SettingsError(problems);
   }
@@ -148,7 +177,56 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     apps,
     socialProviders,
     secretsPresent,
+    adoptExisting,
   };
+}
+
+/** A mistyped key (`userflow`, `connectors`) would otherwise be silently ignored. */
+export function checkKnownKeys(keys: readonly string[]): string[] {
+  const known: readonly string[] = KNOWN_KEYS;
+  return keys
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+      return (
+        `${NAMESPACE}:${key} is not a known key` +
+        (near ? ` (did you mean ${NAMESPACE}:${near}?)` : "") +
+        `: remove it; known keys are ${known.join(", ")}`
+      );
+    });
+}
+
+/** The local host only exists on this machine: a shared stack pointing at it would deploy nothing. */
+export function checkHostingForStack(connector: ConnectorConfig, stack: string | undefined): string[] {
+  if (stack === undefined || stack === LOCAL_STACK_NAME || connector.hosting.kind !== "local") return [];
+  return [
+    `${NAMESPACE}:connector.hosting.kind: 'local' is only for the '${LOCAL_STACK_NAME}' stack (npm run local), not '${stack}'; use 'functionApp' or 'external'`,
+  ];
+}
+
+/**
+ * Connector policy sections evaluated at postAttributeCollection (functions/policy/schema.ts); the
+ * policy pack's post-attribute-collection-connector rule checks the same list after deployment.
+ */
+export const ATTRIBUTE_COLLECTION_SECTIONS = [
+  "requiredAttributes",
+  "companyMatch",
+  "justification",
+  "normalizeNames",
+  "enrichment",
+] as const;
+
+/** Rules that only run at postAttributeCollection are dead when that step is not wired. */
+export function checkConnectorSteps(flow: UserFlowConfig, policy: Record<string, unknown>): string[] {
+  if (flow.connectorSteps.postAttributeCollection) return [];
+  const sections = ATTRIBUTE_COLLECTION_SECTIONS.filter((key) => {
+    const v = policy[key];
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  });
+  if (sections.length === 0) return [];
+  return [
+    `${NAMESPACE}:userFlow.connectorSteps.postAttributeCollection: the connector policy has attribute rules (${sections.join(", ")}) that run only at that step; set it to true or remove those rules`,
+  ];
 }
 
 function exampleFor(key: string): string {
@@ -226,17 +304,53 @@ export function checkPage(attributes: readonly AttributeConfig[], flow: UserFlow
     if (!choiceInputTypes.has(field.inputType) && field.options.length > 0) {
       problems.push(`${where}.options: only radio, dropdown and checkbox input types take options`);
     }
-    const dataType = custom.get(key)?.dataType;
-    if (
-      dataType === "boolean" &&
-      !["radioSingleSelect", "checkboxMultiSelect", "dropdownSingleSelect"].includes(field.inputType)
-    ) {
-      problems.push(
-        `${where}.inputType: boolean attribute '${field.attribute}' needs a radio, dropdown or checkbox input`,
-      );
-    }
+    const attribute = custom.get(key);
+    if (attribute) problems.push(...checkFieldFitsDataType(where, field, attribute.dataType));
     if (field.requiresVerification && key !== "email") {
       problems.push(`${where}.requiresVerification: only the email attribute can require verification`);
+    }
+  }
+  return problems;
+}
+
+/** Input types whose value Graph can store in each custom attribute data type. */
+const inputTypesFor: Record<AttributeConfig["dataType"], readonly string[]> = {
+  string: [
+    "textBox",
+    "emailBox",
+    "dateTimeDropdown",
+    "radioSingleSelect",
+    "dropdownSingleSelect",
+    "checkboxMultiSelect",
+  ],
+  boolean: ["radioSingleSelect", "dropdownSingleSelect", "checkboxMultiSelect"],
+  int64: ["textBox", "radioSingleSelect", "dropdownSingleSelect"],
+};
+
+const optionValueFits: Record<AttributeConfig["dataType"], (v: string) => boolean> = {
+  string: () => true,
+  boolean: (v) => v === "true" || v === "false",
+  int64: (v) => /^-?\d{1,19}$/.test(v),
+};
+
+/** A field whose input cannot produce a value of its attribute's type fails only at sign-up time. */
+function checkFieldFitsDataType(
+  where: string,
+  field: UserFlowConfig["page"][number],
+  dataType: AttributeConfig["dataType"],
+): string[] {
+  const problems: string[] = [];
+  const fits = inputTypesFor[dataType];
+  if (!fits.includes(field.inputType)) {
+    problems.push(
+      `${where}.inputType: '${field.inputType}' does not fit ${dataType} attribute '${field.attribute}'; use one of ${fits.join(", ")}`,
+    );
+  }
+  for (const [j, option] of field.options.entries()) {
+    if (!optionValueFits[dataType](option.value)) {
+      problems.push(
+        `${where}.options.${j}.value: '${option.value}' is not a ${dataType} value for attribute '${field.attribute}'${dataType === "boolean" ? " (use 'true' or 'false')" : " (use a whole number)"}`,
+      );
     }
   }
   return problems;

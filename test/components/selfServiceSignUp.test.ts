@@ -276,3 +276,55 @@ test("createApp registers an application and associates its client id with the f
     postAttributeCollection: "https://connector.example.com/api/postAttributeCollection",
   });
 });
+
+test("adoptExisting reaches every Graph object that has a natural key; the dev stack leaves it off", async () => {
+  for (const type of ["graph:UserFlowAttribute", "graph:ApiConnector", "graph:B2xUserFlow"]) {
+    for (const r of byType(type).filter((r) => r.name.startsWith("signup-")))
+      assert.equal(r.inputs.adoptExisting, false, `${r.name} keeps adoptExisting off by default`);
+  }
+  const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
+  const signUp = new SelfServiceSignUp("adopt", {
+    connection: { cloud: "global", tenantId: "11111111-2222-3333-4444-555555555555" },
+    attributes: [{ name: "CompanyName", dataType: "string", description: "" }],
+    userFlow: {
+      name: "HandMade",
+      identityProviders: ["EmailOtpSignup-OAUTH", "Google-OAUTH"],
+      page: [
+        {
+          attribute: "CompanyName",
+          inputType: "textBox",
+          optional: false,
+          requiresVerification: false,
+          options: [],
+        },
+      ],
+      connectorSteps: { postFederationSignup: true, postAttributeCollection: true },
+    },
+    connector: {
+      displayName: "hand made",
+      auth: "basic",
+      username: "entra-signup",
+      rotationKey: "1",
+      policy: {},
+      hosting: { kind: "external", baseUrl: "https://connector.example.com/api" },
+    },
+    apps: { appIds: ["1fc41a76-3050-4529-8095-9af8897cf63d"], priority: 100 },
+    socialProviders: { google: { clientId: "g", clientSecret: pulumi.secret("s") } },
+    adoptExisting: true,
+  });
+  await value(signUp.appIds);
+  // The tenant toggle is a singleton policy: there is nothing to adopt, it is always read and set.
+  const adopted = registered.filter(
+    (r) =>
+      r.name.startsWith("adopt-") && r.type.includes("entra-signup/graph:") && !r.name.endsWith("-toggle"),
+  );
+  assert.deepEqual(adopted.map((r) => r.type.split(":").pop()).sort(), [
+    "ApiConnector",
+    "ApiConnector",
+    "B2xUserFlow",
+    "SocialIdentityProvider",
+    "UserFlowAppAssociation",
+    "UserFlowAttribute",
+  ]);
+  for (const r of adopted) assert.equal(r.inputs.adoptExisting, true, `${r.name} adopts`);
+});

@@ -171,3 +171,111 @@ test("a plain-http connector URL outside loopback is refused", () => {
   );
   assert.match(problems.join("\n"), /Entra only calls https:\/\/ endpoints/);
 });
+
+test("an unknown top-level key is refused with the near miss and the list of known keys", () => {
+  const withKeys: ConfigSource = {
+    ...source(valid),
+    keys: () => [...Object.keys(valid), "userflow", "colour"],
+  };
+  const problems = problemsOf(() => loadSettings(withKeys));
+  assert.equal(problems.length, 2);
+  assert.match(
+    problems[0]!,
+    /entra-signup:userflow is not a known key \(did you mean entra-signup:userFlow\?\)/,
+  );
+  assert.match(
+    problems[1]!,
+    /entra-signup:colour is not a known key: remove it; known keys are tenant, .*adoptExisting/,
+  );
+  const ok: ConfigSource = {
+    ...source(valid),
+    keys: () => [...Object.keys(valid), "adoptExisting", "connectorPassword"],
+  };
+  assert.doesNotThrow(() => loadSettings({ ...ok, isSecret: () => true }));
+});
+
+test("a page field whose input type or options do not fit the attribute's data type is refused", () => {
+  const config = {
+    ...valid,
+    attributes: [
+      { name: "Seats", dataType: "int64" },
+      { name: "Consent", dataType: "boolean" },
+      { name: "Tier", dataType: "int64" },
+    ],
+    userFlow: {
+      ...valid.userFlow,
+      page: [
+        { attribute: "Seats", inputType: "emailBox" },
+        { attribute: "Consent", inputType: "textBox" },
+        {
+          attribute: "Tier",
+          inputType: "dropdownSingleSelect",
+          options: [
+            { label: "One", value: "1" },
+            { label: "Gold", value: "gold" },
+          ],
+        },
+      ],
+    },
+  };
+  const problems = problemsOf(() => loadSettings(source(config)));
+  assert.equal(problems.length, 3, problems.join("\n"));
+  assert.match(
+    problems[0]!,
+    /userFlow\.page\.0\.inputType: 'emailBox' does not fit int64 attribute 'Seats'; use one of textBox/,
+  );
+  assert.match(
+    problems[1]!,
+    /userFlow\.page\.1\.inputType: 'textBox' does not fit boolean attribute 'Consent'/,
+  );
+  assert.match(
+    problems[2]!,
+    /userFlow\.page\.2\.options\.1\.value: 'gold' is not a int64 value .*whole number/,
+  );
+});
+
+test("attribute rules in the connector policy need the postAttributeCollection step", () => {
+  const config = {
+    ...valid,
+    userFlow: {
+      ...valid.userFlow,
+      connectorSteps: { postFederationSignup: true, postAttributeCollection: false },
+    },
+    connector: { ...valid.connector, policy: { version: "1.0.0", requiredAttributes: ["CompanyName"] } },
+  };
+  const problems = problemsOf(() => loadSettings(source(config)));
+  assert.equal(problems.length, 1);
+  assert.match(
+    problems[0]!,
+    /userFlow\.connectorSteps\.postAttributeCollection: .*\(requiredAttributes\) that run only at that step; set it to true/,
+  );
+  const noRules = {
+    ...config,
+    connector: { ...config.connector, policy: { version: "1.0.0", requiredAttributes: [] } },
+  };
+  assert.doesNotThrow(() => loadSettings(source(noRules)));
+});
+
+test("the local connector host is refused outside the local stack", () => {
+  const local = {
+    ...valid,
+    connector: {
+      ...valid.connector,
+      hosting: { kind: "local", baseUrl: "http://127.0.0.1:7071/api", settingsFile: "/tmp/s.json" },
+    },
+  };
+  const problems = problemsOf(() => loadSettings({ ...source(local), stack: "prod" }));
+  assert.deepEqual(problems.length, 1);
+  assert.match(
+    problems[0]!,
+    /connector\.hosting\.kind: 'local' is only for the 'local' stack .*not 'prod'; use 'functionApp' or 'external'/,
+  );
+  assert.doesNotThrow(() => loadSettings({ ...source(local), stack: "local" }));
+});
+
+test("adoptExisting defaults to false, takes a boolean and nothing else", () => {
+  assert.equal(loadSettings(source(valid)).adoptExisting, false);
+  assert.equal(loadSettings(source({ ...valid, adoptExisting: true })).adoptExisting, true);
+  const problems = problemsOf(() => loadSettings(source({ ...valid, adoptExisting: "yes" })));
+  assert.match(problems[0]!, /^entra-signup:adoptExisting: /);
+});
