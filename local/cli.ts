@@ -4,9 +4,8 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PortInUseError } from "./daemons";
+import { PortInUseError, StateFolderBusyError, lockStateFolder, stopService } from "./daemons";
 import { DEFAULT_PORTS, PORT_FLAGS, down, repoRoot, up, type LocalPorts } from "./system";
-import { stopService } from "./daemons";
 
 const usage = `usage: npm run local [-- --down] [--state-dir <dir>] ${Object.values(PORT_FLAGS)
   .map((f) => `[${f} <port>]`)
@@ -63,27 +62,52 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const opts = { stateDir: args.stateDir, ports: args.ports, onProgress: print };
-  const startedAt = Date.now();
-  if (args.down) {
-    const result = await down(opts);
+  let release: () => void;
+  try {
+    release = lockStateFolder(args.stateDir);
+  } catch (err) {
+    if (!(err instanceof StateFolderBusyError)) throw err;
+    console.error(`local: ${err.message}`);
+    return 2;
+  }
+  try {
+    return args.down ? await runDown(args) : await runUp(args);
+  } finally {
+    release();
+  }
+}
+
+async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
+  try {
+    const result = await down({ stateDir: args.stateDir, ports: args.ports, onProgress: print });
     print(
       `down: ${result.destroyed ? "stack destroyed" : "no local stack"}; stopped ${result.stopped.join(", ") || "nothing"}`,
     );
     return 0;
+  } catch (err) {
+    console.error(`local: ${(err as Error).message}`);
+    return err instanceof PortInUseError ? 2 : 1;
   }
+}
 
+async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
+  const startedAt = Date.now();
   const started: string[] = [];
   const controller = new AbortController();
   let interrupted = false;
-  process.on("SIGINT", () => {
+  const onSigint = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     print("interrupted: cancelling the update and stopping what this run started (Ctrl-C again to force)");
     controller.abort();
-  });
+  };
+  process.on("SIGINT", onSigint);
   try {
-    const info = await up(opts, started, controller.signal);
+    const info = await up(
+      { stateDir: args.stateDir, ports: args.ports, onProgress: print },
+      started,
+      controller.signal,
+    );
     if (interrupted) throw new Error("interrupted");
     print(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
     console.log("\nCreated in the local tenant:");
@@ -99,15 +123,13 @@ async function main(): Promise<number> {
   } catch (err) {
     for (const name of started.reverse()) await stopService(args.stateDir, name);
     if (interrupted) {
-      print("stopped");
+      print(`stopped ${started.join(", ") || "nothing (services of earlier runs keep running)"}`);
       return 130;
     }
-    if (err instanceof PortInUseError) {
-      console.error(`local: ${err.message}`);
-      return 2;
-    }
     console.error(`local: ${(err as Error).message}`);
-    return 1;
+    return err instanceof PortInUseError ? 2 : 1;
+  } finally {
+    process.off("SIGINT", onSigint);
   }
 }
 

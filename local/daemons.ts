@@ -41,6 +41,44 @@ export class PortInUseError extends Error {
   }
 }
 
+export class StateFolderBusyError extends Error {
+  constructor(
+    readonly pid: number,
+    stateDir: string,
+  ) {
+    super(
+      `another 'npm run local' (pid ${pid}) is using ${stateDir}: wait for it to finish, stop it (Ctrl-C there, or kill ${pid}), or use another --state-dir`,
+    );
+    this.name = "StateFolderBusyError";
+  }
+}
+
+/**
+ * Takes the state folder for this process (`<stateDir>/local.lock` holding the pid), so two runs never
+ * drive the same services and Pulumi backend at once. A lock whose process is gone is taken over.
+ * Returns the release function.
+ */
+export function lockStateFolder(stateDir: string): () => void {
+  const file = path.join(stateDir, "local.lock");
+  fs.mkdirSync(stateDir, { recursive: true });
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number(fs.readFileSync(file, "utf8").trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder))
+        throw new StateFolderBusyError(holder, stateDir);
+      fs.rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  return () => {
+    if (fs.existsSync(file) && fs.readFileSync(file, "utf8").trim() === String(process.pid))
+      fs.rmSync(file, { force: true });
+  };
+}
+
 export function pidDir(stateDir: string): string {
   return path.join(stateDir, "pids");
 }
@@ -97,7 +135,7 @@ export function portIsOpen(port: number, host = "127.0.0.1", timeoutMs = 500): P
 export async function startService(
   stateDir: string,
   spec: ServiceSpec,
-  opts: { readyTimeoutMs?: number } = {},
+  opts: { readyTimeoutMs?: number; settleMs?: number } = {},
 ): Promise<{ record: ServiceRecord; started: boolean }> {
   const existing = runningService(stateDir, spec.name);
   if (existing && sameNumbers(existing.ports, spec.ports)) return { record: existing, started: false };
@@ -145,6 +183,15 @@ export async function startService(
       }
       await sleep(100);
     }
+  }
+  // A service can open its port and then die on what it reads next (settings, state file): give it a
+  // moment and report that now, instead of printing a URL nobody answers.
+  await sleep(opts.settleMs ?? 500);
+  if (!isAlive(child.pid)) {
+    fs.rmSync(recordPath(stateDir, spec.name), { force: true });
+    throw new Error(
+      `${spec.name} exited right after start-up; see ${path.join(stateDir, "logs", `${spec.name}.log`)}:\n${tail(stateDir, spec.name)}`,
+    );
   }
   return { record, started: true };
 }

@@ -255,16 +255,14 @@ export async function up(
     if (fresh) started.push(specs[key].name);
     else say(`${specs[key].name} already running`);
   }
+  throwIfAborted(signal);
   const stack = await localStack(opts);
+  await repairInterruptedUpdate(stack, paths(opts.stateDir).backend, say);
+  throwIfAborted(signal);
   say("pulumi up (local stack)");
-  const abort = () => void stack.cancel().catch(() => undefined);
-  signal?.addEventListener("abort", abort, { once: true });
-  const result = await stack
-    .up({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) })
-    .finally(() => {
-      signal?.removeEventListener("abort", abort);
-    });
+  const result = await cancellableUp(stack, say, signal);
   for (const key of ["connector", "simulator"] as const) {
+    throwIfAborted(signal);
     say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);
     const { started: fresh } = await startService(opts.stateDir, specs[key]);
     if (fresh) started.push(specs[key].name);
@@ -274,26 +272,116 @@ export async function up(
   return { ...sectionOf(opts.ports), outputs, changes: result.summary.resourceChanges ?? {} };
 }
 
-/** Destroys the local stack (while the emulator is still up), then stops every service. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Error("interrupted");
+}
+
+/**
+ * `pulumi up` that an abort cancels gracefully: the engine gets exactly one SIGINT, so it finishes the
+ * Graph calls in flight, records them and releases the stack lock. A second SIGINT would make it
+ * terminate and leave pending operations; a Ctrl-C in the terminal already reaches the engine (same
+ * process group), so the abort only forwards one when the engine has not reported it within a second.
+ */
+export async function cancellableUp(stack: Stack, say: (line: string) => void, signal?: AbortSignal) {
+  const forward = new AbortController();
+  let engineSawInterrupt = false;
+  const onAbort = () =>
+    setTimeout(() => {
+      if (!engineSawInterrupt) forward.abort();
+    }, 1_000).unref();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await stack.up({
+      color: "never",
+      signal: forward.signal,
+      onOutput: lineSplitter((line) => {
+        if (line.includes("^C received")) engineSawInterrupt = true;
+        say(`  ${line}`);
+      }),
+    });
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Lock files of the file backend; one left behind means an engine was killed during an update. */
+export function engineLocks(backendDir: string): string[] {
+  const dir = path.join(backendDir, ".pulumi", "locks");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * Undoes what a killed or force-terminated update left behind, so the next run succeeds: a stale stack
+ * lock (safe to clear: the state-folder lock guarantees no other run uses this backend) is cleared with
+ * `pulumi cancel`, and pending creates are cleared by a refresh against the emulator. The local stack
+ * adopts existing objects (Pulumi.local.yaml), so a create that did reach the emulator is taken over.
+ */
+export async function repairInterruptedUpdate(
+  stack: Stack,
+  backendDir: string,
+  say: (line: string) => void,
+): Promise<void> {
+  if (engineLocks(backendDir).length > 0) {
+    say("the local stack is locked by an interrupted run: clearing the lock (pulumi cancel)");
+    await stack.cancel();
+    for (const file of engineLocks(backendDir)) fs.rmSync(file, { force: true });
+  }
+  const deployment = (await stack.exportStack()).deployment as { pending_operations?: unknown[] } | undefined;
+  const pending = deployment?.pending_operations?.length ?? 0;
+  if (pending > 0) {
+    say(`${pending} operation(s) were interrupted last time: pulumi refresh --clear-pending-creates`);
+    await stack.refresh({ color: "never", clearPendingCreates: true });
+  }
+}
+
+/** Whether the backend holds the local stack (the project folder may be gone after a partial clean-up). */
+export function hasLocalStack(backendDir: string): boolean {
+  const dir = path.join(backendDir, ".pulumi", "stacks");
+  if (!fs.existsSync(dir)) return false;
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .some((e) => e.isFile() && /^local\.json(\.gz)?$/.test(e.name));
+}
+
+/**
+ * Destroys the local stack (while the emulator is still up), then stops every service. Works on a
+ * partial state folder and with services already stopped; if the destroy fails, the services are still
+ * stopped but the emulator state and backend are kept, so `--down` can simply be run again.
+ */
 export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boolean; stopped: string[] }> {
   const say = opts.onProgress ?? (() => undefined);
-  const specs = serviceSpecs(opts);
-  let destroyed = false;
   const p = paths(opts.stateDir);
-  if (fs.existsSync(path.join(p.project, `Pulumi.${LOCAL_STACK}.yaml`))) {
-    say("starting the Graph emulator for the destroy");
-    await startService(opts.stateDir, specs.graph);
-    const stack = await localStack(opts);
-    say("pulumi destroy (local stack)");
-    await stack.destroy({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) });
-    await stack.workspace.removeStack(LOCAL_STACK);
-    destroyed = true;
+  let destroyed = false;
+  let failure: unknown;
+  try {
+    if (hasLocalStack(p.backend)) {
+      say("starting the Graph emulator for the destroy");
+      await startService(opts.stateDir, serviceSpecs(opts).graph);
+      const stack = await localStack(opts);
+      await repairInterruptedUpdate(stack, p.backend, say);
+      say("pulumi destroy (local stack)");
+      await stack.destroy({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) });
+      await stack.workspace.removeStack(LOCAL_STACK);
+      destroyed = true;
+    }
+    await opts.beforeStop?.();
+  } catch (err) {
+    failure = err;
   }
-  await opts.beforeStop?.();
   const stopped: string[] = [];
   for (const record of listServices(opts.stateDir)) {
     say(`stopping ${record.name} (pid ${record.pid})`);
     if (await stopService(opts.stateDir, record.name)) stopped.push(record.name);
+  }
+  if (failure !== undefined) {
+    const message = failure instanceof Error ? failure.message : String(failure);
+    throw new Error(
+      `${message}\nstopped ${stopped.join(", ") || "nothing"}; the local state in ${opts.stateDir} is kept: run 'npm run local -- --down' again`,
+    );
   }
   for (const file of [p.graphState, p.connectorSettings]) fs.rmSync(file, { force: true });
   fs.rmSync(p.azurite, { recursive: true, force: true });
