@@ -11,6 +11,7 @@ const KINDS: readonly FaultKind[] = [
   "notFoundAfterCreate",
   "alreadyExists",
   "createThenFail",
+  "status",
 ];
 
 /** A rule still waiting to fire, as `remaining()` reports it. */
@@ -54,6 +55,18 @@ export function parseFaultRule(input: unknown): FaultRule {
   }
   if (r.method !== undefined && typeof r.method !== "string")
     throw new Error("fault rule 'method' must be a string");
+  if (r.kind === "status") {
+    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 400 || r.status > 599) {
+      throw new Error("fault rule 'status' must be an integer from 400 to 599 for kind 'status'");
+    }
+  } else if (r.status !== undefined) {
+    throw new Error("fault rule 'status' is only valid with kind 'status'");
+  }
+  for (const key of ["code", "message"] as const) {
+    if (r[key] !== undefined && (typeof r[key] !== "string" || r[key] === "")) {
+      throw new Error(`fault rule '${key}' must be a non-empty string`);
+    }
+  }
   new RegExp(r.path);
   return r as unknown as FaultRule;
 }

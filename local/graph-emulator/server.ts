@@ -9,7 +9,7 @@ import { GraphError, errorEnvelope } from "./errors";
 import type { Faults } from "./faults";
 import { IDENTITY_SEGMENTS, TOP_LEVEL, matchRoute, splitPath } from "./router";
 import type { Store } from "./store";
-import type { FaultKind, GraphVersion, RequestLogEntry } from "./types";
+import type { FaultKind, FaultRule, GraphVersion, RequestLogEntry } from "./types";
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 const VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
@@ -75,18 +75,45 @@ function errorResult(err: GraphError, requestId: string, clientRequestId: string
   };
 }
 
-const FAULT_ERRORS: Partial<Record<FaultKind, (retryAfter?: number) => GraphError>> = {
-  throttle: (retryAfter) =>
+const retryAfterHeader = (rule: FaultRule): Record<string, string> =>
+  rule.retryAfterSeconds === undefined ? {} : { "Retry-After": String(rule.retryAfterSeconds) };
+
+/** Graph's usual code for a status, for `status` faults that name none. */
+const DEFAULT_CODES: Readonly<Record<number, string>> = {
+  400: "BadRequest",
+  401: "InvalidAuthenticationToken",
+  403: "Authorization_RequestDenied",
+  404: "Request_ResourceNotFound",
+  405: "BadRequest",
+  409: "Conflict",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+const FAULT_ERRORS: Partial<Record<FaultKind, (rule: FaultRule) => GraphError>> = {
+  throttle: (rule) =>
     new GraphError(
       429,
       "TooManyRequests",
       "Too many requests. Please retry after the interval in the Retry-After header, or back off.",
-      retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
+      retryAfterHeader(rule),
     ),
   unavailable: () => new GraphError(503, "ServiceUnavailable", "The service is temporarily unavailable."),
   gatewayTimeout: () =>
     new GraphError(504, "GatewayTimeout", "The gateway did not receive a response in time."),
   alreadyExists: () => new GraphError(400, "BadRequest", "The object already exists (injected fault)."),
+  // Any status, e.g. 405 for the POST → PATCH `$ref` fallback (contract App. B #1); nothing is written.
+  status: (rule) => {
+    const status = rule.status ?? 500;
+    return new GraphError(
+      status,
+      rule.code ?? DEFAULT_CODES[status] ?? (status >= 500 ? "InternalServerError" : "BadRequest"),
+      rule.message ?? `Injected ${status} fault.`,
+      retryAfterHeader(rule),
+    );
+  },
 };
 
 /** Finds the route or throws Graph's 400/404/405. */
@@ -151,7 +178,7 @@ async function handleGraph(
   }
   const fault = deps.faults.take(method, path);
   const immediate = fault && FAULT_ERRORS[fault.kind];
-  if (fault && immediate) throw Object.assign(immediate(fault.retryAfterSeconds), { fault: fault.kind });
+  if (fault && immediate) throw Object.assign(immediate(fault), { fault: fault.kind });
 
   const segments = splitPath(path);
   const { handler, params } = route(method, version, segments);

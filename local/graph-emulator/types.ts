@@ -139,7 +139,13 @@ export interface RequestLogEntry {
 
 /** What an injected fault does. */
 export type FaultKind =
-  "throttle" | "unavailable" | "gatewayTimeout" | "notFoundAfterCreate" | "alreadyExists" | "createThenFail";
+  | "throttle"
+  | "unavailable"
+  | "gatewayTimeout"
+  | "notFoundAfterCreate"
+  | "alreadyExists"
+  | "createThenFail"
+  | "status";
 
 /** A fault rule: the next `times` requests matching `method` and `path` are answered as `kind` says. */
 export interface FaultRule {
@@ -154,4 +160,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** `notFoundAfterCreate` only: how long the new object reads as 404. @default 2000 */
   durationMs?: number;
+  /** `status` only (required there): the HTTP status to answer, 400–599, e.g. 405. */
+  status?: number;
+  /** `status` only: the Graph error code. @default - a typical code for the status, e.g. "BadRequest" */
+  code?: string;
+  /** `status` only: the error message, e.g. one that echoes part of the request as some services do. @default "Injected <status> fault." */
+  message?: string;
 }

@@ -128,3 +128,52 @@ test("faults can be added, listed and cleared over HTTP; bad rules are 400", asy
   assert.equal((await admin(emulator, "POST", "faults", { path: "(", kind: "throttle" })).status, 400);
   assert.throws(() => emulator.faults.add({ path: "x", kind: "throttle", times: -1 }));
 });
+
+test("status answers any error status with the given or usual code, message and Retry-After, without a write", async () => {
+  emulator.faults.add({
+    method: "POST",
+    path: "/userFlowIdentityProviders/\\$ref$",
+    kind: "status",
+    status: 405,
+  });
+  emulator.faults.add({
+    method: "GET",
+    path: "^/identity/apiConnectors$",
+    kind: "status",
+    status: 500,
+    code: "InternalServerError",
+    message: "Unable to find target address",
+    retryAfterSeconds: 7,
+  });
+  assert.equal((await call("POST", "/identity/b2xUserFlows", flowBody("Partner"))).status, 201);
+  const ref = { "@odata.id": `${emulator.url}/v1.0/identity/identityProviders/MSASignup-OAUTH` };
+  const refused = await call(
+    "POST",
+    "/identity/b2xUserFlows/B2X_1_Partner/userFlowIdentityProviders/$ref",
+    ref,
+  );
+  assert.equal(refused.status, 405);
+  assert.equal(refused.body.error.code, "BadRequest");
+  assert.match(refused.body.error.message, /Injected 405/);
+  assert.match(refused.body.error.innerError["request-id"], /^[0-9a-f-]{36}$/);
+  const flow = emulator.snapshot().b2xUserFlows[0];
+  assert.deepEqual(flow?.identityProviderIds, ["AADSignup-OAUTH"], "nothing written");
+  const failed = await call("GET", "/identity/apiConnectors");
+  assert.deepEqual(
+    [failed.status, failed.body.error.code, failed.body.error.message, failed.headers.get("retry-after")],
+    [500, "InternalServerError", "Unable to find target address", "7"],
+  );
+  assert.equal(emulator.log.at(-1)?.fault, "status");
+  assert.deepEqual(emulator.faults.remaining(), []);
+});
+
+test("status rules are validated: status 400–599 required for kind status and only there", async () => {
+  assert.throws(() => emulator.faults.add({ path: "x", kind: "status" }), /400 to 599/);
+  assert.throws(() => emulator.faults.add({ path: "x", kind: "status", status: 302 }), /400 to 599/);
+  assert.throws(() => emulator.faults.add({ path: "x", kind: "throttle", status: 500 }), /only valid/);
+  assert.throws(() => emulator.faults.add({ path: "x", kind: "status", status: 500, code: "" }), /code/);
+  const added = await admin(emulator, "POST", "faults", { path: "^/users$", kind: "status", status: 403 });
+  assert.equal(added.status, 201);
+  const denied = await call("GET", "/users");
+  assert.deepEqual([denied.status, denied.body.error.code], [403, "Authorization_RequestDenied"]);
+});
