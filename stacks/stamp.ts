@@ -10,7 +10,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { formatChanges, stampAll, validateTargets, type StampTarget } from "./stamping";
+import {
+  formatChanges,
+  secretsNotCopied,
+  stackNameFor,
+  stampAll,
+  validateTargets,
+  type StampTarget,
+} from "./stamping";
 
 const usage = `usage:
   npm run stamp -- --tenant <tenant id> --env <env> [--stack <name>] [--from <stack>]
@@ -64,7 +71,10 @@ export function targetsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (values.all) {
     const list = parseYaml(fs.readFileSync(values.all, "utf8")) as unknown;
     if (!Array.isArray(list)) throw new Error(`--all ${values.all}: expected a YAML list of targets`);
-    targets = (list as StampTarget[]).map((t) => ({ ...t, set: { ...set, ...(t.set ?? {}) }, secrets }));
+    // Non-objects are kept as they are, so validateTargets reports them against their entry number.
+    targets = (list as StampTarget[]).map((t) =>
+      t !== null && typeof t === "object" ? { ...t, set: { ...set, ...(t.set ?? {}) }, secrets } : t,
+    );
   } else {
     if (!values.tenant || !values.env)
       throw new Error(`--tenant and --env are required (or --all)\n${usage}`);
@@ -76,7 +86,7 @@ export function targetsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new Error(`--concurrency must be a positive integer`);
   const workDir = path.resolve(values["work-dir"] ?? path.join(__dirname, ".."));
-  return { help: false as const, targets, concurrency, apply: values.up, workDir };
+  return { help: false as const, targets, concurrency, apply: values.up, workDir, source: values.all };
 }
 
 async function main(): Promise<number> {
@@ -91,10 +101,27 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const problems = validateTargets(parsed.targets);
+  const problems = validateTargets(parsed.targets, {
+    workDir: parsed.workDir,
+    source: parsed.source && path.basename(parsed.source),
+  });
   if (problems.length) {
     console.error(`stamp: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     return 2;
+  }
+  for (const target of parsed.targets) {
+    const missing = secretsNotCopied(target, parsed.workDir);
+    if (missing.length === 0) continue;
+    const name = stackNameFor(target, parsed.targets.length > 1);
+    console.log(
+      `stamp: ${name} does not get ${target.from}'s secrets (${missing.join(", ")}); set them again:` +
+        missing
+          .map((k) => `\n  pulumi config set --secret --stack ${name} entra-signup:${k} <value>`)
+          .join("") +
+        (missing.includes("connectorPassword")
+          ? "\n  (without connectorPassword the new stack generates its own)"
+          : ""),
+    );
   }
   const started = Date.now();
   const results = await stampAll(

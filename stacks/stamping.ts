@@ -52,26 +52,62 @@ export interface StampResult {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Checks targets before touching any stack; returns every problem found. */
-export function validateTargets(targets: readonly StampTarget[]): string[] {
+const TARGET_FIELDS = ["tenantId", "env", "stack", "from", "set", "secrets"];
+
+/**
+ * Checks targets before touching any stack; returns every problem found. With `workDir`, also builds
+ * each target's configuration, so a missing template or `--from` stack fails before any stack runs.
+ * `source` names where the targets came from (`tenants.yaml`) so a problem points at its entry.
+ */
+export function validateTargets(
+  targets: readonly StampTarget[],
+  check: { workDir?: string; templatesDir?: string; source?: string } = {},
+): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   for (const [i, t] of targets.entries()) {
-    const where = targets.length > 1 ? `target ${i + 1}: ` : "";
-    if (!GUID.test(t.tenantId))
+    const label = check.source ? `${check.source} entry ${i + 1}` : `target ${i + 1}`;
+    const where = targets.length > 1 || check.source ? `${label}: ` : "";
+    if (typeof t !== "object" || t === null) {
+      problems.push(`${where}expected an object like { tenantId, env }`);
+      continue;
+    }
+    for (const key of Object.keys(t).filter((k) => !TARGET_FIELDS.includes(k)))
+      problems.push(`${where}unknown field '${key}'; a target has ${TARGET_FIELDS.join(", ")}`);
+    if (typeof t.tenantId !== "string" || !GUID.test(t.tenantId))
       problems.push(`${where}--tenant '${t.tenantId}' is not a directory (tenant) id GUID`);
-    if (!/^[A-Za-z0-9_.-]{1,50}$/.test(t.env))
+    if (typeof t.env !== "string" || !/^[A-Za-z0-9_.-]{1,50}$/.test(t.env))
       problems.push(`${where}--env '${t.env}' must be letters, digits, '.', '_' or '-'`);
     const name = stackNameFor(t, targets.length > 1);
     if (names.has(name))
       problems.push(`${where}stack name '${name}' is used twice: give the targets distinct stack names`);
     names.add(name);
+    if (check.workDir !== undefined) {
+      try {
+        buildConfig(t, check.workDir, check.templatesDir);
+      } catch (err) {
+        problems.push(`${where}${(err as Error).message}`);
+      }
+    }
   }
   return problems;
 }
 
+/** Secret keys of the `--from` stack that the new stack does not get (encrypted with the source's key). */
+export function secretsNotCopied(target: StampTarget, workDir: string): string[] {
+  if (!target.from) return [];
+  const file = path.join(workDir, `Pulumi.${target.from}.yaml`);
+  if (!fs.existsSync(file)) return [];
+  const config =
+    (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  return Object.entries(config)
+    .filter(([, v]) => v !== null && typeof v === "object" && "secure" in v)
+    .map(([k]) => (k.startsWith(`${NAMESPACE}:`) ? k.slice(NAMESPACE.length + 1) : k))
+    .filter((k) => !(k in (target.secrets ?? {})));
+}
+
 export function stackNameFor(target: StampTarget, many: boolean): string {
-  return target.stack ?? (many ? `${target.env}-${target.tenantId.slice(0, 8)}` : target.env);
+  return target.stack ?? (many ? `${target.env}-${String(target.tenantId ?? "").slice(0, 8)}` : target.env);
 }
 
 /** Builds the stack's configuration object (keys `entra-signup:<key>`) from a template or a stack. */
