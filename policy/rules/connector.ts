@@ -61,6 +61,8 @@ export const connectorUrlHttps: ResourceValidationPolicy = {
 
 interface BasicAuthConfig extends WaivableConfig {
   allowBasicAuth?: boolean;
+  /** Why this stack may use Basic auth; like a waiver, the permission counts only with a real reason. */
+  reason?: string;
 }
 
 /** Basic auth in effect for a resource, or undefined when it is not a connector-related resource. */
@@ -89,19 +91,27 @@ export const basicAuthAllowed: ResourceValidationPolicy = {
     "otherwise it must use a client certificate.",
   enforcementLevel: "mandatory",
   configSchema: {
-    properties: { ...waiversSchema, allowBasicAuth: { type: "boolean", default: false } },
+    properties: {
+      ...waiversSchema,
+      allowBasicAuth: { type: "boolean", default: false },
+      reason: { type: "string", description: "Why Basic auth is acceptable on this stack (≥ 20 characters)" },
+    },
   },
   validateResource: (args, reportViolation) => {
     const config = args.getConfig<BasicAuthConfig>();
-    if (config.allowBasicAuth === true) return;
+    const reasoned = (config.reason ?? "").trim().length >= 20;
+    if (config.allowBasicAuth === true && reasoned) return;
     if (basicAuthIn(args.type, args.props) !== true) return;
     reporter(
       reportViolation,
       config,
       args,
     )(
-      `${args.name}: uses Basic auth, which this stack does not allow; configure a client certificate ` +
-        '(connector.auth "certificate") or set allowBasicAuth: true in this stack\'s policy config.',
+      config.allowBasicAuth === true
+        ? `${args.name}: allowBasicAuth is true but without a reason; add "reason": "<why, ≥ 20 characters>" ` +
+            "next to it in this stack's policy config."
+        : `${args.name}: uses Basic auth, which this stack does not allow; configure a client certificate ` +
+            '(connector.auth "certificate") or set allowBasicAuth: true with a reason in this stack\'s policy config.',
     );
   },
 };

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { isAlive, listServices, portIsOpen } from "../../local/daemons";
-import { down, repoRoot, up, type LocalSystemOptions } from "../../local/system";
+import { down, localStack, repoRoot, up, type LocalSystemOptions } from "../../local/system";
 import {
   byTestId,
   ext,
@@ -182,6 +182,24 @@ test("the local stack's state holds the connector password and admin key only en
     assert.ok(!state.includes(secret), "a generated secret appears in the state in plain text");
   }
   assert.equal(fs.statSync(settingsFile).mode & 0o077, 0, "the settings file is private to its owner");
+});
+
+test("the real local program previews clean with the policy pack and policy/config/local.json", async () => {
+  const stack = await localStack(opts);
+  const previousPath = process.env.PATH;
+  // policy/bin holds the analyzer shim the locally built CLI needs (policy/README.md).
+  process.env.PATH = `${path.join(repoRoot, "policy", "bin")}:${previousPath ?? ""}`;
+  try {
+    const preview = await stack.preview({
+      color: "never",
+      policyPacks: [path.join(repoRoot, "policy")],
+      policyPackConfigs: [path.join(repoRoot, "policy", "config", "local.json")],
+    });
+    assert.doesNotMatch(preview.stdout, /mandatory|advisory/, "no policy violation");
+    assert.match(preview.stdout, /entra-signup-guardrails/, "the pack ran");
+  } finally {
+    process.env.PATH = previousPath;
+  }
 });
 
 test("down() leaves no process, no open port and no emulator object", async () => {

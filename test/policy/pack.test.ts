@@ -63,7 +63,12 @@ test("an http connector URL and Basic auth fail the preview with both rules name
 test("https plus a policy config allowing Basic auth passes", async () => {
   await ctx.stack.setConfig("targetUrl", { value: "https://app.azurewebsites.net/api/postFederationSignup" });
   const configFile = path.join(ctx.workDir, "policy-config.json");
-  fs.writeFileSync(configFile, JSON.stringify({ "connector-basic-auth-allowed": { allowBasicAuth: true } }));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      "connector-basic-auth-allowed": { allowBasicAuth: true, reason: "a test stack without real users" },
+    }),
+  );
   const preview = await ctx.stack.preview({ policyPacks: [policyDir], policyPackConfigs: [configFile] });
   assert.equal(preview.changeSummary.create, 2);
 });

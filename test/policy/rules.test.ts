@@ -75,7 +75,10 @@ describe("connector-basic-auth-allowed", () => {
       props: functionAppProps({}, { CONNECTOR_AUTH_MODE: "basic" }),
     };
     assert.equal((await runResourceRule(basicAuthAllowed, app)).length, 1);
-    assert.deepEqual(await runResourceRule(basicAuthAllowed, app, { allowBasicAuth: true }), []);
+    const reason = "local emulator only, nothing leaves this machine";
+    assert.deepEqual(await runResourceRule(basicAuthAllowed, app, { allowBasicAuth: true, reason }), []);
+    const unexplained = await runResourceRule(basicAuthAllowed, app, { allowBasicAuth: true, reason: "ok" });
+    assert.match(unexplained[0]!, /allowBasicAuth is true but without a reason/);
   });
 
   test("quiet on certificate connectors and certificate-mode apps", async () => {
