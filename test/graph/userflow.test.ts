@@ -193,8 +193,13 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
 
   // Path 1: the engine kept the partial resource → diff forces an update that finishes the parts.
   assert.equal((await flow.diff(err.id!, err.properties!, inputs)).changes, true);
-  // Path 2: the engine lost it entirely → create again adopts the existing flow (400 "already exists").
-  const rerun = await flow.create(inputs);
+  // Path 2: the engine lost it entirely (a crashed `up`) → without adoptExisting a create refuses to take
+  // over an object it cannot tell from someone else's; with it, the existing flow is adopted.
+  await assert.rejects(
+    flow.create(inputs),
+    /user flow "B2X_1_Crashy" already exists in the tenant .*Graph 400 .*request-id .*Fix: set adoptExisting: true/,
+  );
+  const rerun = await flow.create({ ...inputs, adoptExisting: true });
   assert.equal(rerun.id, "B2X_1_Crashy");
   const flows = emu.snapshot().b2xUserFlows.filter((f) => f.id.toLowerCase() === "b2x_1_crashy");
   assert.equal(flows.length, 1, "no duplicate flow");
@@ -204,7 +209,7 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
     "no duplicate assignment",
   );
   const fresh = await flow.read(rerun.id, rerun.outs!);
-  assert.equal((await flow.diff(rerun.id, fresh.props!, inputs)).changes, false);
+  assert.equal((await flow.diff(rerun.id, fresh.props!, { ...inputs, adoptExisting: true })).changes, false);
   await flow.delete(rerun.id, rerun.outs!);
   assert.equal(emu.snapshot().b2xUserFlows.length, 0, "no orphan");
 });

@@ -10,8 +10,10 @@ import {
   checkConnection,
   connectionOf,
   createOrAdopt,
+  createdNow,
   isUnknown,
   odataString,
+  recentlyCreated,
   requireString,
   sameCi,
   toCheckResult,
@@ -34,6 +36,8 @@ export interface UserFlowAttributeOutputs extends UserFlowAttributeInputs {
   readonly attributeId: string;
   readonly extensionsAppId: string;
   readonly userFlowAttributeType: string;
+  /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
+  readonly createdAt?: string;
 }
 
 export interface GraphAttribute {
@@ -112,6 +116,7 @@ async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAt
   };
   const { object, adopted } = await createOrAdopt({
     adoptExisting: inputs.adoptExisting,
+    describe: `user flow attribute "${inputs.displayName}"`,
     find: () => findAttributeByName(api, inputs.displayName),
     create: () => api.post<GraphAttribute>(attributesPath, body, { create: true }),
   });
@@ -129,6 +134,13 @@ async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAt
   return { ...object, description: inputs.description };
 }
 
+/**
+ * The part of a displayName the attribute id is derived from, as far as known: Graph drops whitespace
+ * ("Shoe size" → `…_ShoeSize`, §2.2) and ids compare case-insensitively, so names equal under this key
+ * collide even when the strings differ. How the name is derived exactly is UNCONFIRMED.
+ */
+export const attributeNameKey = (name: string): string => name.replace(/\s+/g, "").toLowerCase();
+
 export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     return toCheckResult(normalizeAttributeInputs(news), validateAttributeInputs(news));
@@ -143,34 +155,46 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider = {
       "adoptExisting",
     ]);
     const replaces = fields.filter((f) => f === "displayName" || f === "dataType");
-    // Same displayName with a new type would collide with the old attribute: delete it first.
-    return {
-      changes: fields.length > 0,
-      replaces,
-      deleteBeforeReplace: replaces.length > 0 && !replaces.includes("displayName"),
-    };
+    // A name with the same id key (same name, or one differing only in case/whitespace) would collide with
+    // the old attribute: delete it first. A truly new name gets a new id, so create-before-delete lets the
+    // flows move to it before the old one goes (Graph refuses to delete an attribute still assigned).
+    const collides =
+      typeof olds.displayName === "string" &&
+      typeof news.displayName === "string" &&
+      !isUnknown(news.displayName) &&
+      attributeNameKey(olds.displayName) === attributeNameKey(news.displayName);
+    return { changes: fields.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && collides };
   },
 
   async create(inputs: UserFlowAttributeInputs) {
     const a = await createAttribute(inputs);
-    return { id: a.id, outs: toOutputs(inputs, a) };
+    return { id: a.id, outs: { ...toOutputs(inputs, a), createdAt: createdNow() } };
   },
 
   async read(id, props: UserFlowAttributeOutputs) {
     const a = await graphApi(connectionOf(props)).find<GraphAttribute>(
       `${attributesPath}/${encodeURIComponent(id)}`,
+      { afterCreate: recentlyCreated(props) },
     );
     if (!a) return {};
     const outs = toOutputs(props, a);
-    const { attributeId: _a, extensionsAppId: _e, userFlowAttributeType: _t, ...inputs } = outs;
+    const {
+      attributeId: _a,
+      extensionsAppId: _e,
+      userFlowAttributeType: _t,
+      createdAt: _c,
+      ...inputs
+    } = outs;
     return { id, props: outs, inputs };
   },
 
   async update(id, olds: UserFlowAttributeOutputs, news: UserFlowAttributeInputs) {
     if (news.description !== olds.description) {
-      await graphApi(news.connection).patch(`${attributesPath}/${encodeURIComponent(id)}`, {
-        description: news.description,
-      });
+      await graphApi(news.connection).patch(
+        `${attributesPath}/${encodeURIComponent(id)}`,
+        { description: news.description },
+        { afterCreate: recentlyCreated(olds) },
+      );
     }
     return { outs: { ...olds, ...news } };
   },

@@ -105,6 +105,8 @@ export class PartialCreateError extends Error {
 export interface CreateOrAdopt<T> {
   /** Take over an existing object with the same natural key before creating. */
   readonly adoptExisting: boolean;
+  /** What the object is, for the conflict message, e.g. `user flow "B2X_1_Partner"`. */
+  readonly describe: string;
   /** Looks the object up by natural key; undefined when absent. */
   readonly find: () => Promise<T | undefined>;
   readonly create: () => Promise<T>;
@@ -112,10 +114,25 @@ export interface CreateOrAdopt<T> {
   readonly attempts?: number;
 }
 
+/** The conflict a user fixes by setting `adoptExisting` (or by choosing another name). */
+export function alreadyExistsError(describe: string, cause: unknown): Error {
+  const graph = cause instanceof Error ? cause.message : String(cause);
+  const message =
+    `${describe} already exists in the tenant and this stack does not manage it (${graph}). ` +
+    "Fix: set adoptExisting: true to take it over, or choose another name";
+  const e = new Error(message);
+  e.message = message; // see PartialCreateError
+  return e;
+}
+
 /**
  * Create, or adopt the object with the same natural key. A 400/409 ("maybe exists", contract §0.5) or a
- * 5xx on the create (the object may exist although the response was lost) triggers a look-up by natural
- * key before anything is retried, so a lost response or a crashed earlier run never produces a duplicate.
+ * 5xx on the create triggers a look-up by natural key before anything is retried:
+ * - found after a 5xx (ours or an earlier attempt's write whose response was lost): adopt it, so a lost
+ *   response never produces a duplicate;
+ * - found after a 400/409 with no earlier 5xx: someone else's object. Adopt it only with
+ *   `adoptExisting`, otherwise fail with the fix — silently taking over (and later deleting) an object
+ *   the stack did not create is what `adoptExisting: false` promises not to do.
  */
 export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ object: T; adopted: boolean }> {
   if (o.adoptExisting) {
@@ -123,18 +140,39 @@ export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ object: T
     if (existing) return { object: existing, adopted: true };
   }
   const attempts = o.attempts ?? 4;
+  let mayHaveWritten = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return { object: await o.create(), adopted: false };
     } catch (e) {
       const status = graphStatus(e) ?? 0;
       if (!isMaybeExists(e) && status < 500) throw e;
+      if (status >= 500) mayHaveWritten = true;
       const existing = await o.find();
-      if (existing) return { object: existing, adopted: true };
+      if (existing) {
+        if (o.adoptExisting || mayHaveWritten) return { object: existing, adopted: true };
+        throw alreadyExistsError(o.describe, e);
+      }
       if (attempt >= attempts) throw e;
       await sleep(retryDelayMs(attempt, undefined) * retryScale());
     }
   }
+}
+
+/**
+ * How long after this stack's own create a 404 on refresh is read as replication lag rather than "deleted
+ * out of band" (contract §7.2: windows are UNCONFIRMED, budget tens of seconds). Inside it, `read` retries
+ * the 404 with the bounded back-off of `afterCreate` calls before reporting the object gone.
+ */
+export const replicationWindowMs = 120_000;
+
+/** ISO time of the create, kept in state (`createdAt` output) for {@link recentlyCreated}. */
+export const createdNow = (): string => new Date().toISOString();
+
+/** True when `props.createdAt` lies within the replication window (either side, for clock skew). */
+export function recentlyCreated(props: { createdAt?: unknown }, now: number = Date.now()): boolean {
+  const t = typeof props.createdAt === "string" ? Date.parse(props.createdAt) : Number.NaN;
+  return Number.isFinite(t) && Math.abs(now - t) < replicationWindowMs;
 }
 
 export function connectionOf(inputs: { connection?: unknown }): GraphConnection {

@@ -39,6 +39,8 @@ export interface ApiConnectorOutputs {
   readonly thumbprints: readonly string[];
   readonly activeThumbprints: readonly string[];
   readonly staleThumbprints: readonly string[];
+  /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
+  readonly createdAt?: string;
 }
 
 export const defaultConnectorUsername = "entra-signup";

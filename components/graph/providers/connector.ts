@@ -5,7 +5,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { graphApi, type GraphApi } from "../client";
-import { compact, connectionOf, createOrAdopt, PartialCreateError, sameCi, toCheckResult } from "./common";
+import {
+  compact,
+  connectionOf,
+  createdNow,
+  createOrAdopt,
+  PartialCreateError,
+  recentlyCreated,
+  sameCi,
+  toCheckResult,
+} from "./common";
 import {
   certificatesToUpload,
   credentialHash,
@@ -95,6 +104,7 @@ function outputsFor(
   c: GraphConnector,
   password: string | undefined,
   salt: string,
+  createdAt: string | undefined,
 ): ApiConnectorOutputs {
   const authType = authTypeOf(i);
   const active = graphThumbprints(c);
@@ -115,6 +125,7 @@ function outputsFor(
     thumbprints: i.thumbprints,
     activeThumbprints: active,
     staleThumbprints: authType === "certificate" ? staleThumbprints(i.thumbprints, active) : [],
+    createdAt,
   });
 }
 
@@ -135,10 +146,12 @@ async function createConnector(i: ApiConnectorInputs) {
   };
   const { object, adopted } = await createOrAdopt({
     adoptExisting: i.adoptExisting,
+    describe: `API connector "${i.displayName}"`,
     find: () => findConnector(api, i.displayName),
     create: () => api.post<GraphConnector>(connectorsPath, body, { create: true }),
   });
   let current = object;
+  const createdAt = createdNow();
   try {
     // An adopted connector's secret is unknown: always send ours (one PATCH), then add certificates.
     if (adopted) {
@@ -147,9 +160,9 @@ async function createConnector(i: ApiConnectorInputs) {
     }
     current = (await uploadMissing(api, object.id, i, graphThumbprints(current))) ?? current;
   } catch (e) {
-    throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt) }, e);
+    throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt, createdAt) }, e);
   }
-  return { id: object.id, outs: outputsFor(i, current, password, salt) };
+  return { id: object.id, outs: outputsFor(i, current, password, salt, createdAt) };
 }
 
 async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
@@ -168,17 +181,21 @@ async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiC
   const credentialChanged = changes.some((f) => ["authType", "password", "username"].includes(f));
   if (type === "basic" && credentialChanged)
     patch.authenticationConfiguration = authenticationBody(news, password);
-  let current: GraphConnector = await api.get<GraphConnector>(connectorPath(id));
+  // An update moments after the create may still hit the replication window (contract §7.2).
+  const fresh = { afterCreate: recentlyCreated(olds) };
+  let current: GraphConnector = await api.get<GraphConnector>(connectorPath(id), fresh);
   if (type === "certificate" && authTypeFromGraph(current) === "basic") {
     patch.authenticationConfiguration = authenticationBody(news, undefined);
   }
   if (Object.keys(patch).length > 0) {
-    await api.patch(connectorPath(id), patch);
-    current = await api.get<GraphConnector>(connectorPath(id));
+    await api.patch(connectorPath(id), patch, fresh);
+    current = await api.get<GraphConnector>(connectorPath(id), fresh);
   }
   if (type === "certificate")
     current = (await uploadMissing(api, id, news, graphThumbprints(current))) ?? current;
-  return { outs: outputsFor(news, current, password, olds.credentialSalt || newSalt()) };
+  return {
+    outs: outputsFor(news, current, password, olds.credentialSalt || newSalt(), olds.createdAt),
+  };
 }
 
 export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
@@ -196,7 +213,9 @@ export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
   create: (inputs: ApiConnectorInputs) => createConnector(inputs),
 
   async read(id, props: ApiConnectorOutputs) {
-    const c = await graphApi(connectionOf(props)).find<GraphConnector>(connectorPath(id));
+    const c = await graphApi(connectionOf(props)).find<GraphConnector>(connectorPath(id), {
+      afterCreate: recentlyCreated(props),
+    });
     if (!c) return {};
     const active = graphThumbprints(c);
     const outs: ApiConnectorOutputs = {

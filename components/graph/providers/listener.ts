@@ -11,8 +11,10 @@ import {
   changedFields,
   checkConnection,
   connectionOf,
+  createdNow,
   createOrAdopt,
   isUnknown,
+  recentlyCreated,
   requireString,
   sameCi,
   toCheckResult,
@@ -33,6 +35,8 @@ export interface UserFlowAppAssociationInputs {
 
 export interface UserFlowAppAssociationOutputs extends UserFlowAppAssociationInputs {
   readonly listenerId: string;
+  /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
+  readonly createdAt?: string;
 }
 
 export interface GraphListener {
@@ -58,6 +62,14 @@ export function normalizeListenerInputs(raw: Record<string, unknown>): UserFlowA
 export function validateListenerInputs(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [...checkConnection(raw.connection)];
   requireString(raw, "userFlowId", problems);
+  const flow = raw.userFlowId;
+  // The listener needs the flow id, not its name (contract §5.1: `userFlow: { id: "B2X_1_…" }`).
+  if (typeof flow === "string" && flow !== "" && !isUnknown(flow) && !/^B2X_1_/i.test(flow)) {
+    problems.push([
+      "userFlowId",
+      `userFlowId: ${JSON.stringify(flow)} is a flow name, not a flow id; use "B2X_1_${flow}" (the B2xUserFlow's flowId output)`,
+    ]);
+  }
   const apps = raw.appIds;
   if (!isUnknown(apps)) {
     if (!Array.isArray(apps) || apps.length === 0)
@@ -114,6 +126,7 @@ async function createListener(i: UserFlowAppAssociationInputs): Promise<GraphLis
   const api = graphApi(i.connection, "listener");
   const { object, adopted } = await createOrAdopt({
     adoptExisting: i.adoptExisting,
+    describe: `an onSignupStart listener for ${i.userFlowId} and apps ${i.appIds.join(", ")}`,
     find: () => findListener(api, i.userFlowId, i.appIds),
     // afterCreate: the flow may have been created moments ago.
     create: () =>
@@ -125,9 +138,14 @@ async function createListener(i: UserFlowAppAssociationInputs): Promise<GraphLis
   return object;
 }
 
-const outputsFor = (i: UserFlowAppAssociationInputs, id: string): UserFlowAppAssociationOutputs => ({
+const outputsFor = (
+  i: UserFlowAppAssociationInputs,
+  id: string,
+  createdAt: string | undefined,
+): UserFlowAppAssociationOutputs => ({
   ...i,
   listenerId: id,
+  ...(createdAt === undefined ? {} : { createdAt }),
 });
 
 export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
@@ -152,14 +170,15 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: UserFlowAppAssociationInputs) {
     const l = await createListener(inputs);
-    return { id: l.id, outs: outputsFor(inputs, l.id) };
+    return { id: l.id, outs: outputsFor(inputs, l.id, createdNow()) };
   },
 
   async read(id, props: UserFlowAppAssociationOutputs) {
     const api = graphApi(connectionOf(props), "listener");
     const l =
-      (await api.find<GraphListener>(`${listenerPath(id)}?${expandFlow}`)) ??
-      (await findListener(api, props.userFlowId, props.appIds));
+      (await api.find<GraphListener>(`${listenerPath(id)}?${expandFlow}`, {
+        afterCreate: recentlyCreated(props),
+      })) ?? (await findListener(api, props.userFlowId, props.appIds));
     if (!l) return {};
     const outs: UserFlowAppAssociationOutputs = {
       ...props,
@@ -168,21 +187,23 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
       appIds: l.sourceFilter?.includeApplications ?? [],
       priority: l.priority ?? props.priority,
     };
-    const { listenerId: _l, ...inputs } = outs;
+    const { listenerId: _l, createdAt: _c, ...inputs } = outs;
     return { id: l.id, props: outs, inputs };
   },
 
-  async update(id, _olds: UserFlowAppAssociationOutputs, news: UserFlowAppAssociationInputs) {
+  async update(id, olds: UserFlowAppAssociationOutputs, news: UserFlowAppAssociationInputs) {
     const api = graphApi(news.connection, "listener");
     try {
-      await api.patch(listenerPath(id), listenerBody(news));
-      return { outs: outputsFor(news, id) };
+      // Moments after the create a 404 is replication lag, not a deletion: retry it first, or the
+      // recreate below would leave a duplicate listener behind.
+      await api.patch(listenerPath(id), listenerBody(news), { afterCreate: recentlyCreated(olds) });
+      return { outs: outputsFor(news, id, olds.createdAt) };
     } catch (e) {
       if (graphStatus(e) !== 404) throw e;
     }
     // Deleted out of band since the last refresh: recreate (or adopt a matching one).
     const l = await createListener({ ...news, adoptExisting: true });
-    return { outs: outputsFor(news, l.id) };
+    return { outs: outputsFor(news, l.id, createdNow()) };
   },
 
   async delete(id, props: UserFlowAppAssociationOutputs) {

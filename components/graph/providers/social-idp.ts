@@ -9,8 +9,10 @@ import {
   changedFields,
   checkConnection,
   connectionOf,
+  createdNow,
   createOrAdopt,
   isUnknown,
+  recentlyCreated,
   requireString,
   sameCi,
   toCheckResult,
@@ -35,6 +37,8 @@ export interface SocialIdentityProviderOutputs extends Omit<SocialIdentityProvid
   readonly identityProviderId: string;
   readonly secretSalt: string;
   readonly secretHash: string;
+  /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
+  readonly createdAt?: string;
 }
 
 interface GraphIdp {
@@ -98,6 +102,7 @@ function outputsFor(
   i: SocialIdentityProviderInputs,
   id: string,
   salt: string,
+  createdAt: string | undefined,
 ): SocialIdentityProviderOutputs {
   const { clientSecret, ...rest } = i;
   return {
@@ -105,6 +110,7 @@ function outputsFor(
     identityProviderId: id,
     secretSalt: salt,
     secretHash: credentialHash(salt, i.clientId, clientSecret),
+    ...(createdAt === undefined ? {} : { createdAt }),
   };
 }
 
@@ -136,29 +142,34 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
     const api = graphApi(inputs.connection);
     const { object, adopted } = await createOrAdopt({
       adoptExisting: inputs.adoptExisting,
+      describe: `${inputs.type} identity provider "${inputs.type}-OAUTH"`,
       find: () => findByType(api, inputs.type),
       create: () => api.post<GraphIdp>(identityProvidersPath, body(inputs), { create: true }),
     });
     // An adopted provider's secret is unknown: send ours.
     if (adopted) await api.patch(idpPath(object.id), patchBody(inputs), { afterCreate: true });
-    return { id: object.id, outs: outputsFor(inputs, object.id, newSalt()) };
+    return { id: object.id, outs: outputsFor(inputs, object.id, newSalt(), createdNow()) };
   },
 
   async read(id, props: SocialIdentityProviderOutputs) {
-    const i = await graphApi(connectionOf(props)).find<GraphIdp>(idpPath(id));
+    const i = await graphApi(connectionOf(props)).find<GraphIdp>(idpPath(id), {
+      afterCreate: recentlyCreated(props),
+    });
     if (!i) return {};
     const outs: SocialIdentityProviderOutputs = {
       ...props,
       displayName: i.displayName ?? props.displayName,
       clientId: i.clientId ?? props.clientId,
     };
-    const { identityProviderId: _i, secretSalt: _s, secretHash: _h, ...inputs } = outs;
+    const { identityProviderId: _i, secretSalt: _s, secretHash: _h, createdAt: _c, ...inputs } = outs;
     return { id, props: outs, inputs };
   },
 
   async update(id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
-    await graphApi(news.connection).patch(idpPath(id), patchBody(news));
-    return { outs: outputsFor(news, id, olds.secretSalt || newSalt()) };
+    await graphApi(news.connection).patch(idpPath(id), patchBody(news), {
+      afterCreate: recentlyCreated(olds),
+    });
+    return { outs: outputsFor(news, id, olds.secretSalt || newSalt(), olds.createdAt) };
   },
 
   async delete(id, props: SocialIdentityProviderOutputs) {

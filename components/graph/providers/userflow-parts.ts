@@ -53,6 +53,8 @@ export interface B2xUserFlowOutputs extends B2xUserFlowInputs {
   readonly serviceRequiredAttributes: readonly string[];
   /** False when a create stopped half-way; forces the next run to converge. */
   readonly converged: boolean;
+  /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
+  readonly createdAt?: string;
 }
 
 export const defaultIdentityProviders = ["AADSignup-OAUTH"];
@@ -190,11 +192,17 @@ export function validateFlowInputs(raw: Record<string, unknown>): Problem[] {
         "apiConnectors: must be { postFederationSignup?, postAttributeCollection? }",
       ]);
     else
-      for (const k of Object.keys(refs)) {
+      for (const [k, v] of Object.entries(refs as Record<string, unknown>)) {
         if (!(connectorSteps as readonly string[]).includes(k))
           problems.push([
             "apiConnectors",
             `apiConnectors.${k}: unknown step (use ${connectorSteps.join(" or ")})`,
+          ]);
+        // A non-string would be dropped by normalisation and silently clear the step.
+        else if (v !== undefined && v !== null && !isUnknown(v) && typeof v !== "string")
+          problems.push([
+            "apiConnectors",
+            `apiConnectors.${k}: ${JSON.stringify(v)} is not an API connector id; pass the ApiConnector's connectorId, or omit the step to clear it`,
           ]);
       }
   }

@@ -5,7 +5,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { graphApi } from "../client";
-import { connectionOf, createOrAdopt, PartialCreateError, toCheckResult } from "./common";
+import {
+  changedFields,
+  connectionOf,
+  createdNow,
+  createOrAdopt,
+  isUnknown,
+  PartialCreateError,
+  recentlyCreated,
+  toCheckResult,
+} from "./common";
 import { convergeFlowParts, flowPath, flowsPath, readFlowParts } from "./userflow-graph";
 import {
   flowIdOf,
@@ -17,7 +26,6 @@ import {
   type B2xUserFlowOutputs,
   type FlowParts,
 } from "./userflow-parts";
-import { changedFields, isUnknown } from "./common";
 
 interface GraphFlow {
   id: string;
@@ -52,10 +60,17 @@ async function createFlow(inputs: B2xUserFlowInputs) {
   const body = { id: inputs.name, userFlowType: "signUpOrSignIn", userFlowTypeVersion: 1 };
   await createOrAdopt({
     adoptExisting: inputs.adoptExisting,
+    describe: `user flow "${flowId}"`,
     find: () => api.find<GraphFlow>(flowPath(flowId)),
     create: () => api.post<GraphFlow>(flowsPath, body, { create: true }),
   });
-  const outs: B2xUserFlowOutputs = { ...inputs, flowId, converged: true, serviceRequiredAttributes: [] };
+  const outs: B2xUserFlowOutputs = {
+    ...inputs,
+    flowId,
+    converged: true,
+    serviceRequiredAttributes: [],
+    createdAt: createdNow(),
+  };
   try {
     const kept = await convergeFlowParts(api, flowId, partsOf(inputs));
     return { id: flowId, outs: { ...outs, serviceRequiredAttributes: kept } };
@@ -79,10 +94,11 @@ export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id, props: B2xUserFlowOutputs) {
     const api = graphApi(connectionOf(props));
-    if (!(await api.find<GraphFlow>(flowPath(id)))) return {};
-    const parts = await readFlowParts(api, id);
+    const fresh = { afterCreate: recentlyCreated(props) };
+    if (!(await api.find<GraphFlow>(flowPath(id), fresh))) return {};
+    const parts = await readFlowParts(api, id, fresh);
     const outs: B2xUserFlowOutputs = { ...props, ...parts, flowId: id };
-    const { flowId: _f, converged: _c, serviceRequiredAttributes: _s, ...rest } = outs;
+    const { flowId: _f, converged: _c, serviceRequiredAttributes: _s, createdAt: _t, ...rest } = outs;
     const inputs = {
       ...rest,
       ...withoutServiceRequired(parts, props.serviceRequiredAttributes ?? [], props.attributes ?? []),
@@ -94,7 +110,14 @@ export const b2xUserFlowProvider: pulumi.dynamic.ResourceProvider = {
     const api = graphApi(news.connection);
     const kept = await convergeFlowParts(api, id, partsOf(news), olds.serviceRequiredAttributes ?? []);
     const required = [...new Set([...(olds.serviceRequiredAttributes ?? []), ...kept])];
-    return { outs: { ...news, flowId: id, converged: true, serviceRequiredAttributes: required } };
+    const outs: B2xUserFlowOutputs = {
+      ...news,
+      flowId: id,
+      converged: true,
+      serviceRequiredAttributes: required,
+      ...(olds.createdAt === undefined ? {} : { createdAt: olds.createdAt }),
+    };
+    return { outs };
   },
 
   async delete(id, props: B2xUserFlowOutputs) {
