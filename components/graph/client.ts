@@ -111,9 +111,34 @@ export class GraphApi {
           return (await req.delete()) as T;
       }
     } catch (e) {
-      throw toGraphRequestError(e, method, path.split("?")[0] ?? path, version);
+      throw toGraphRequestError(e, method, path.split("?")[0] ?? path, version, secretValues(opts.body));
     }
   }
+}
+
+/** Body members that hold secrets (Basic/PFX passwords, PFX bytes, IdP client secrets). */
+const secretKey = /password|secret|pkcs12Value|token/i;
+
+/**
+ * The secret strings in a request body. Services sometimes echo a bad value back in the error message
+ * ("Invalid value '…' for property 'password'"); every error built from a response is scrubbed of these
+ * before it can reach a log line, the engine's diagnostics or state. Very short values are left alone:
+ * replacing a 1–3 character string would garble the message and protect nothing.
+ */
+export function secretValues(body: unknown, found: string[] = []): string[] {
+  if (Array.isArray(body)) for (const v of body) secretValues(v, found);
+  else if (body && typeof body === "object") {
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      if (typeof v === "string" && secretKey.test(k) && v.length >= 4) found.push(v);
+      else secretValues(v, found);
+    }
+  }
+  return found;
+}
+
+/** `text` with every secret replaced by `***` (longest first, so a secret inside another is covered). */
+export function redact(text: string, secrets: readonly string[]): string {
+  return [...secrets].sort((a, b) => b.length - a.length).reduce((t, s) => t.split(s).join("***"), text);
 }
 
 interface SdkGraphError {
@@ -125,10 +150,16 @@ interface SdkGraphError {
   body?: unknown;
 }
 
-function toGraphRequestError(e: unknown, method: string, path: string, version: string): Error {
+function toGraphRequestError(
+  e: unknown,
+  method: string,
+  path: string,
+  version: string,
+  secrets: readonly string[],
+): Error {
   const g = e as SdkGraphError;
   if (typeof g?.statusCode !== "number" || g.statusCode <= 0) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = redact(e instanceof Error ? e.message : String(e), secrets);
     return new Error(`Graph ${method} /${version}${path} failed before a response: ${reason}`);
   }
   const requestId =
@@ -139,7 +170,7 @@ function toGraphRequestError(e: unknown, method: string, path: string, version: 
     version,
     status: g.statusCode,
     code: g.code ?? undefined,
-    graphMessage: g.message,
+    graphMessage: g.message === undefined ? undefined : redact(g.message, secrets),
     requestId,
   });
 }

@@ -120,11 +120,27 @@ export function permissionFor(method: string, path: string): string | undefined 
   return rule.role ? `${perm} (application permission) or the ${rule.role} role (delegated)` : perm;
 }
 
+const enableSignUpFix =
+  "self-service sign-up is not enabled for the tenant: set selfServiceSignUp.enabled (a SelfServiceSignUpPolicy with enabled: true that this resource depends on)";
+
+/** The B2X surface that only works once the tenant toggle is on (contract §1.1, peers §3.7). */
+const signUpGatedPath = /^\/identity\/(b2xUserFlows|apiConnectors|userFlowAttributes|events\/onSignupStart)/i;
+
+/**
+ * "Self-service sign-up is not enabled / is disabled / selfServiceSignUp … disabled": the service telling
+ * us the toggle is off. Not a mere mention of the property (a 400 on the policy PATCH names it too).
+ */
+const signUpDisabled =
+  /self[- ]?service[- ]?sign[- ]?up\b[^.]{0,60}?\b(is |was )?(not enabled|disabled|turned off|switched off)/i;
+
 /** What the user can do about a failure, when we know. */
 export function fixFor(d: GraphErrorDetails): string | undefined {
   const text = `${d.code ?? ""} ${d.graphMessage ?? ""}`;
-  if (/self[- ]?service sign[- ]?up (is )?not enabled|selfServiceSignUp/i.test(text)) {
-    return "self-service sign-up is not enabled: set selfServiceSignUp.enabled (a SelfServiceSignUpPolicy with enabled: true that this resource depends on)";
+  const gated = signUpGatedPath.test(d.path);
+  if (gated && signUpDisabled.test(text)) return enableSignUpFix;
+  // What Graph answered on GET /identity/apiConnectors in a tenant without the feature (EntraExporter#5).
+  if (gated && d.status === 500 && /unable to find target address/i.test(d.graphMessage ?? "")) {
+    return `${enableSignUpFix}; Graph answers "Unable to find target address" when it is off (or, rarely, during an outage: retry later)`;
   }
   if (d.status === 403 && /^AADB2C$/i.test(d.code ?? "") && /non[- ]?B2C|B2C/i.test(d.graphMessage ?? "")) {
     return "this is an Azure AD B2C tenant; B2X user flows exist only in workforce tenants (contract §0.1)";
