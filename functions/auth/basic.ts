@@ -1,4 +1,4 @@
-import { secretsEqual } from "./constantTime";
+import { matchesSecret, secretDigest } from "./constantTime";
 
 export interface BasicCredentials {
   readonly username: string;
@@ -16,12 +16,16 @@ export function parseBasicHeader(header: string | null): BasicCredentials | unde
 }
 
 /**
- * Checks the header against the configured pair. Both fields are always compared (no short-circuit), so
- * the response time does not tell a caller whether the username alone was right.
+ * Builds the check for the configured pair once (digests precomputed). Both fields are always compared
+ * (no short-circuit), so the response time does not tell a caller whether the username alone was right.
  */
-export function checkBasic(header: string | null, expected: BasicCredentials): boolean {
-  const given = parseBasicHeader(header);
-  const userOk = secretsEqual(given?.username ?? "", expected.username);
-  const passwordOk = secretsEqual(given?.password ?? "", expected.password);
-  return given !== undefined && userOk && passwordOk;
+export function basicVerifier(expected: BasicCredentials): (header: string | null) => boolean {
+  const username = secretDigest(expected.username);
+  const password = secretDigest(expected.password);
+  return (header) => {
+    const given = parseBasicHeader(header);
+    const userOk = matchesSecret(given?.username ?? "", username);
+    const passwordOk = matchesSecret(given?.password ?? "", password);
+    return given !== undefined && userOk && passwordOk;
+  };
 }

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { jsonResponse } from "../http/responses";
 import type { AuthSettings } from "../settings";
-import { checkBasic } from "./basic";
+import { basicVerifier } from "./basic";
 import { CLIENT_CERT_HEADER, checkClientCertificate } from "./certificate";
 
 export type AuthOutcome = { readonly ok: true } | { readonly ok: false; readonly response: HttpResponseInit };
@@ -11,19 +12,16 @@ export const BASIC_REALM = 'Basic realm="entra-signup", charset="UTF-8"';
 function deny(status: 401 | 403, headers: Record<string, string> = {}): AuthOutcome {
   return {
     ok: false,
-    response: {
-      status,
-      headers: { "Content-Type": "application/json", ...headers },
-      body: JSON.stringify({ error: status === 401 ? "unauthorized" : "forbidden" }),
-    },
+    response: jsonResponse(status, { error: status === 401 ? "unauthorized" : "forbidden" }, headers),
   };
 }
 
 /** Builds the authenticator once per settings load, so the allow-list set is not rebuilt per request. */
 export function connectorAuthenticator(auth: AuthSettings): (request: HttpRequest, now: Date) => AuthOutcome {
   if (auth.mode === "basic") {
+    const verify = basicVerifier(auth);
     return (request) =>
-      checkBasic(request.headers.get("authorization"), auth)
+      verify(request.headers.get("authorization"))
         ? { ok: true }
         : deny(401, { "WWW-Authenticate": BASIC_REALM });
   }

@@ -1,11 +1,24 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
- * Compares two secrets in time independent of where they differ and of their lengths:
- * `timingSafeEqual` needs equal-length inputs, so both sides are hashed to 32-byte digests first.
+ * A secret's SHA-256 digest, computed once when settings load: comparing against it costs one hash per
+ * request instead of two, and the secret itself need not be kept next to the comparison.
  */
+export type SecretDigest = Buffer & { readonly __secretDigest: true };
+
+export function secretDigest(secret: string): SecretDigest {
+  return createHash("sha256").update(secret, "utf8").digest() as SecretDigest;
+}
+
+/**
+ * Compares a presented value with a secret in time independent of where they differ and of their
+ * lengths: `timingSafeEqual` needs equal-length inputs, so the value is hashed to a 32-byte digest first.
+ */
+export function matchesSecret(given: string, expected: SecretDigest): boolean {
+  return timingSafeEqual(createHash("sha256").update(given, "utf8").digest(), expected);
+}
+
+/** Both sides as plain strings (tools and tests); handlers use a precomputed `SecretDigest`. */
 export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
+  return matchesSecret(given, secretDigest(expected));
 }
