@@ -1,20 +1,33 @@
 /**
  * `npm run bench:connector [-- --seconds 3 --concurrency 16]`: prints figures, asserts nothing.
- *  (a) decision path: `processRequest` in-process with in-memory ports (the engine's bench fixtures);
- *  (b) full HTTP path: the local connector host (child process) with Azurite, Basic auth, Table/Queue;
- *  (c) bare `node:http` server (child process) answering a same-sized JSON body;
- * (b) and (c) use the same in-process keep-alive load generator (bounded concurrency and duration).
- * Plus cold start (spawn the local host → first 200) and the package/bundle size.
- * Targets: (a) throughput ≥ 0.5× (c), (a) p99 ≤ 5 ms, bundle ≤ 1.5 MB.
+ *  (a) decision path: HTTP through the REAL handlers of the local connector host (auth, body, engine,
+ *      response) with in-memory storage ports, in a child process;
+ *  (b) engine only: `processRequest` called in-process with in-memory ports (no HTTP at all);
+ *  (c) full path: the same host with Azurite (Basic auth, Table/Queue), distinct emails;
+ *  (d) full path, the same few emails replayed (Entra's retry: idempotent shortcuts);
+ *  (e) bare `node:http` server (child process) answering the same response bytes as (a).
+ * "cpu µs/req" is the server side's CPU time (host, plus Azurite in (c)/(d)) per request: on a shared
+ * machine req/s moves with other load, CPU per request much less.
+ * Every HTTP row uses the same keep-alive load generator, concurrency and request bodies; (a), (c) and (e)
+ * send a stream of different people (`benchSignup`: accepted, pre-fill, blocked, ValidationError), so the
+ * rate limiter is not one hot key. Plus cold start (spawn the local host → first 200) and the bundle size.
+ * Targets: (a) throughput ≥ 0.5× (e), (a) p99 ≤ 5 ms, bundle ≤ 1.5 MB.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BUNDLE_BUDGET_BYTES, buildConnectorPackage } from "../functions/build";
-import { benchAttributeIds, benchNow, benchPolicy, benchRequests } from "../functions/engine/bench-fixtures";
+import {
+  BENCH_MIX,
+  benchAttributeIds,
+  benchPolicy,
+  benchRequests,
+  benchSignup,
+} from "../functions/engine/bench-fixtures";
 import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../functions/engine/memory";
 import { processRequest } from "../functions/engine/pipeline";
 import type { DecisionLogger } from "../functions/engine/types";
@@ -28,6 +41,8 @@ interface Figures {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** Server CPU time per request (Linux /proc): unlike req/s, barely moved by other load on the machine. */
+  readonly cpuUs?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -49,52 +64,95 @@ function summarise(latencies: number[], elapsedMs: number, errors: number): Figu
 
 const silentLogger: DecisionLogger = { decision: () => {}, warn: () => {} };
 
-/** (a) Sequential calls: the engine is CPU-bound, so concurrency in one thread adds nothing. */
-async function decisionPath(seconds: number): Promise<Figures> {
-  const deps = {
+function memoryDeps() {
+  return {
     policy: benchPolicy,
     attributeIds: benchAttributeIds,
-    now: () => benchNow,
+    now: () => new Date(),
     rateLimiter: new MemoryRateLimiter(),
     approvals: new MemoryApprovalStore(),
     events: new MemoryEventSink(),
     logger: silentLogger,
   };
-  for (let i = 0; i < 2000; i++) {
-    const r = benchRequests[i % benchRequests.length]!;
+}
+
+/** (b) Sequential calls: the engine is CPU-bound, so concurrency in one thread adds nothing. */
+async function engineOnly(seconds: number): Promise<Figures> {
+  const deps = memoryDeps();
+  let i = 0;
+  for (; i < 2000; i++) {
+    const r = benchSignup(i);
     await processRequest(r.step, r.body, deps); // warm-up: JIT and compiled-policy caches
   }
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
-    const r = benchRequests[i % benchRequests.length]!;
+  for (; performance.now() - started < seconds * 1000; i++) {
+    const r = benchSignup(i);
     const t = performance.now();
     await processRequest(r.step, r.body, deps);
     latencies.push(performance.now() - t);
   }
-  return summarise(latencies, performance.now() - started, 0);
+  const { user, system } = process.cpuUsage(cpuBefore);
+  return {
+    ...summarise(latencies, performance.now() - started, 0),
+    cpuUs: (user + system) / latencies.length,
+  };
 }
 
+/** The response bytes of one cycle of the mix, so the bare server answers exactly what the host would. */
+async function mixResponses(): Promise<string[]> {
+  const deps = memoryDeps();
+  const bodies: string[] = [];
+  for (let i = 0; i < BENCH_MIX.length; i++) {
+    const r = benchSignup(i);
+    bodies.push(JSON.stringify((await processRequest(r.step, r.body, deps)).response));
+  }
+  return bodies;
+}
+
+interface Call {
+  readonly path: string;
+  readonly body: string;
+}
+
+/** What to send: `call(i)` for the i-th request; the counter lives on so warm-up never repeats an email. */
 interface Target {
   readonly port: number;
-  readonly path: string;
+  /** The server-side processes (host, and Azurite when used), for their CPU time. */
+  readonly pids: readonly (number | undefined)[];
   readonly headers: Record<string, string>;
-  readonly bodies: readonly string[];
+  readonly call: (i: number) => Call;
+  next: number;
 }
+
+function target(
+  server: { port: number; child: ChildProcess },
+  headers: Record<string, string>,
+  call: (i: number) => Call,
+  from = 0,
+  alsoPids: readonly (number | undefined)[] = [],
+): Target {
+  return { port: server.port, pids: [server.child.pid, ...alsoPids], headers, call, next: from };
+}
+
+const signupCall = (i: number): Call => {
+  const r = benchSignup(i);
+  return { path: `/api/${r.step}`, body: JSON.stringify(r.body) };
+};
 
 /** Keep-alive HTTP load: `concurrency` workers, each sending back-to-back requests until time is up. */
 async function load(target: Target, seconds: number, concurrency: number): Promise<Figures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
-  let next = 0;
-  const send = (body: string) =>
+  const send = (call: Call) =>
     new Promise<number>((resolve, reject) => {
       const req = http.request(
         {
           host: "127.0.0.1",
           port: target.port,
-          path: target.path,
+          path: call.path,
           method: "POST",
           agent,
           headers: target.headers,
@@ -105,14 +163,14 @@ async function load(target: Target, seconds: number, concurrency: number): Promi
         },
       );
       req.on("error", reject);
-      req.end(body);
+      req.end(call.body);
     });
   const deadline = performance.now() + seconds * 1000;
   const worker = async () => {
     while (performance.now() < deadline) {
-      const body = target.bodies[next++ % target.bodies.length]!;
+      const call = target.call(target.next++);
       const t = performance.now();
-      const status = await send(body).catch(() => 0);
+      const status = await send(call).catch(() => 0);
       if (status === 200 || status === 400) latencies.push(performance.now() - t);
       else errors++;
     }
@@ -122,6 +180,31 @@ async function load(target: Target, seconds: number, concurrency: number): Promi
   const elapsed = performance.now() - started;
   agent.destroy();
   return summarise(latencies, elapsed, errors);
+}
+
+/** A one-second warm-up (JIT, connections, tables), then the measured run. */
+async function measure(target: Target, seconds: number, concurrency: number): Promise<Figures> {
+  await load(target, 1, concurrency);
+  const before = cpuMs(target.pids);
+  const figures = await load(target, seconds, concurrency);
+  const after = cpuMs(target.pids);
+  if (before === undefined || after === undefined || figures.requests === 0) return figures;
+  return { ...figures, cpuUs: ((after - before) * 1000) / (figures.requests + figures.errors) };
+}
+
+/** User + system CPU of processes in ms, from /proc (clock ticks of 10 ms); undefined off Linux. */
+function cpuMs(pids: readonly (number | undefined)[]): number | undefined {
+  try {
+    let total = 0;
+    for (const pid of pids) {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Spawns a process and resolves with the port it prints as `listening on http://127.0.0.1:<port>`. */
@@ -144,15 +227,21 @@ function spawnServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
   });
 }
 
+/** Answers every request with the next of BARE_BODIES (the mix's responses), as the host would. */
 const BARE_SERVER = `
-const body = Buffer.from(process.env.BARE_BODY);
+const bodies = JSON.parse(process.env.BARE_BODIES).map((b) => Buffer.from(b));
+let n = 0;
 require("node:http").createServer((req, res) => {
   req.resume();
-  req.on("end", () => { res.writeHead(200, { "Content-Type": "application/json", "Content-Length": body.length }); res.end(body); });
+  req.on("end", () => {
+    const body = bodies[n++ % bodies.length];
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": body.length });
+    res.end(body);
+  });
 }).listen(0, "127.0.0.1", function () { console.log("listening on http://127.0.0.1:" + this.address().port); });
 `;
 
-function hostEnv(connectionString: string, password: string): NodeJS.ProcessEnv {
+function hostEnv(password: string, connectionString?: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     SIGNUP_POLICY: JSON.stringify(benchPolicy),
@@ -160,17 +249,16 @@ function hostEnv(connectionString: string, password: string): NodeJS.ProcessEnv 
     CONNECTOR_AUTH_MODE: "basic",
     CONNECTOR_BASIC_USERNAME: "bench",
     CONNECTOR_BASIC_PASSWORD: password,
-    AzureWebJobsStorage: connectionString,
+    ...(connectionString === undefined ? {} : { AzureWebJobsStorage: connectionString }),
   };
 }
+
+const HOST_ARGS = ["--import", "tsx", "local/connector-host/cli.ts", "--port", "0"];
 
 /** Spawn the local host → first 200; the figure includes tsx transpiling the sources (no bundle). */
 async function coldStart(env: NodeJS.ProcessEnv, auth: string, body: string): Promise<number> {
   const started = performance.now();
-  const { child, port } = await spawnServer(
-    ["--import", "tsx", "local/connector-host/cli.ts", "--port", "0"],
-    env,
-  );
+  const { child, port } = await spawnServer(HOST_ARGS, env);
   try {
     for (;;) {
       const status = await fetch(`http://127.0.0.1:${port}/api/postFederationSignup`, {
@@ -185,12 +273,72 @@ async function coldStart(env: NodeJS.ProcessEnv, auth: string, body: string): Pr
   }
 }
 
+function cpu(f: Figures): string {
+  return f.cpuUs === undefined ? "" : `cpu ${f.cpuUs.toFixed(0).padStart(4)} µs/req   `;
+}
+
 function row(name: string, f: Figures, bare?: Figures): string {
   const ratio = bare === undefined ? "" : `  ${(f.perSecond / bare.perSecond).toFixed(2)}× bare`;
   return (
-    `${name.padEnd(26)} ${f.perSecond.toFixed(0).padStart(8)} req/s   p50 ${f.p50.toFixed(3).padStart(8)} ms` +
-    `   p99 ${f.p99.toFixed(3).padStart(8)} ms   n=${f.requests}${f.errors ? ` errors=${f.errors}` : ""}${ratio}`
+    `${name.padEnd(34)} ${f.perSecond.toFixed(0).padStart(8)} req/s   p50 ${f.p50.toFixed(3).padStart(8)} ms` +
+    `   p99 ${f.p99.toFixed(3).padStart(8)} ms   ${cpu(f)}n=${f.requests}` +
+    `${f.errors ? ` errors=${f.errors}` : ""}${ratio}`
   );
+}
+
+interface Results {
+  readonly decision: Figures;
+  readonly bare: Figures;
+  readonly azurite: Figures;
+  readonly replayed: Figures;
+}
+
+/** (a) and (e) back to back, so the ratio compares like with like on a shared machine. */
+async function decisionVersusBare(
+  password: string,
+  headers: Record<string, string>,
+  seconds: number,
+  concurrency: number,
+  servers: ChildProcess[],
+): Promise<Pick<Results, "decision" | "bare">> {
+  const host = await spawnServer([...HOST_ARGS, "--storage", "memory"], hostEnv(password));
+  servers.push(host.child);
+  const decision = await measure(target(host, headers, signupCall), seconds, concurrency);
+  host.child.kill();
+  const bare = await spawnServer(["-e", BARE_SERVER], {
+    ...process.env,
+    BARE_BODIES: JSON.stringify(await mixResponses()),
+  });
+  servers.push(bare.child);
+  const bareFigures = await measure(target(bare, headers, signupCall), seconds, concurrency);
+  bare.child.kill();
+  return { decision, bare: bareFigures };
+}
+
+/** (c) and (d): the host on Azurite, a stream of different people, then the same emails replayed. */
+async function fullPath(
+  env: NodeJS.ProcessEnv,
+  azuritePid: number | undefined,
+  headers: Record<string, string>,
+  seconds: number,
+  concurrency: number,
+  servers: ChildProcess[],
+): Promise<Pick<Results, "azurite" | "replayed">> {
+  const host = await spawnServer(HOST_ARGS, env);
+  servers.push(host.child);
+  const azurite = await measure(
+    target(host, headers, signupCall, 1_000_000, [azuritePid]),
+    seconds,
+    concurrency,
+  );
+  const replays = benchRequests.filter((r) => r.step === "postAttributeCollection");
+  const replay = (i: number): Call => ({
+    path: "/api/postAttributeCollection",
+    body: JSON.stringify(replays[i % replays.length]!.body),
+  });
+  const replayed = await measure(target(host, headers, replay, 0, [azuritePid]), seconds, concurrency);
+  host.child.kill();
+  return { azurite, replayed };
 }
 
 async function main(): Promise<void> {
@@ -204,52 +352,39 @@ async function main(): Promise<void> {
   );
 
   const pkg = await buildConnectorPackage({ outDir: path.join(ROOT, ".tmp", "bench-connector") });
-  const decision = await decisionPath(seconds);
+  const engine = await engineOnly(seconds);
 
-  const azurite = await startAzurite();
   const password = randomBytes(18).toString("base64url");
   const auth = `Basic ${Buffer.from(`bench:${password}`).toString("base64")}`;
-  const env = hostEnv(azurite.connectionString, password);
-  const bodies = benchRequests.map((r) => JSON.stringify(r.body));
-  const paths = benchRequests.map((r) => r.step);
+  const headers = { authorization: auth, "content-type": "application/json" };
   const servers: ChildProcess[] = [];
+  const azuriteProcess = await startAzurite();
   try {
-    const host = await spawnServer(["--import", "tsx", "local/connector-host/cli.ts", "--port", "0"], env);
-    servers.push(host.child);
-    // One path per run keeps the generator simple; postAttributeCollection carries most of the work.
-    const step = paths.includes("postAttributeCollection") ? "postAttributeCollection" : paths[0]!;
-    const stepBodies = bodies.filter((_, i) => paths[i] === step);
-    const headers = { authorization: auth, "content-type": "application/json" };
-    const sample = await fetch(`http://127.0.0.1:${host.port}/api/${step}`, {
-      method: "POST",
+    const { decision, bare } = await decisionVersusBare(password, headers, seconds, concurrency, servers);
+    const env = hostEnv(password, azuriteProcess.connectionString);
+    const { azurite, replayed } = await fullPath(
+      env,
+      azuriteProcess.pid,
       headers,
-      body: stepBodies[0],
-    });
-    const sampleBody = await sample.text();
-    await load({ port: host.port, path: `/api/${step}`, headers, bodies: stepBodies }, 1, concurrency); // warm-up
-    const full = await load(
-      { port: host.port, path: `/api/${step}`, headers, bodies: stepBodies },
       seconds,
       concurrency,
+      servers,
     );
-
-    const bare = await spawnServer(["-e", BARE_SERVER], { ...process.env, BARE_BODY: sampleBody });
-    servers.push(bare.child);
-    await load({ port: bare.port, path: "/", headers, bodies: stepBodies }, 1, concurrency);
-    const bareFigures = await load(
-      { port: bare.port, path: "/", headers, bodies: stepBodies },
-      seconds,
-      concurrency,
-    );
-
     const cold = await coldStart(env, auth, JSON.stringify({ email: "cold@partner-company.com" }));
+    const responses = await mixResponses();
+    const meanBytes = responses.reduce((n, b) => n + Buffer.byteLength(b), 0) / responses.length;
 
     console.log("");
-    console.log(row("(a) decision path", decision, bareFigures));
-    console.log(row("(b) HTTP + Azurite", full, bareFigures));
-    console.log(row("(c) bare node:http", bareFigures));
+    console.log(row("(a) decision path (HTTP, memory)", decision, bare));
+    console.log(row("(b) engine only (in-process)", engine, bare));
+    console.log(row("(c) HTTP + Azurite, distinct emails", azurite, bare));
+    console.log(row("(d) HTTP + Azurite, emails replayed", replayed, bare));
+    console.log(row("(e) bare node:http", bare));
     console.log("");
-    console.log(`response body ${Buffer.byteLength(sampleBody)} bytes (bare server answers the same bytes)`);
+    console.log(
+      `mix per ${BENCH_MIX.length}: ${BENCH_MIX.join(", ")}; mean response ${meanBytes.toFixed(0)} bytes ` +
+        `(the bare server answers the same bytes)`,
+    );
     console.log(`cold start (spawn local host via tsx → first 200): ${cold.toFixed(0)} ms`);
     const budget = pkg.bundleBytes <= BUNDLE_BUDGET_BYTES ? "within" : "OVER";
     console.log(
@@ -257,12 +392,12 @@ async function main(): Promise<void> {
         `${(pkg.identityBundleBytes / 1024).toFixed(1)} KiB, zip ${(pkg.zipBytes / 1024).toFixed(1)} KiB`,
     );
     console.log(
-      `targets: decision throughput ${(decision.perSecond / bareFigures.perSecond).toFixed(2)}× bare (≥ 0.5), ` +
-        `decision p99 ${decision.p99.toFixed(3)} ms (≤ 5)`,
+      `targets: decision path ${(decision.perSecond / bare.perSecond).toFixed(2)}× bare (≥ 0.5), ` +
+        `decision path p99 ${decision.p99.toFixed(3)} ms (≤ 5)`,
     );
   } finally {
     for (const child of servers) child.kill();
-    await azurite.stop();
+    await azuriteProcess.stop();
   }
 }
 

@@ -5,19 +5,37 @@
  */
 import type { HttpRequest } from "@azure/functions";
 import { connectorAuthenticator, type AuthOutcome } from "./auth/connector";
-import type { EventSink, RateLimiter } from "./engine/types";
+import type { ApprovalRequest, ApprovalStatus, ApprovalStore, EventSink, RateLimiter } from "./engine/types";
 import type { ConnectorSettings } from "./settings";
 import { TableApprovalStore } from "./storage/approvals";
 import { createStorageClients, type StorageClients } from "./storage/clients";
 import { QueueEventSink } from "./storage/events";
 import { TableRateLimiter } from "./storage/rateLimiter";
 
-export interface ConnectorRuntime {
+/** The engine's approval port plus what the admin surfaces add: an optional free-text reason. */
+export interface AdminApprovalStore extends ApprovalStore {
+  decide(
+    id: string,
+    status: "approved" | "denied",
+    by: string,
+    now: Date,
+    reason?: string,
+  ): Promise<ApprovalRequest>;
+  list(filter?: { status?: ApprovalStatus }): Promise<ApprovalRequest[]>;
+}
+
+/** The storage side of a runtime: Table/Queue in Azure, in memory for tests and the benchmark. */
+export interface StoragePorts {
+  readonly rateLimiter: RateLimiter;
+  readonly approvals: AdminApprovalStore;
+  readonly events: EventSink;
+  /** Creates tables/queues ahead of the first sign-up; absent when there is nothing to prepare. */
+  readonly prepare?: () => Promise<void>;
+}
+
+export interface ConnectorRuntime extends StoragePorts {
   readonly settings: ConnectorSettings;
   readonly authenticate: (request: HttpRequest, now: Date) => AuthOutcome;
-  readonly rateLimiter: RateLimiter;
-  readonly approvals: TableApprovalStore;
-  readonly events: EventSink;
   readonly now: () => Date;
 }
 
@@ -27,20 +45,35 @@ export interface RuntimeOptions {
   /** The clock; tests and the simulator may pin it. */
   readonly now?: () => Date;
   readonly clients?: StorageClients;
+  /** Storage ports to use instead of Table/Queue (the local host's in-memory mode). */
+  readonly ports?: StoragePorts;
 }
 
 export function createRuntime(settings: ConnectorSettings, options: RuntimeOptions = {}): ConnectorRuntime {
-  const clients = options.clients ?? createStorageClients(settings.storage);
-  const { storage } = settings;
   return {
     settings,
     authenticate: connectorAuthenticator(settings.auth),
-    rateLimiter: new TableRateLimiter(clients, storage.rateLimitTable),
-    approvals: new TableApprovalStore(clients, storage.approvalsTable),
-    events: new QueueEventSink(clients, {
-      markersTable: storage.eventMarkersTable,
-      queue: storage.eventsQueue,
-    }),
+    ...(options.ports ?? tablePorts(settings, options.clients)),
     now: options.now ?? (() => new Date()),
+  };
+}
+
+/** The production ports: one set of SDK clients (and their keep-alive connections) shared by all three. */
+export function tablePorts(settings: ConnectorSettings, clients?: StorageClients): StoragePorts {
+  const shared = clients ?? createStorageClients(settings.storage);
+  const { storage } = settings;
+  const rateLimiter = new TableRateLimiter(shared, storage.rateLimitTable);
+  const approvals = new TableApprovalStore(shared, storage.approvalsTable);
+  const events = new QueueEventSink(shared, {
+    markersTable: storage.eventMarkersTable,
+    queue: storage.eventsQueue,
+  });
+  return {
+    rateLimiter,
+    approvals,
+    events,
+    prepare: async () => {
+      await Promise.all([rateLimiter.prepare(), approvals.prepare(), events.prepare()]);
+    },
   };
 }

@@ -25,6 +25,8 @@ export interface Azurite {
   readonly queuePort: number;
   readonly tablePort: number;
   readonly blobPort: number;
+  /** The emulator's process id (the benchmark reads its CPU time). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       blobPort: ports.blob,
       queuePort: ports.queue,
       tablePort: ports.table,
+      pid: child.pid,
       stop: () => stopChild(child).finally(cleanup),
     };
   } catch (error) {

@@ -119,3 +119,58 @@ export const benchRequests: ReadonlyArray<{
 
 /** Fixed clock for reproducible runs. */
 export const benchNow = new Date("2026-03-01T12:00:00.000Z");
+
+/** The shapes of the distinct-email mix, in the order `benchSignup` cycles through them. */
+export const BENCH_MIX = [
+  "accepted",
+  "accepted",
+  "accepted",
+  "accepted",
+  "accepted",
+  "prefill",
+  "blocked-gmail",
+  "blocked-unknown",
+  "short-justification",
+  "company-mismatch",
+] as const;
+
+/**
+ * The i-th request of a realistic stream of DIFFERENT people: half accepted (spread over the 500 bench
+ * partner domains, so no single rate-limit entity is hot), a pre-fill, two refusals and two
+ * ValidationErrors per ten. Every request has its own email, so nothing is served by a retry's shortcut.
+ */
+export function benchSignup(i: number): { readonly step: Step; readonly body: Record<string, unknown> } {
+  const kind = BENCH_MIX[i % BENCH_MIX.length]!;
+  // Consecutive accepted sign-ups walk the 500 partner domains in turn: each domain is hit once per 1000.
+  const partner = (Math.floor(i / BENCH_MIX.length) * 5 + (i % BENCH_MIX.length)) % 500;
+  const at = (domain: string) => `user${i}@${domain}`;
+  switch (kind) {
+    case "accepted":
+      return {
+        step: "postAttributeCollection",
+        body: claims(at(`partner${partner}.example`), `Partner ${partner}`, long),
+      };
+    case "prefill":
+      return {
+        step: "postFederationSignup",
+        body: { email: at("trusted-vendor.org"), displayName: "Ann Lee", ui_locales: "en-US" },
+      };
+    case "blocked-gmail":
+      return { step: "postFederationSignup", body: { email: at("gmail.com"), ui_locales: "en-US" } };
+    case "blocked-unknown":
+      return {
+        step: "postAttributeCollection",
+        body: claims(at(`unknown${i % 1000}.example`), "Unknown", long),
+      };
+    case "short-justification":
+      return {
+        step: "postAttributeCollection",
+        body: claims(at(`partner${partner}.example`), `Partner ${partner}`, "need it"),
+      };
+    case "company-mismatch":
+      return {
+        step: "postAttributeCollection",
+        body: claims(at(`partner${partner}.example`), "Someone Else", long),
+      };
+  }
+}

@@ -63,6 +63,11 @@ export class TableApprovalStore implements ApprovalStore {
     this.ensureTable = once(() => this.table.createTable(clients.callOptions()));
   }
 
+  /** Creates the table ahead of the first request (start-up); a failure is retried on first use. */
+  prepare(): Promise<void> {
+    return this.ensureTable();
+  }
+
   async getOrCreate(input: { email: string; domain: string; displayName?: string; now: Date }) {
     const id = approvalId(input.email);
     return this.guard("approval lookup", async () => {

@@ -43,10 +43,17 @@ export class QueueEventSink implements EventSink {
   ) {
     this.markers = clients.table(names.markersTable);
     this.queue = clients.queue(names.queue);
-    this.ensure = once(async () => {
-      await this.markers.createTable(clients.callOptions());
-      await this.queue.createIfNotExists(clients.callOptions());
-    });
+    this.ensure = once(() =>
+      Promise.all([
+        this.markers.createTable(clients.callOptions()),
+        this.queue.createIfNotExists(clients.callOptions()),
+      ]),
+    );
+  }
+
+  /** Creates the table and queue ahead of the first event (start-up); a failure is retried on first use. */
+  prepare(): Promise<void> {
+    return this.ensure();
   }
 
   async emit(event: SignupEvent): Promise<void> {

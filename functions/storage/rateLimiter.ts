@@ -56,6 +56,11 @@ export class TableRateLimiter implements RateLimiter {
     this.ensureTable = once(() => this.table.createTable(clients.callOptions()));
   }
 
+  /** Creates the table ahead of the first request (start-up); a failure is retried on first use. */
+  prepare(): Promise<void> {
+    return this.ensureTable();
+  }
+
   async consume(input: { domain: string; email: string; limit: number; windowMs: number; now: Date }) {
     const partitionKey = keySafe(input.domain);
     const handle = emailHandle(input.email);

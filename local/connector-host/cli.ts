@@ -1,7 +1,8 @@
 /**
- * `npm run connector -- [--port 7071] [--host 127.0.0.1] [--settings <file>]`
+ * `npm run connector -- [--port 7071] [--host 127.0.0.1] [--settings <file>] [--storage table|memory]`
  * Serves the connector functions locally with the same app settings as Azure (environment, or a JSON
- * settings file that is reloaded on change). Storage: point AzureWebJobsStorage at Azurite.
+ * settings file that is reloaded on change). Storage: point AzureWebJobsStorage at Azurite, or
+ * `--storage memory` (loopback only) for tests and the benchmark.
  */
 import { parseArgs } from "node:util";
 import { SettingsError } from "../../functions/settings";
@@ -13,23 +14,37 @@ async function main(): Promise<void> {
       port: { type: "string", default: process.env.PORT ?? "7071" },
       host: { type: "string", default: "127.0.0.1" },
       settings: { type: "string" },
+      storage: { type: "string", default: "table" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    console.log("usage: npm run connector -- [--port <n>] [--host <addr>] [--settings <settings.json>]");
+    console.log(
+      "usage: npm run connector -- [--port <n>] [--host <addr>] [--settings <settings.json>] [--storage table|memory]",
+    );
     return;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
-  const host = await startConnectorHost({ port, hostname: values.host, settingsFile: values.settings });
+  if (values.storage !== "table" && values.storage !== "memory")
+    throw new Error(`--storage must be "table" or "memory", got ${values.storage}`);
+  const host = await startConnectorHost({
+    port,
+    hostname: values.host,
+    settingsFile: values.settings,
+    storage: values.storage,
+  });
   // Machine-readable first line: tools (the benchmark, the simulator) read the URL from it.
   console.log(`connector-host listening on ${host.url}`);
   for (const fn of host.functions)
     console.log(`  ${fn.methods.join(",").padEnd(5)} ${host.url}${fn.route}  (${fn.name})`);
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    // exit(1) if closing fails: a rejected close must not become an unhandled rejection.
+    host.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

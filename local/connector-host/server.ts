@@ -5,22 +5,22 @@
  */
 import {
   HttpRequest,
-  HttpResponse,
   InvocationContext,
+  type HttpResponse,
   type HttpResponseInit,
   type LogLevel,
 } from "@azure/functions";
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../../functions/engine/memory";
 import { connectorFunctions } from "../../functions/registry";
-import { createRuntime, type ConnectorRuntime } from "../../functions/runtime";
+import { createRuntime, type ConnectorRuntime, type StoragePorts } from "../../functions/runtime";
 import { loadSettings, SettingsError, type ConnectorSettings, type Env } from "../../functions/settings";
+import { flattenHeaders, readCapped, send } from "./io";
+import { bufferedConsole } from "./log";
 import { createRouter } from "./router";
 import { mergeEnv, watchSettingsFile } from "../../functions/settingsFile";
-
-/** The local stand-in for the Functions host's own request limit; handlers enforce the real 64 KiB. */
-const HOST_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface ConnectorHostOptions {
   /** @default 7071 (the Functions host's port); 0 picks a free port. */
@@ -34,6 +34,12 @@ export interface ConnectorHostOptions {
   readonly now?: () => Date;
   /** Where function and host logs go. @default console */
   readonly log?: (level: LogLevel, message: string) => void;
+  /**
+   * `"memory"`: rate limits, approvals and events live in this process and vanish with it; no
+   * AzureWebJobsStorage needed. For tests and the benchmark only, so it is refused on any address but
+   * loopback. @default "table" (Azure Tables/Queues, e.g. Azurite)
+   */
+  readonly storage?: "table" | "memory";
 }
 
 export interface ConnectorHost {
@@ -46,15 +52,34 @@ export interface ConnectorHost {
   close(): Promise<void>;
 }
 
-function defaultLog(level: LogLevel, message: string): void {
-  (level === "error" || level === "warning" ? console.error : console.log)(message);
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/** In-memory ports, made once so a settings reload keeps the counts, approvals and seen events. */
+function memoryPorts(hostname: string): StoragePorts {
+  if (!LOOPBACK.test(hostname))
+    throw new Error(`in-memory storage is for local tests only: bind to 127.0.0.1, not ${hostname}`);
+  return {
+    rateLimiter: new MemoryRateLimiter(),
+    approvals: new MemoryApprovalStore(),
+    events: new MemoryEventSink(),
+  };
 }
 
 export async function startConnectorHost(options: ConnectorHostOptions = {}): Promise<ConnectorHost> {
-  const env = options.env ?? process.env;
-  const log = options.log ?? defaultLog;
-  const build = () => createRuntime(loadSettings(mergeEnv(env, options.settingsFile)), { now: options.now });
+  const hostname = options.hostname ?? "127.0.0.1";
+  const ports = options.storage === "memory" ? memoryPorts(hostname) : undefined;
+  // The storage settings are still validated in memory mode; a placeholder keeps them from being required.
+  const baseEnv = options.env ?? process.env;
+  const env =
+    ports === undefined ? baseEnv : { AzureWebJobsStorage: "UseDevelopmentStorage=true", ...baseEnv };
+  const buffered = options.log === undefined ? bufferedConsole() : undefined;
+  const log = options.log ?? buffered!.log;
+  const flushOnExit = () => buffered?.flush();
+  process.once("exit", flushOnExit);
+  const build = () =>
+    createRuntime(loadSettings(mergeEnv(env, options.settingsFile)), { now: options.now, ports });
   let runtime: ConnectorRuntime = build();
+  await prepareStorage(runtime, log);
   const registrations = connectorFunctions(() => runtime);
   const route = createRouter(registrations);
 
@@ -90,11 +115,10 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
       const status = match.kind === "not-found" ? 404 : 405;
       const headers: Record<string, string> =
         match.kind === "method-not-allowed" ? { Allow: match.allowed.join(", ") } : {};
-      return send(res, new HttpResponse({ status, headers, jsonBody: { error: match.kind } }));
+      return send(res, { status, headers, jsonBody: { error: match.kind } });
     }
     const bytes = await readCapped(req);
-    if (bytes === undefined)
-      return send(res, new HttpResponse({ status: 413, jsonBody: { error: "payload_too_large" } }));
+    if (bytes === undefined) return send(res, { status: 413, jsonBody: { error: "payload_too_large" } });
     const request = new HttpRequest({
       method: req.method,
       url: url.toString(),
@@ -110,18 +134,17 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
         log(level, args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
       options: { trigger: { type: "httpTrigger", name: "httpTrigger" } },
     });
-    const result = (await fn.handler(request, context)) as HttpResponseInit | HttpResponse | undefined;
-    await send(res, result instanceof HttpResponse ? result : new HttpResponse(result ?? { status: 204 }));
+    await send(res, (await fn.handler(request, context)) as HttpResponseInit | HttpResponse | undefined);
   }
 
-  await listen(server, options.port ?? 7071, options.hostname ?? "127.0.0.1");
+  await listen(server, options.port ?? 7071, hostname);
   const { port } = server.address() as AddressInfo;
   const stopWatching =
     options.settingsFile === undefined
       ? () => {}
       : watchSettingsFile(options.settingsFile, () => void reload());
   return {
-    url: `http://${options.hostname ?? "127.0.0.1"}:${port}`,
+    url: `http://${hostname}:${port}`,
     port,
     functions: registrations.map((r) => ({
       name: r.name,
@@ -132,10 +155,24 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
     reload,
     close: async () => {
       stopWatching();
+      process.off("exit", flushOnExit);
+      buffered?.flush();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Tables and the queue are created before the first sign-up; if storage is down, the first use retries. */
+async function prepareStorage(
+  runtime: ConnectorRuntime,
+  log: (level: LogLevel, message: string) => void,
+): Promise<void> {
+  try {
+    await runtime.prepare?.();
+  } catch (error) {
+    log("warning", `connector-host: storage not ready yet (${(error as Error).name}); retrying on first use`);
+  }
 }
 
 function listen(server: http.Server, port: number, hostname: string): Promise<void> {
@@ -151,34 +188,4 @@ function listen(server: http.Server, port: number, hostname: string): Promise<vo
     });
     server.listen(port, hostname, () => resolve());
   });
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return flat;
-}
-
-/** Drains the whole request even past the cap (so the 413 can be written on the same socket). */
-function readCapped(req: http.IncomingMessage): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    req.on("data", (chunk: Buffer) => {
-      total += chunk.length;
-      if (total <= HOST_MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(total > HOST_MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-async function send(res: http.ServerResponse, response: HttpResponse): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
-  res.writeHead(response.status, { ...headers, "Content-Length": String(body.length) });
-  res.end(body);
 }
