@@ -44,9 +44,25 @@ export function decodeEntries(entity: Record<string, unknown>): Entry[] {
   });
 }
 
+/** Domains whose last-seen entity this instance remembers (~24 characters per counted sign-up each). */
+const KNOWN_DOMAINS = 1000;
+
+interface Known {
+  readonly entries: readonly Entry[];
+  readonly etag: string;
+}
+
+type Attempt = { allowed: boolean; count: number } | "conflict" | "stale";
+
 export class TableRateLimiter implements RateLimiter {
   private readonly table: TableClient;
   private readonly ensureTable: () => Promise<void>;
+  /**
+   * The entity version this instance last read or wrote, per domain. It only ever feeds a CONDITIONAL
+   * write: if anyone else changed the entity since, the ETag no longer matches (412) and we re-read. So
+   * the usual accepted sign-up costs one call instead of two, and nothing is decided on a stale copy.
+   */
+  private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly clients: StorageClients,
@@ -67,10 +83,14 @@ export class TableRateLimiter implements RateLimiter {
     const started = Date.now();
     try {
       await this.ensureTable();
+      let useKnown = true;
       for (let attempt = 0; Date.now() - started < MAX_CONTENTION_MS; attempt++) {
-        const outcome = await this.tryOnce(partitionKey, handle, input);
-        if (outcome !== "conflict") return outcome;
-        await sleep(backoffMs(attempt));
+        const known = useKnown ? (this.known.get(partitionKey) ?? "unknown") : undefined;
+        const outcome = await this.tryOnce(partitionKey, handle, input, known);
+        if (outcome !== "conflict" && outcome !== "stale") return outcome;
+        // A remembered version that turned out old, or an existing entity, is no contention: read at once.
+        if (known === undefined) await sleep(backoffMs(attempt));
+        useKnown = false;
       }
     } catch (error) {
       throw new StorageUnavailableError("rate limit", error);
@@ -78,43 +98,80 @@ export class TableRateLimiter implements RateLimiter {
     throw new StorageUnavailableError("rate limit", new Error("ETag contention did not settle in time"));
   }
 
+  /**
+   * One read-modify-write. With `known`, no read, and only a write may come of it. On the first attempt
+   * for a domain this instance knows nothing about, the insert comes first: most domains have no live
+   * entity (housekeeping removes expired ones), and if one exists the insert fails (409) and we read.
+   */
   private async tryOnce(
     partitionKey: string,
     handle: string,
     input: { limit: number; windowMs: number; now: Date },
-  ): Promise<{ allowed: boolean; count: number } | "conflict"> {
+    known: Known | undefined | "unknown",
+  ): Promise<Attempt> {
     const now = input.now.getTime();
-    const current = await this.read(partitionKey);
-    const live =
-      current === undefined ? [] : decodeEntries(current.entity).filter((e) => e.at > now - input.windowMs);
+    if (known === "unknown") return this.insertFirst(partitionKey, handle, now);
+    const current = known ?? (await this.read(partitionKey));
+    const live = current === undefined ? [] : current.entries.filter((e) => e.at > now - input.windowMs);
+    const counted = live.some((e) => e.handle === handle);
+    // Answers that write nothing come from a fresh read only, never from the remembered copy.
+    if (known !== undefined && (counted || live.length >= input.limit)) return "stale";
     // Entra retried a sign-up we already counted: same answer, no second slot.
-    if (live.some((e) => e.handle === handle)) return { allowed: true, count: live.length };
+    if (counted) return { allowed: true, count: live.length };
     if (live.length >= input.limit) return { allowed: false, count: live.length };
-    const entity = { partitionKey, rowKey: ROW_KEY, ...encodeEntries([...live, { handle, at: now }]) };
+    const entries = [...live, { handle, at: now }];
+    const entity = { partitionKey, rowKey: ROW_KEY, ...encodeEntries(entries) };
     try {
-      if (current === undefined) await this.table.createEntity(entity, this.clients.callOptions());
-      else
-        await this.table.updateEntity(entity, "Replace", {
-          etag: current.etag,
-          ...this.clients.callOptions(),
-        });
-      return { allowed: true, count: live.length + 1 };
+      const written =
+        current === undefined
+          ? await this.table.createEntity(entity, this.clients.callOptions())
+          : await this.table.updateEntity(entity, "Replace", {
+              etag: current.etag,
+              ...this.clients.callOptions(),
+            });
+      this.remember(partitionKey, written.etag === undefined ? undefined : { entries, etag: written.etag });
+      return { allowed: true, count: entries.length };
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409 || status === 412) return "conflict";
+      if (status !== 409 && status !== 412) throw error;
+      this.remember(partitionKey, undefined);
+      return "conflict";
+    }
+  }
+
+  private async insertFirst(partitionKey: string, handle: string, now: number): Promise<Attempt> {
+    const entries = [{ handle, at: now }];
+    try {
+      const written = await this.table.createEntity(
+        { partitionKey, rowKey: ROW_KEY, ...encodeEntries(entries) },
+        this.clients.callOptions(),
+      );
+      this.remember(partitionKey, written.etag === undefined ? undefined : { entries, etag: written.etag });
+      return { allowed: true, count: 1 };
+    } catch (error) {
+      if (statusOf(error) === 409) return "stale";
       throw error;
     }
   }
 
-  private async read(
-    partitionKey: string,
-  ): Promise<{ entity: Record<string, unknown>; etag: string } | undefined> {
+  private async read(partitionKey: string): Promise<Known | undefined> {
     try {
       const entity = await this.table.getEntity(partitionKey, ROW_KEY, this.clients.callOptions());
-      return { entity, etag: entity.etag };
+      const known = { entries: decodeEntries(entity), etag: entity.etag };
+      this.remember(partitionKey, known);
+      return known;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
+      if (statusOf(error) !== 404) throw error;
+      this.remember(partitionKey, undefined);
+      return undefined;
     }
+  }
+
+  /** Most recently used last; the oldest domain is forgotten past KNOWN_DOMAINS. */
+  private remember(partitionKey: string, known: Known | undefined): void {
+    this.known.delete(partitionKey);
+    if (known === undefined) return;
+    this.known.set(partitionKey, known);
+    if (this.known.size > KNOWN_DOMAINS) this.known.delete(this.known.keys().next().value!);
   }
 }
