@@ -3,15 +3,21 @@
  * to `app.http` for the Azure Functions host, and `local/connector-host` routes the same entries on a
  * plain `node:http` server. Names, routes, methods and auth level therefore cannot drift between them.
  */
-import { app, type HttpFunctionOptions } from "@azure/functions";
+import { app, type HttpFunctionOptions, type TimerFunctionOptions } from "@azure/functions";
 import { STEPS } from "./engine/types";
 import { decideApprovalHandler, listApprovalsHandler } from "./http/admin";
 import { connectorHandler } from "./http/connector";
 import type { RuntimeSource } from "./runtime";
+import { HOUSEKEEPING_SCHEDULE, housekeepingHandler } from "./timers/housekeeping";
 
 export interface HttpRegistration {
   readonly name: string;
   readonly options: HttpFunctionOptions & { readonly route: string };
+}
+
+export interface TimerRegistration {
+  readonly name: string;
+  readonly options: TimerFunctionOptions;
 }
 
 /**
@@ -54,6 +60,25 @@ export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
 export function registerFunctions(
   registrations: readonly HttpRegistration[],
   register: (name: string, options: HttpFunctionOptions) => void = (name, options) => app.http(name, options),
+): void {
+  for (const { name, options } of registrations) register(name, options);
+}
+
+/** Scheduled functions; the local host runs them on demand (`POST /admin/functions/<name>`). */
+export function connectorTimers(runtime: RuntimeSource): TimerRegistration[] {
+  return [
+    {
+      name: "housekeeping",
+      options: { schedule: HOUSEKEEPING_SCHEDULE, handler: housekeepingHandler(runtime) },
+    },
+  ];
+}
+
+/** Registers the timers with a host; `app.timer` by default (the Azure Functions host). */
+export function registerTimers(
+  registrations: readonly TimerRegistration[],
+  register: (name: string, options: TimerFunctionOptions) => void = (name, options) =>
+    app.timer(name, options),
 ): void {
   for (const { name, options } of registrations) register(name, options);
 }

@@ -8,6 +8,7 @@ import { connectorAuthenticator, type AuthOutcome } from "./auth/connector";
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, EventSink, RateLimiter } from "./engine/types";
 import type { ConnectorSettings } from "./settings";
 import { TableApprovalStore } from "./storage/approvals";
+import { housekeeping, type HousekeepingReport } from "./storage/housekeeping";
 import { createStorageClients, type StorageClients } from "./storage/clients";
 import { QueueEventSink } from "./storage/events";
 import { TableRateLimiter } from "./storage/rateLimiter";
@@ -31,6 +32,8 @@ export interface StoragePorts {
   readonly events: EventSink;
   /** Creates tables/queues ahead of the first sign-up; absent when there is nothing to prepare. */
   readonly prepare?: () => Promise<void>;
+  /** Deletes rows that no longer decide anything (the housekeeping timer); absent in memory. */
+  readonly housekeeping?: (now: Date) => Promise<HousekeepingReport>;
 }
 
 export interface ConnectorRuntime extends StoragePorts {
@@ -74,6 +77,18 @@ export function tablePorts(settings: ConnectorSettings, clients?: StorageClients
     events,
     prepare: async () => {
       await Promise.all([rateLimiter.prepare(), approvals.prepare(), events.prepare()]);
+    },
+    housekeeping: async (now) => {
+      await Promise.all([rateLimiter.prepare(), events.prepare()]);
+      const windowHours = settings.policy.rateLimit?.windowHours;
+      return housekeeping(
+        {
+          markers: shared.table(storage.eventMarkersTable),
+          rateLimits: shared.table(storage.rateLimitTable),
+        },
+        now,
+        windowHours === undefined ? undefined : windowHours * 3_600_000,
+      );
     },
   };
 }

@@ -133,7 +133,8 @@ export class TableRateLimiter implements RateLimiter {
       return { allowed: true, count: entries.length };
     } catch (error) {
       const status = statusOf(error);
-      if (status !== 409 && status !== 412) throw error;
+      // 404: the entity went (housekeeping removed an expired window) since we read it: also a re-read.
+      if (status !== 409 && status !== 412 && status !== 404) throw error;
       this.remember(partitionKey, undefined);
       return "conflict";
     }

@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   console.log(`connector-host listening on ${host.url}`);
   for (const fn of host.functions)
     console.log(`  ${fn.methods.join(",").padEnd(5)} ${host.url}${fn.route}  (${fn.name})`);
+  for (const timer of host.timers)
+    console.log(
+      `  TIMER ${timer.name} (${timer.schedule}): run now with POST ${host.url}/admin/functions/${timer.name}`,
+    );
   const stop = () => {
     // exit(1) if closing fails: a rejected close must not become an unhandled rejection.
     host.close().then(

@@ -14,12 +14,13 @@ import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../../functions/engine/memory";
-import { connectorFunctions } from "../../functions/registry";
+import { connectorFunctions, connectorTimers } from "../../functions/registry";
 import { createRuntime, type ConnectorRuntime, type StoragePorts } from "../../functions/runtime";
 import { loadSettings, SettingsError, type ConnectorSettings, type Env } from "../../functions/settings";
 import { flattenHeaders, readCapped, send } from "./io";
 import { bufferedConsole } from "./log";
 import { createRouter } from "./router";
+import { timerRunner } from "./timers";
 import { mergeEnv, watchSettingsFile } from "../../functions/settingsFile";
 
 export interface ConnectorHostOptions {
@@ -46,6 +47,9 @@ export interface ConnectorHost {
   readonly url: string;
   readonly port: number;
   readonly functions: readonly { name: string; route: string; methods: readonly string[] }[];
+  readonly timers: readonly { name: string; schedule: string }[];
+  /** Runs a timer function now (what `POST /admin/functions/<name>` does); rejects if it fails. */
+  runTimer(name: string): Promise<void>;
   settings(): ConnectorSettings;
   /** Re-reads env + settings file; on problems keeps the running settings and returns them. */
   reload(): { ok: true } | { ok: false; problems: readonly string[] };
@@ -82,6 +86,10 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
   await prepareStorage(runtime, log);
   const registrations = connectorFunctions(() => runtime);
   const route = createRouter(registrations);
+  const timers = timerRunner(
+    connectorTimers(() => runtime),
+    log,
+  );
 
   const reload: ConnectorHost["reload"] = () => {
     try {
@@ -109,6 +117,18 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
 
   async function dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    const timer = req.method === "POST" ? timers.find(url.pathname) : undefined;
+    if (timer !== undefined) {
+      req.resume();
+      const ran = await timers.run(timer).then(
+        () => true,
+        () => false,
+      );
+      return send(
+        res,
+        ran ? { status: 202, jsonBody: {} } : { status: 500, jsonBody: { error: "function_failed" } },
+      );
+    }
     const match = route(req.method ?? "GET", url.pathname);
     if (match.kind !== "found") {
       req.resume();
@@ -151,6 +171,8 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
       route: `/api/${r.options.route}`,
       methods: r.options.methods ?? [],
     })),
+    timers: timers.timers,
+    runTimer: (name) => timers.run(name),
     settings: () => runtime.settings,
     reload,
     close: async () => {

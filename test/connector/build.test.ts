@@ -1,7 +1,8 @@
 /**
  * The deployable package: the zip holds host.json, a package.json whose main is the bundle, and
  * @azure/functions; loaded under a stand-in for the worker's `@azure/functions-core`, the bundle
- * registers both connector functions (and the approvals admin API) through the real `app.http`, and
+ * registers both connector functions (and the approvals admin API) through the real `app.http`, the
+ * housekeeping timer through `app.timer`, and
  * refuses to register anything with bad settings.
  */
 import assert from "node:assert/strict";
@@ -107,11 +108,15 @@ test("the bundle loads and registers both connector functions through app.http",
     assert.equal(trigger?.authLevel, "anonymous");
   }
   assert.deepEqual(Object.keys(byName).sort(), [
+    "housekeeping",
     "manageApprovalsDecide",
     "manageApprovalsList",
     "postAttributeCollection",
     "postFederationSignup",
   ]);
+  const timer = Object.values(byName.housekeeping?.bindings ?? {}).find((b) => b.type === "timerTrigger") as
+    { schedule?: string } | undefined;
+  assert.equal(timer?.schedule, "0 17 * * * *", "housekeeping runs hourly through app.timer");
 });
 
 test("with bad settings the bundle refuses to load and registers nothing", async () => {
