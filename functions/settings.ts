@@ -38,7 +38,10 @@ export interface StorageSettings {
 export interface ConnectorSettings {
   readonly policy: Policy;
   readonly attributeIds: Readonly<Record<string, string>>;
-  /** The b2c-extensions-app id without dashes, as it appears inside `extension_<id>_<Name>`. */
+  /**
+   * The tenant's extensions app id without dashes, as it appears inside `extension_<id>_<Name>`
+   * (`b2c-extensions-app` in external tenants, `aad-extensions-app` in workforce tenants).
+   */
   readonly extensionsAppId: string;
   readonly auth: AuthSettings;
   /** Admin endpoints answer 404 when no admin key is configured. */
@@ -153,7 +156,10 @@ function readAttributeIds(
   const raw = value(env, "SIGNUP_ATTRIBUTE_IDS");
   const declaredAppId = value(env, "SIGNUP_EXTENSIONS_APP_ID")?.replace(/-/g, "").toLowerCase();
   if (declaredAppId !== undefined && !/^[0-9a-f]{32}$/.test(declaredAppId)) {
-    problems.push("SIGNUP_EXTENSIONS_APP_ID must be the b2c-extensions-app appId (a GUID, dashes optional)");
+    problems.push(
+      "SIGNUP_EXTENSIONS_APP_ID must be the appId (a GUID, dashes optional) of the tenant's extensions app: " +
+        "b2c-extensions-app in an external tenant, aad-extensions-app in a workforce tenant",
+    );
   }
   if (raw === undefined) {
     problems.push(

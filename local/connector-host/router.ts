@@ -52,10 +52,21 @@ export function createRouter(
         route.methods.forEach((m) => allowed.add(m));
         continue;
       }
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+      const params = decodeParams(route.names, match);
+      // A malformed %-escape names no resource: 404, as the Functions host answers, not a host error.
+      if (params === undefined) return { kind: "not-found" };
       return { kind: "found", registration: route.registration, params };
     }
     return allowed.size > 0 ? { kind: "method-not-allowed", allowed: [...allowed] } : { kind: "not-found" };
   };
+}
+
+function decodeParams(names: readonly string[], match: RegExpExecArray): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  try {
+    names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+  } catch {
+    return undefined;
+  }
+  return params;
 }

@@ -127,5 +127,30 @@ test("unknown routes and wrong methods are 404/405, not connector calls", async 
   await get.arrayBuffer();
   const missing = await fetch(`${connector.host.url}/api/nope`, { method: "POST" });
   assert.equal(missing.status, 404);
+  assert.match(missing.headers.get("content-type") ?? "", /^application\/json/);
   await missing.arrayBuffer();
+  // A malformed %-escape in a route parameter used to surface as a 500 host_error.
+  const malformed = await fetch(`${connector.host.url}/api/manage/approvals/%E0%A4%A/approve`, {
+    method: "POST",
+  });
+  assert.equal(malformed.status, 404);
+  await malformed.arrayBuffer();
+});
+
+test("every non-decision answer is JSON too: 401 and 413 carry application/json and no-store", async () => {
+  const unauthorised = await connector.post(
+    "postFederationSignup",
+    { email: "a@b.com" },
+    { authorization: "" },
+  );
+  const tooLarge = await connector.post("postAttributeCollection", {
+    email: "a@b.com",
+    pad: "x".repeat(70_000),
+  });
+  for (const r of [unauthorised, tooLarge]) {
+    assert.match(r.headers.get("content-type") ?? "", /^application\/json/, `status ${r.status}`);
+    assert.equal(r.headers.get("cache-control"), "no-store");
+    assert.doesNotThrow(() => JSON.parse(r.text) as unknown);
+  }
+  assert.deepEqual([unauthorised.status, tooLarge.status], [401, 413]);
 });

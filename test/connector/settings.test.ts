@@ -67,6 +67,11 @@ test("missing auth mode, thumbprints that are not SHA-1, mixed extension app ids
   assert.match(problems, /SIGNUP_POLICY \(policy JSON\) or SIGNUP_POLICY_FILE/);
   assert.match(problems, /mixes extensions app ids/);
   assert.match(problems, /SIGNUP_EXTENSIONS_APP_ID must be/);
+  // Workforce tenants have no b2c-extensions-app: the message must name both apps.
+  assert.match(
+    problems,
+    /b2c-extensions-app in an external tenant, aad-extensions-app in a workforce tenant/,
+  );
   assert.match(problems, /ABC, which is not a SHA-1 thumbprint/);
 });
 
