@@ -7,7 +7,7 @@ import type { Policy } from "../policy/schema";
 import { attributeReader } from "./attributes";
 import { compilePolicy, type CompiledPolicy } from "./compile";
 import { messageFor, selectLocale } from "./messages";
-import { normalizeEmail } from "./normalize";
+import { normalizeEmail, type EmailProblem, type NormalizedEmail } from "./normalize";
 import { blockDecision, continueDecision, validationDecision } from "./responses";
 import { approvalApplies } from "./rules/approval";
 import { BUILT_IN_RULES } from "./rules/index";
@@ -40,27 +40,41 @@ export interface Needs {
   readonly approval?: { email: string; domain: string; displayName?: string };
 }
 
+/**
+ * The request body read once: the claims object (`undefined` when the body is not a plain JSON object)
+ * and its normalised email. The pipeline reads it once and hands it to every stage of one request.
+ */
+export interface RequestBody {
+  readonly request?: ConnectorRequest;
+  readonly email: NormalizedEmail | EmailProblem;
+}
+
 const FALLBACK_VERSION = "1.0.0";
 
+/** Reads `body` (the parsed, unvalidated JSON) as a claims object and normalises its email. */
+export function readRequestBody(body: unknown): RequestBody {
+  const request = asRequest(body);
+  return { request, email: request ? normalizeEmail(request.email) : "missing_email" };
+}
+
 /** Decides a request. Pure and total: never throws, always returns a contract-valid decision. */
-export function decide(input: DecideInput): Decision {
-  return evaluate(input, input.facts ?? {});
+export function decide(input: DecideInput, body?: RequestBody): Decision {
+  return evaluate(input, input.facts ?? {}, body);
 }
 
 /**
  * Evaluates every rule except the storage-backed ones (`facts === undefined` skips them). The pipeline
  * calls this first so a request refused by, say, the domain rule never touches storage.
  */
-export function precheck(input: DecideInput): Decision {
-  return evaluate(input, undefined);
+export function precheck(input: DecideInput, body?: RequestBody): Decision {
+  return evaluate(input, undefined, body);
 }
 
 /** Which storage facts `decide` will consult for this request (empty when none apply or the email is bad). */
-export function needs(input: Omit<DecideInput, "facts">): Needs {
+export function needs(input: Omit<DecideInput, "facts">, body?: RequestBody): Needs {
   try {
-    const request = asRequest(input.request);
+    const { request, email } = body ?? readRequestBody(input.request);
     if (!request || input.step !== "postAttributeCollection") return {};
-    const email = normalizeEmail(request.email);
     if (typeof email === "string") return {};
     const compiled = compilePolicy(input.policy);
     const out: { rateLimit?: Needs["rateLimit"]; approval?: Needs["approval"] } = {};
@@ -85,7 +99,7 @@ export function needs(input: Omit<DecideInput, "facts">): Needs {
   }
 }
 
-function evaluate(input: DecideInput, facts: Facts | undefined): Decision {
+function evaluate(input: DecideInput, facts: Facts | undefined, body: RequestBody | undefined): Decision {
   const step: Step = STEPS.includes(input.step) ? input.step : "postFederationSignup";
   let version = FALLBACK_VERSION;
   let messages: ReadonlyMap<string, string> | undefined;
@@ -94,13 +108,12 @@ function evaluate(input: DecideInput, facts: Facts | undefined): Decision {
     const compiled = compilePolicy(input.policy);
     version =
       typeof input.policy.version === "string" && input.policy.version ? input.policy.version : version;
-    const request = asRequest(input.request);
+    const { request, email } = body ?? readRequestBody(input.request);
     const catalogue = selectLocale(compiled.messages, request?.ui_locales);
     messages = catalogue;
     const refuse = (reason: string) =>
       blockDecision(step, version, messageFor(catalogue, reason), reason, domain);
     if (!request || step !== input.step) return refuse("bad_request");
-    const email = normalizeEmail(request.email);
     if (typeof email === "string") return refuse(email);
     domain = email.domain;
     return runRules(buildContext(step, request, email, compiled, input, facts), catalogue, version);

@@ -6,7 +6,7 @@
  * same id and the sink drops it. Events carry the domain, never the email.
  */
 import { createHash } from "node:crypto";
-import { normalizeEmail } from "./normalize";
+import type { EmailProblem, NormalizedEmail } from "./normalize";
 import type { Decision, EventSink, SignupEvent, Step } from "./types";
 
 /**
@@ -20,8 +20,15 @@ export function signupEventId(step: Step, email: string, type: SignupEvent["type
   return createHash("sha256").update(`${step}\n${email}\n${type}`).digest("hex").slice(0, 32);
 }
 
-/** The event a decision produces, or `undefined` when it is not a sign-up outcome (or has no email). */
-export function signupEventFor(decision: Decision, body: unknown, now: Date): SignupEvent | undefined {
+/**
+ * The event a decision produces, or `undefined` when it is not a sign-up outcome (or has no email).
+ * `email` is the request's normalised email, or why it has none.
+ */
+export function signupEventFor(
+  decision: Decision,
+  email: NormalizedEmail | EmailProblem,
+  now: Date,
+): SignupEvent | undefined {
   const action = decision.response.action;
   const type =
     action === "ShowBlockPage"
@@ -29,10 +36,8 @@ export function signupEventFor(decision: Decision, body: unknown, now: Date): Si
       : action === "Continue" && decision.step === "postAttributeCollection"
         ? "signup.accepted"
         : undefined;
-  if (!type || !body || typeof body !== "object") return undefined;
   // Without a usable email there is no stable id to dedup a retry on, and no real sign-up behind it.
-  const email = normalizeEmail((body as { email?: unknown }).email);
-  if (typeof email === "string") return undefined;
+  if (!type || typeof email === "string") return undefined;
   return {
     id: signupEventId(decision.step, email.email, type),
     type,
@@ -47,9 +52,9 @@ export function signupEventFor(decision: Decision, body: unknown, now: Date): Si
 export async function emitSignupEvent(
   sink: EventSink,
   decision: Decision,
-  body: unknown,
+  email: NormalizedEmail | EmailProblem,
   now: Date,
 ): Promise<void> {
-  const event = signupEventFor(decision, body, now);
+  const event = signupEventFor(decision, email, now);
   if (event) await sink.emit(event);
 }

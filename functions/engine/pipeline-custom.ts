@@ -3,12 +3,12 @@
  * Sequential on purpose: order is the team's priority, a block short-circuits the rest, and each rule's
  * budget is its own (the sum is the team's responsibility against Entra's 20 s).
  */
-import type { AttributeReader } from "./attributes";
+import { attributeReader } from "./attributes";
 import { compilePolicy } from "./compile";
 import { pickMessage, runCustomRule, type CustomRule } from "./custom-rule";
 import type { DecideInput } from "./decide";
 import { messageFor, selectLocale } from "./messages";
-import { normalizeEmail } from "./normalize";
+import type { NormalizedEmail } from "./normalize";
 import { customRuleReason } from "./reasons";
 import { blockDecision, continueDecision, validationDecision } from "./responses";
 import type { ConnectorRequest, Decision } from "./types";
@@ -19,13 +19,12 @@ type Warn = (message: string, data?: Record<string, unknown>) => void;
 export async function runCustomRules(
   decision: Decision,
   input: DecideInput,
+  request: ConnectorRequest,
+  email: NormalizedEmail,
   rules: readonly CustomRule[],
-  reader: AttributeReader,
   warn: Warn,
 ): Promise<Decision> {
-  const request = input.request as ConnectorRequest;
-  const email = normalizeEmail(request.email);
-  if (typeof email === "string") return decision;
+  const reader = attributeReader(request, input.attributeIds);
   const { version, action: _action, ...initial } = decision.response;
   const claims: Record<string, unknown> = { ...initial };
   const messages = selectLocale(compilePolicy(input.policy).messages, request.ui_locales);

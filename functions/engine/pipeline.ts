@@ -8,9 +8,8 @@
  * It never rejects: a failing port or an engine bug becomes a logged warning and a valid response.
  */
 import type { Policy } from "../policy/schema";
-import { attributeReader } from "./attributes";
 import type { CustomRule } from "./custom-rule";
-import { decide, needs, precheck, type DecideInput } from "./decide";
+import { decide, needs, precheck, readRequestBody, type DecideInput, type RequestBody } from "./decide";
 import { runCustomRules } from "./pipeline-custom";
 import { emitSignupEvent } from "./events";
 import { blockDecision } from "./responses";
@@ -41,8 +40,10 @@ export interface PipelineDeps {
 export async function processRequest(step: Step, body: unknown, deps: PipelineDeps): Promise<Decision> {
   const started = performance.now();
   let decision: Decision;
+  let read: RequestBody = { email: "missing_email" };
   try {
-    decision = await run(step, body, deps);
+    read = readRequestBody(body);
+    decision = await run(step, body, read, deps);
   } catch (error) {
     warn(deps, "connector pipeline failed unexpectedly", { error: describe(error) });
     const version = typeof deps.policy?.version === "string" ? deps.policy.version : "1.0.0";
@@ -50,7 +51,7 @@ export async function processRequest(step: Step, body: unknown, deps: PipelineDe
   }
   if (deps.policy?.events?.enabled) {
     try {
-      await emitSignupEvent(deps.events, decision, body, safeNow(deps));
+      await emitSignupEvent(deps.events, decision, read.email, safeNow(deps));
     } catch (error) {
       warn(deps, "event sink failed; the decision stands", {
         reason: decision.reason,
@@ -72,7 +73,7 @@ export async function processRequest(step: Step, body: unknown, deps: PipelineDe
   return decision;
 }
 
-async function run(step: Step, body: unknown, deps: PipelineDeps): Promise<Decision> {
+async function run(step: Step, body: unknown, read: RequestBody, deps: PipelineDeps): Promise<Decision> {
   const input: DecideInput = {
     step,
     request: body,
@@ -80,9 +81,9 @@ async function run(step: Step, body: unknown, deps: PipelineDeps): Promise<Decis
     now: safeNow(deps),
     attributeIds: deps.attributeIds,
   };
-  const first = precheck(input);
+  const first = precheck(input, read);
   if (first.response.action !== "Continue") return first;
-  const need = needs(input);
+  const need = needs(input, read);
   const facts: { approval?: ApprovalRequest; rateLimit?: { allowed: boolean } } = {};
   if (need.approval) {
     try {
@@ -99,7 +100,7 @@ async function run(step: Step, body: unknown, deps: PipelineDeps): Promise<Decis
       });
     }
     // Pending, denied or unknown: decide now, without counting the attempt against the domain's rate limit.
-    if (facts.approval?.status !== "approved") return decide({ ...input, facts });
+    if (facts.approval?.status !== "approved") return decide({ ...input, facts }, read);
   }
   if (need.rateLimit) {
     try {
@@ -113,10 +114,11 @@ async function run(step: Step, body: unknown, deps: PipelineDeps): Promise<Decis
       });
     }
   }
-  const decision = decide({ ...input, facts });
+  const decision = decide({ ...input, facts }, read);
   if (decision.response.action !== "Continue" || !deps.customRules?.length) return decision;
-  const reader = attributeReader(body as Record<string, unknown>, deps.attributeIds);
-  return runCustomRules(decision, input, deps.customRules, reader, (message, data) =>
+  // A Continue means the body was a claims object with a valid email.
+  if (!read.request || typeof read.email === "string") return decision;
+  return runCustomRules(decision, input, read.request, read.email, deps.customRules, (message, data) =>
     warn(deps, message, data),
   );
 }
