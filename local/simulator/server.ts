@@ -43,6 +43,8 @@ type Reply = { status: number; body: string; type?: string; location?: string };
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // The stylesheet is a shipped asset: read once here, not on every page load.
+  const style = fs.readFileSync(STYLE, "utf8");
   const graph = new GraphReader(opts.graphUrl);
   const runner = new FlowRunner({
     graph,
@@ -52,7 +54,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     },
   });
   const server = http.createServer((req, res) => {
-    handle(graph, runner, req)
+    handle(graph, runner, style, req)
       .catch((err: unknown): Reply => {
         log(`simulator: ${req.method} ${req.url} failed: ${(err as Error).message}`);
         return page(
@@ -94,13 +96,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
 }
 
-async function handle(graph: GraphReader, runner: FlowRunner, req: http.IncomingMessage): Promise<Reply> {
+async function handle(
+  graph: GraphReader,
+  runner: FlowRunner,
+  style: string,
+  req: http.IncomingMessage,
+): Promise<Reply> {
   const url = new URL(req.url ?? "/", "http://simulator");
   const method = req.method ?? "GET";
   const signup = /^\/signup\/([0-9a-f-]{36})(\.json)?$/.exec(url.pathname);
   if (method === "GET" && url.pathname === "/healthz") return { status: 200, body: "ok", type: "text/plain" };
   if (method === "GET" && url.pathname === "/style.css")
-    return { status: 200, body: fs.readFileSync(STYLE, "utf8"), type: "text/css; charset=utf-8" };
+    return { status: 200, body: style, type: "text/css; charset=utf-8" };
   if (method === "GET" && url.pathname === "/") return home(graph, url.searchParams.get("flow"));
   if (method === "POST" && url.pathname === "/start")
     return start(graph, runner, await readForm(req), uiLocales(req));
