@@ -24,6 +24,11 @@ const INPUT_TYPES = [
 const STEPS: readonly ConnectorStep[] = ["postFederationSignup", "postAttributeCollection"];
 const CUSTOM_ID = /^extension_[0-9a-f]{32}_(.+)$/i;
 
+/** A custom attribute's logical name (`extension_<appId>_PartnerRole` → `PartnerRole`); other ids as they are. */
+export function shortAttributeName(id: string): string {
+  return CUSTOM_ID.exec(id)?.[1] ?? id;
+}
+
 type Json = Record<string, unknown>;
 
 /** A Graph call that did not answer 2xx. */
@@ -150,7 +155,7 @@ function toField(a: Json): FlowField {
     attribute.dataType === "boolean" || attribute.dataType === "int64" ? attribute.dataType : "string";
   return {
     id,
-    name: CUSTOM_ID.exec(id)?.[1] ?? id,
+    name: shortAttributeName(id),
     label: String(a.displayName ?? id),
     // Samples use PascalCase (`TextBox`); compare case-insensitively (contract §4.3).
     inputType: INPUT_TYPES.find((t) => t.toLowerCase() === rawType.toLowerCase()) ?? "textBox",

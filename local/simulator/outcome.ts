@@ -1,4 +1,5 @@
 /** How a sign-up ends: the block page, the created account, or a failure Entra would show as an error. */
+import { shortAttributeName } from "./graph";
 import { markup, testId } from "./html";
 import { layout } from "./page";
 import { timeline } from "./timeline";
@@ -49,8 +50,8 @@ export function createdPage(session: Session): string {
           ${ordered.map(
             (k) =>
               markup`<div>
-                <dt>${shortName(k)}</dt>
-                <dd data-testid="account-${testId(shortName(k))}" title="${k}">${show(user[k])}</dd>
+                <dt>${shortAttributeName(k)}</dt>
+                <dd data-testid="account-${testId(shortAttributeName(k))}" title="${k}">${show(user[k])}</dd>
               </div>`,
           )}
         </dl>
@@ -58,11 +59,6 @@ export function createdPage(session: Session): string {
       <p><a href="/">Sign up someone else</a></p>
       ${timeline(session)}`,
   );
-}
-
-/** `extension_<appId>_PartnerRole` reads as `PartnerRole`. */
-function shortName(key: string): string {
-  return /^extension_[0-9a-f]{32}_(.+)$/i.exec(key)?.[1] ?? key;
 }
 
 function show(value: unknown): string {
