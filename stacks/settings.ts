@@ -3,6 +3,7 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
+import { attributeCollectionSectionsIn } from "../functions/policy/sections";
 import {
   adoptExistingSchema,
   appsSchema,
@@ -204,25 +205,10 @@ export function checkHostingForStack(connector: ConnectorConfig, stack: string |
   ];
 }
 
-/**
- * Connector policy sections evaluated at postAttributeCollection (functions/policy/schema.ts); the
- * policy pack's post-attribute-collection-connector rule checks the same list after deployment.
- */
-export const ATTRIBUTE_COLLECTION_SECTIONS = [
-  "requiredAttributes",
-  "companyMatch",
-  "justification",
-  "normalizeNames",
-  "enrichment",
-] as const;
-
 /** Rules that only run at postAttributeCollection are dead when that step is not wired. */
 export function checkConnectorSteps(flow: UserFlowConfig, policy: Record<string, unknown>): string[] {
   if (flow.connectorSteps.postAttributeCollection) return [];
-  const sections = ATTRIBUTE_COLLECTION_SECTIONS.filter((key) => {
-    const v = policy[key];
-    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-  });
+  const sections = attributeCollectionSectionsIn(policy);
   if (sections.length === 0) return [];
   return [
     `${NAMESPACE}:userFlow.connectorSteps.postAttributeCollection: the connector policy has attribute rules (${sections.join(", ")}) that run only at that step; set it to true or remove those rules`,

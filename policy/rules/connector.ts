@@ -3,6 +3,7 @@
  * where the stack allows it) and whether the flow calls the step the connector policy needs.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { attributeCollectionSectionsIn } from "../../functions/policy/sections";
 import {
   appSettingsOf,
   isFunctionApp,
@@ -116,15 +117,6 @@ export const basicAuthAllowed: ResourceValidationPolicy = {
   },
 };
 
-/** Policy sections the connector evaluates at postAttributeCollection (functions/policy/schema.ts). */
-export const attributeCollectionSections = [
-  "requiredAttributes",
-  "companyMatch",
-  "justification",
-  "normalizeNames",
-  "enrichment",
-] as const;
-
 /** The sections of a connector policy JSON that need the postAttributeCollection step; [] if none. */
 export function sectionsNeedingAttributeCollection(policyJson: string): string[] {
   let policy: Record<string, unknown>;
@@ -133,10 +125,7 @@ export function sectionsNeedingAttributeCollection(policyJson: string): string[]
   } catch {
     return [];
   }
-  return attributeCollectionSections.filter((key) => {
-    const v = policy[key];
-    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-  });
+  return attributeCollectionSectionsIn(policy);
 }
 
 export const attributeCollectionConnector: StackValidationPolicy = {
