@@ -84,6 +84,8 @@ async function run(step: Step, body: unknown, read: RequestBody, deps: PipelineD
   const first = precheck(input, read);
   if (first.response.action !== "Continue") return first;
   const need = needs(input, read);
+  // No storage fact applies: the storage-backed rules are inactive, so the precheck is the decision.
+  if (!need.approval && !need.rateLimit) return withCustomRules(first, input, read, deps);
   const facts: { approval?: ApprovalRequest; rateLimit?: { allowed: boolean } } = {};
   if (need.approval) {
     try {
@@ -114,7 +116,15 @@ async function run(step: Step, body: unknown, read: RequestBody, deps: PipelineD
       });
     }
   }
-  const decision = decide({ ...input, facts }, read);
+  return withCustomRules(decide({ ...input, facts }, read), input, read, deps);
+}
+
+function withCustomRules(
+  decision: Decision,
+  input: DecideInput,
+  read: RequestBody,
+  deps: PipelineDeps,
+): Decision | Promise<Decision> {
   if (decision.response.action !== "Continue" || !deps.customRules?.length) return decision;
   // A Continue means the body was a claims object with a valid email.
   if (!read.request || typeof read.email === "string") return decision;
