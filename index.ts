@@ -66,7 +66,7 @@ function hosting(settings: Settings): ConnectorHosting {
     kind: "functionApp",
     location: h.location,
     resourceGroupName: h.resourceGroupName,
-    namePrefix: `signup-${pulumi.getStack()}`,
+    namePrefix: h.namePrefix,
     packagePath,
     packageSha256: crypto.createHash("sha256").update(fs.readFileSync(packagePath)).digest("hex"),
     credentialStore: h.credentialStore,

@@ -15,10 +15,11 @@ import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorFunctionAppArgs } from "./hosting/args";
 import { buildAppSettings } from "./hosting/appSettings";
+import { withoutSdkSiteConfigDefaults, withoutSdkSiteDefaults } from "./hosting/flexSite";
 import { FlexOneDeploy } from "./hosting/flexOneDeploy";
 import { createKeyVaultStore } from "./hosting/keyVault";
 import { createAlerts, createTelemetry } from "./hosting/monitoring";
-import { defaultNameSuffix, hostingNames, type HostingNames } from "./hosting/names";
+import { hostingNamesFor, validateHostingNames, type HostingNames } from "./hosting/names";
 import { assignRole } from "./hosting/roles";
 import { validateConnectorFunctionAppArgs } from "./hosting/validation";
 
@@ -76,16 +77,18 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         this,
       );
     }
-    const names = hostingNames(
-      args.namePrefix,
-      args.nameSuffix ??
-        defaultNameSuffix({
-          project: pulumi.getProject(),
-          stack: pulumi.getStack(),
-          namePrefix: args.namePrefix,
-          name,
-        }),
-    );
+    const names = hostingNamesFor({
+      project: pulumi.getProject(),
+      stack: pulumi.getStack(),
+      name,
+      namePrefix: args.namePrefix,
+      nameSuffix: args.nameSuffix,
+    });
+    const nameProblems = validateHostingNames(names);
+    if (nameProblems.length > 0) {
+      // Unreachable for validated arguments; kept so a future name shape can never reach ARM unchecked.
+      throw new pulumi.ResourceError(`ConnectorFunctionApp "${name}": ${nameProblems.join("; ")}`, this);
+    }
     const child = { parent: this };
     const tags = { ...baseTags, ...args.tags };
     const location = args.location;
@@ -190,8 +193,11 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         ...(args.clientCertificate
           ? { clientCertEnabled: true, clientCertMode: web.ClientCertMode.Required }
           : { clientCertEnabled: false }),
+        // Nothing from "Flex Consumption plan deprecations" (functions-app-settings, see flexSite.ts): in
+        // particular no `ftpsState` — ARM refuses it for Flex sites with error 51021 ("FTPS not
+        // supported"). FTP and SCM basic auth are switched off below with publishing-credential
+        // policies instead, the supported way to keep deployments Entra-only.
         siteConfig: {
-          ftpsState: web.FtpsState.Disabled,
           minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           scmMinTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           http20Enabled: true,
@@ -200,9 +206,23 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         functionAppConfig: flexConfig(args, container.name, account.primaryEndpoints.blob, identity.id),
         tags,
       },
-      // The identity must hold its storage/telemetry/Key Vault roles before the host first starts.
-      { ...child, dependsOn: roleAssignments },
+      {
+        ...child,
+        // The identity must hold its storage/telemetry/Key Vault roles before the host first starts.
+        dependsOn: roleAssignments,
+        // azure-native adds isXenon and siteConfig.netFrameworkVersion "v4.6" by itself; Flex refuses both.
+        transformations: [dropSdkSiteConfigDefaults],
+      },
     );
+
+    // Basic-auth publishing off for FTP and SCM (Microsoft.Web/sites/basicPublishingCredentialsPolicies),
+    // https://learn.microsoft.com/azure/app-service/configure-basic-auth-disable: with `ftpsState` gone
+    // this is what keeps FTP closed, and One Deploy below authenticates with an Entra token anyway.
+    // The plain name (known at preview, so the guardrail pack can match it to the app) plus dependsOn.
+    const publishing = { name: names.functionApp, resourceGroupName, allow: false };
+    const afterApp = { ...child, dependsOn: [app] };
+    const ftpOff = new web.WebAppFtpAllowed(`${name}-ftp-basic-auth`, publishing, afterApp);
+    const scmOff = new web.WebAppScmAllowed(`${name}-scm-basic-auth`, publishing, afterApp);
 
     const scmHostName = pulumi
       .all([app.enabledHostNames, app.defaultHostName])
@@ -214,7 +234,7 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         packagePath: args.packagePath,
         packageSha256: args.packageSha256,
       },
-      { ...child, dependsOn: [app, ...roleAssignments] },
+      { ...child, dependsOn: [app, ftpOff, scmOff, ...roleAssignments] },
     );
 
     createAlerts(name, { ...common, appInsightsId: appInsights.id, alerts: args.alerts }, child);
@@ -278,6 +298,17 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
     return { account, container };
   }
 }
+
+/** Removes the site and `siteConfig` defaults azure-native's `WebApp` constructor adds (`flexSite.ts`). */
+const dropSdkSiteConfigDefaults: pulumi.ResourceTransformation = ({ props, opts }) => ({
+  props: {
+    ...withoutSdkSiteDefaults(props),
+    siteConfig: pulumi
+      .output(props.siteConfig as pulumi.Input<Record<string, unknown>>)
+      .apply((site) => (site === undefined ? undefined : withoutSdkSiteConfigDefaults(site))),
+  },
+  opts,
+});
 
 /** Flex Consumption's `functionAppConfig`: runtime, scale and the identity-read deployment container. */
 function flexConfig(

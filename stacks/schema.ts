@@ -3,6 +3,7 @@
  * Every field is documented here; README's configuration reference is written from this file.
  */
 import { z } from "zod";
+import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN } from "../components/hosting/names";
 
 const guid = z
   .string()
@@ -114,6 +115,17 @@ export const hostingSchema = z.discriminatedUnion("kind", [
     location: z.string().min(1),
     /** An existing resource group. @default a new one named after the stack */
     resourceGroupName: z.string().min(1).optional(),
+    /**
+     * Readable part of every Azure name (`func-<namePrefix>-<hash>`, `kv-…`, `st…`): 1–12 lowercase
+     * letters, digits and single hyphens. @default derived from the stack name (lower-cased, cut to 12)
+     */
+    namePrefix: z
+      .string()
+      .regex(
+        NAME_PREFIX_PATTERN,
+        `must be 1–${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits or single hyphens without a hyphen at either end, e.g. contoso-su (or remove it to derive one from the stack name)`,
+      )
+      .optional(),
     /** Always-ready HTTP instances; Entra waits only 20 s for the connector. */
     alwaysReadyInstances: z.number().int().min(0).max(20).default(1),
     maximumInstanceCount: z.number().int().min(40).max(1000).default(40),

@@ -34,22 +34,24 @@ export interface ConnectorFunctionAppArgs {
    */
   readonly location: string;
   /**
-   * An existing resource group to deploy into.
-   * @default - a new resource group `<namePrefix>-rg` is created and owned by this component
+   * An existing resource group to deploy into (several stacks may share it: every derived name carries
+   * the stack's `nameSuffix`).
+   * @default - a new resource group `rg-<namePrefix>-<nameSuffix>` is created and owned by this component
    */
   readonly resourceGroupName?: pulumi.Input<string>;
   /**
-   * Base of the Azure resource names: 2–12 characters, lowercase letters, digits and single hyphens,
-   * starting with a letter (e.g. `"contoso-su"`). Storage account, Function App and Key Vault names are
-   * global in Azure, so they also get `nameSuffix`.
-   * @default - required, no default
+   * Readable part of the Azure resource names: 1–12 lowercase letters, digits and single hyphens, no
+   * hyphen at either end (e.g. `"contoso-su"`). Names are `<abbreviation>-<namePrefix>-<nameSuffix>`
+   * (`st<prefix without hyphens><suffix>` for the storage account), each checked against
+   * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
+   * @default - the stack name lower-cased, other characters turned into hyphens, cut to 12 characters
    */
-  readonly namePrefix: string;
+  readonly namePrefix?: string;
   /**
-   * Suffix that makes the globally unique names unique (storage account, Function App, Key Vault):
-   * 4–8 lowercase letters or digits. Set it explicitly to move to fresh names (for example after
-   * deleting a stack whose Key Vault name is still held by soft delete).
-   * @default - 6 hex characters of SHA-256 over project, stack, namePrefix and component name
+   * Suffix that makes the names unique per stack (storage account, Function App and Key Vault names are
+   * global in Azure): 4–8 lowercase letters or digits. Set it explicitly to move to fresh names (for
+   * example after deleting a stack whose Key Vault name is still held by soft delete).
+   * @default - 8 hex characters of SHA-256 over project, stack and component name
    */
   readonly nameSuffix?: string;
   /**

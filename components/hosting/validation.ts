@@ -3,24 +3,11 @@
  * names the field, the bad value and the fix; the component joins them into one `ResourceError`.
  */
 import type { ConnectorFunctionAppArgs } from "./args";
+import { flexUnsupportedAppSettings } from "./flexSite";
+import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN, NAME_SUFFIX_PATTERN } from "./names";
 
-/**
- * App settings that Flex Consumption rejects or ignores (runtime comes from `functionAppConfig`,
- * content from the deployment container): spec §D3 and the "Flex Consumption plan deprecations" table of
- * `functions-app-settings.md`.
- */
-export const flexForbiddenSettings: readonly string[] = [
-  "FUNCTIONS_WORKER_RUNTIME",
-  "FUNCTIONS_EXTENSION_VERSION",
-  "WEBSITE_RUN_FROM_PACKAGE",
-  "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-  "WEBSITE_CONTENTSHARE",
-  "WEBSITE_NODE_DEFAULT_VERSION",
-  "SCM_DO_BUILD_DURING_DEPLOYMENT",
-  "ENABLE_ORYX_BUILD",
-  "WEBSITE_TIME_ZONE",
-  "TZ",
-];
+/** App settings Flex Consumption deprecates; see `flexSite.ts` for the Microsoft Learn source. */
+export const flexForbiddenSettings: readonly string[] = flexUnsupportedAppSettings;
 
 /** App settings the component sets itself; a caller value would silently lose or win, so refuse it. */
 export const componentOwnedSettings: readonly string[] = [
@@ -34,10 +21,12 @@ export const componentOwnedSettings: readonly string[] = [
 const flexMemorySizes = [512, 2048, 4096];
 
 export function validateNamePrefix(namePrefix: unknown): string[] {
-  if (typeof namePrefix !== "string" || !/^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,11}$/.test(namePrefix)) {
+  if (namePrefix === undefined) return [];
+  if (typeof namePrefix !== "string" || !NAME_PREFIX_PATTERN.test(namePrefix)) {
     return [
-      `namePrefix: ${JSON.stringify(namePrefix)} is not 2–12 lowercase letters, digits or single hyphens ` +
-        `starting with a letter (it becomes part of global Azure names); use e.g. "contoso-su"`,
+      `namePrefix: ${JSON.stringify(namePrefix)} is not 1–${NAME_PREFIX_MAX_LENGTH} lowercase letters, digits or ` +
+        `single hyphens without a hyphen at either end (it becomes part of global Azure names); use e.g. ` +
+        `"contoso-su", or omit it to derive one from the stack name`,
     ];
   }
   return [];
@@ -45,7 +34,7 @@ export function validateNamePrefix(namePrefix: unknown): string[] {
 
 export function validateNameSuffix(nameSuffix: unknown): string[] {
   if (nameSuffix === undefined) return [];
-  if (typeof nameSuffix !== "string" || !/^[a-z0-9]{4,8}$/.test(nameSuffix)) {
+  if (typeof nameSuffix !== "string" || !NAME_SUFFIX_PATTERN.test(nameSuffix)) {
     return [
       `nameSuffix: ${JSON.stringify(nameSuffix)} is not 4–8 lowercase letters or digits; ` +
         `omit it for a derived suffix or use e.g. "a1b2c3"`,
@@ -86,7 +75,7 @@ export function validateAppSettings(appSettings: unknown): string[] {
   }
   const problems: string[] = [];
   for (const name of Object.keys(appSettings)) {
-    if (flexForbiddenSettings.includes(name)) {
+    if (flexForbiddenSettings.some((f) => f.toLowerCase() === name.toLowerCase())) {
       problems.push(
         `appSettings.${name}: Flex Consumption does not support this setting (runtime and content come ` +
           "from functionAppConfig); remove it",

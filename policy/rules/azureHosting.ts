@@ -2,14 +2,26 @@
  * Rules on the connector's Azure hosting: Function App transport security, storage exposure and the
  * always-ready instance that keeps the connector inside Entra's 20-second budget.
  */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isFunctionApp, reporter, types, waiversSchema, type WaivableConfig } from "./common";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { basicPublishingPolicyTypes, unsupportedSiteConfigKeys } from "../../components/hosting/flexSite";
+import { isFunctionApp, isWaived, reporter, types, waiversSchema, type WaivableConfig } from "./common";
+
+const FLEX_DEPRECATIONS_URL =
+  "https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations";
+
+/** Only Flex Consumption apps carry `functionAppConfig`. */
+function isFlex(props: Record<string, unknown>): boolean {
+  return props.functionAppConfig !== undefined && props.functionAppConfig !== null;
+}
 
 const tls12OrNewer = new Set(["1.2", "1.3"]);
 
 export const functionAppTransport: ResourceValidationPolicy = {
   name: "function-app-transport-security",
-  description: "Function Apps are HTTPS-only with TLS 1.2 or newer and FTP(S) deployment disabled.",
+  description:
+    "Function Apps are HTTPS-only with TLS 1.2 or newer. FTP(S): `ftpsState: Disabled` on other plans; on " +
+    "Flex Consumption no siteConfig property Flex refuses (ftpsState included), FTP is closed by " +
+    "function-app-basic-publishing-off instead.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { ...waiversSchema } },
   validateResource: (args, reportViolation) => {
@@ -22,8 +34,56 @@ export const functionAppTransport: ResourceValidationPolicy = {
     if (!tls12OrNewer.has(String(site.minTlsVersion))) {
       report(`${args.name}: siteConfig.minTlsVersion is ${JSON.stringify(site.minTlsVersion)}; set "1.2".`);
     }
-    if (site.ftpsState !== "Disabled") {
-      report(`${args.name}: siteConfig.ftpsState is ${JSON.stringify(site.ftpsState)}; set "Disabled".`);
+    if (!isFlex(args.props)) {
+      if (site.ftpsState !== "Disabled") {
+        report(`${args.name}: siteConfig.ftpsState is ${JSON.stringify(site.ftpsState)}; set "Disabled".`);
+      }
+      return;
+    }
+    for (const key of unsupportedSiteConfigKeys(site)) {
+      report(
+        `${args.name}: siteConfig.${key} is not supported on Flex Consumption (ARM refuses it, error 51021; ` +
+          `"Flex Consumption plan deprecations", ${FLEX_DEPRECATIONS_URL}); remove it` +
+          (key.toLowerCase() === "ftpsstate"
+            ? " and close FTP with a basicPublishingCredentialsPolicies/ftp resource (allow: false)."
+            : "."),
+      );
+    }
+  },
+};
+
+export const basicPublishingOff: StackValidationPolicy = {
+  name: "function-app-basic-publishing-off",
+  description:
+    "Every Flex Consumption Function App has basic-auth publishing switched off for FTP and SCM " +
+    "(Microsoft.Web/sites/basicPublishingCredentialsPolicies ftp and scm with allow: false), the " +
+    "supported replacement for ftpsState on Flex.",
+  enforcementLevel: "mandatory",
+  configSchema: { properties: { ...waiversSchema } },
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<WaivableConfig>();
+    const off = (type: string) =>
+      new Set(
+        args.resources
+          .filter((r) => r.type === type && r.props.allow === false && typeof r.props.name === "string")
+          .map((r) => String(r.props.name).toLowerCase()),
+      );
+    const ftpOff = off(basicPublishingPolicyTypes.ftp);
+    const scmOff = off(basicPublishingPolicyTypes.scm);
+    for (const app of args.resources) {
+      if (!isFunctionApp(app.type, app.props) || !isFlex(app.props) || isWaived(config, app)) continue;
+      const siteName = String(app.props.name ?? "").toLowerCase();
+      const missing = [
+        ...(ftpOff.has(siteName) ? [] : ["ftp (azure-native web.WebAppFtpAllowed)"]),
+        ...(scmOff.has(siteName) ? [] : ["scm (azure-native web.WebAppScmAllowed)"]),
+      ];
+      if (missing.length === 0) continue;
+      reportViolation(
+        `${app.name}: basic-auth publishing is not switched off for ${missing.join(" and ")}; add ` +
+          `basicPublishingCredentialsPolicies with name: "${String(app.props.name)}" and allow: false ` +
+          "(https://learn.microsoft.com/azure/app-service/configure-basic-auth-disable).",
+        app.urn,
+      );
     }
   },
 };

@@ -3,7 +3,12 @@
  * `PolicyPack` (whose constructor starts the analyzer server).
  */
 import type { Policies } from "@pulumi/policy";
-import { connectorAlwaysReady, functionAppTransport, storageNotPublic } from "./azureHosting";
+import {
+  basicPublishingOff,
+  connectorAlwaysReady,
+  functionAppTransport,
+  storageNotPublic,
+} from "./azureHosting";
 import { attributeCollectionConnector, basicAuthAllowed, connectorUrlHttps } from "./connector";
 import { noPlainSecrets } from "./secrets";
 
@@ -11,6 +16,7 @@ export const policies: Policies = [
   connectorUrlHttps,
   basicAuthAllowed,
   functionAppTransport,
+  basicPublishingOff,
   storageNotPublic,
   connectorAlwaysReady,
   attributeCollectionConnector,

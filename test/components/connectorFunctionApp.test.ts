@@ -7,6 +7,12 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Component from "../../components/connectorFunctionApp";
+import { hostingNamesFor, validateHostingNames } from "../../components/hosting/names";
+import {
+  flexUnsupportedAppSettings,
+  flexUnsupportedSiteProperties,
+  unsupportedSiteConfigKeys,
+} from "../../components/hosting/flexSite";
 
 interface Registered {
   type: string;
@@ -183,6 +189,8 @@ describe("ConnectorFunctionApp resource set", () => {
       "azure-native:storage:StorageAccount",
       "azure-native:web:AppServicePlan",
       "azure-native:web:WebApp",
+      "azure-native:web:WebAppFtpAllowed",
+      "azure-native:web:WebAppScmAllowed",
       "entra-signup:hosting:ConnectorFunctionApp",
       "pulumi-nodejs:dynamic/entra-signup/hosting:FlexOneDeploy",
     ]);
@@ -216,6 +224,28 @@ describe("ConnectorFunctionApp resource set", () => {
   });
 });
 
+describe("ConnectorFunctionApp names", () => {
+  test("without namePrefix every Azure name derives from the stack ('test') and is valid", async () => {
+    const { one } = await build("derived", { namePrefix: undefined });
+    const expected = hostingNamesFor({ project: "entra-signup", stack: "test", name: "derived" });
+    assert.deepEqual(validateHostingNames(expected), []);
+    assert.match(expected.functionApp, /^func-test-[0-9a-f]{8}$/);
+    assert.equal(one("azure-native:web:WebApp").inputs.name, expected.functionApp);
+    assert.equal(one("azure-native:storage:StorageAccount").inputs.accountName, expected.storageAccount);
+    assert.equal(one("azure-native:keyvault:Vault").inputs.vaultName, expected.keyVault);
+    assert.equal(
+      one("azure-native:resources:ResourceGroup").inputs.resourceGroupName,
+      expected.resourceGroup,
+    );
+    assert.equal(one("azure-native:web:AppServicePlan").inputs.name, expected.plan);
+  });
+
+  test("an explicit namePrefix is used as given, with the stack's hash suffix", async () => {
+    const { one } = await build("prefixed", { namePrefix: "contoso-su" });
+    assert.match(String(one("azure-native:web:WebApp").inputs.name), /^func-contoso-su-[0-9a-f]{8}$/);
+  });
+});
+
 describe("ConnectorFunctionApp secure defaults", () => {
   test("storage account: StorageV2, TLS 1.2, no public blobs, no shared keys, https only", async () => {
     const { one } = await build("st");
@@ -229,7 +259,7 @@ describe("ConnectorFunctionApp secure defaults", () => {
     assert.equal(one("azure-native:storage:BlobContainer").inputs.publicAccess, "None");
   });
 
-  test("plan is FC1 Linux; app is https-only, TLS 1.2, FTPS off, Flex config with node 22", async () => {
+  test("plan is FC1 Linux; app is https-only, TLS 1.2, Flex config with node 22", async () => {
     const { one } = await build("web");
     const plan = one("azure-native:web:AppServicePlan").inputs;
     assert.deepEqual(plan.sku, { name: "FC1", tier: "FlexConsumption" });
@@ -238,7 +268,6 @@ describe("ConnectorFunctionApp secure defaults", () => {
     assert.equal(app.kind, "functionapp,linux");
     assert.equal(app.httpsOnly, true);
     const site = app.siteConfig as Record<string, unknown>;
-    assert.equal(site.ftpsState, "Disabled");
     assert.equal(site.minTlsVersion, "1.2");
     const fac = app.functionAppConfig as {
       runtime: { name: string; version: string };
@@ -253,6 +282,32 @@ describe("ConnectorFunctionApp secure defaults", () => {
     assert.equal(fac.deployment.storage.authentication.userAssignedIdentityResourceId, "/ids/web-id");
     assert.equal(app.keyVaultReferenceIdentity, "/ids/web-id");
     assert.deepEqual(app.identity, { type: "UserAssigned", userAssignedIdentities: ["/ids/web-id"] });
+  });
+
+  test("siteConfig carries nothing Flex Consumption refuses (no ftpsState); FTP and SCM basic auth are off instead", async () => {
+    const { one } = await build("flexsite");
+    const app = one("azure-native:web:WebApp").inputs;
+    const site = app.siteConfig as Record<string, unknown>;
+    assert.deepEqual(Object.keys(site).sort(), [
+      "appSettings",
+      "http20Enabled",
+      "minTlsVersion",
+      "scmMinTlsVersion",
+    ]);
+    assert.deepEqual(unsupportedSiteConfigKeys(site), []);
+    for (const property of [...flexUnsupportedSiteProperties, "hyperV"])
+      assert.equal(app[property], undefined, property);
+    for (const type of ["azure-native:web:WebAppFtpAllowed", "azure-native:web:WebAppScmAllowed"]) {
+      const policy = one(type);
+      assert.equal(policy.inputs.allow, false, type);
+      assert.equal(policy.inputs.name, app.name, `${type} targets the Function App`);
+      assert.equal(policy.inputs.resourceGroupName, app.resourceGroupName);
+      const deps = dependencies.get(policy.name) ?? [];
+      assert.ok(
+        deps.some((urn) => urn.endsWith("::flexsite-app")),
+        `${type} is created after the app`,
+      );
+    }
   });
 
   test("app settings: identity-based storage and telemetry, Key Vault reference, no Flex-forbidden names", async () => {
@@ -272,13 +327,8 @@ describe("ConnectorFunctionApp secure defaults", () => {
     );
     assert.equal(settings.CONNECTOR_AUTH_MODE, "basic");
     assert.equal(settings.SIGNUP_POLICY, "{}");
-    for (const forbidden of [
-      "FUNCTIONS_WORKER_RUNTIME",
-      "FUNCTIONS_EXTENSION_VERSION",
-      "WEBSITE_RUN_FROM_PACKAGE",
-    ]) {
+    for (const forbidden of flexUnsupportedAppSettings)
       assert.equal(settings[forbidden], undefined, forbidden);
-    }
     assert.equal(settings.AzureWebJobsStorage, undefined, "no key-based connection string");
   });
 
@@ -344,8 +394,7 @@ describe("ConnectorFunctionApp secure defaults", () => {
   test("FlexOneDeploy targets the scm host and is keyed by the package hash", async () => {
     const { one } = await build("dep");
     const deploy = one("pulumi-nodejs:dynamic/entra-signup/hosting:FlexOneDeploy").inputs;
-    assert.equal(deploy.scmHostName, "contoso-su-func-" + String(deploy.scmHostName).split("-func-")[1]);
-    assert.match(String(deploy.scmHostName), /\.scm\.azurewebsites\.net$/);
+    assert.match(String(deploy.scmHostName), /^func-contoso-su-[0-9a-f]{8}\.scm\.azurewebsites\.net$/);
     assert.equal(deploy.packageSha256, hash);
     assert.equal(deploy.packagePath, "dist/connector.zip");
     assert.equal(typeof deploy.__provider, "string", "the provider serialized in this process");
@@ -384,12 +433,12 @@ describe("ConnectorFunctionApp dependencies and outputs", () => {
     const urls = await value(app.connectorUrls);
     assert.match(
       urls.postFederationSignup,
-      /^https:\/\/contoso-su-func-[0-9a-f]{6}\.azurewebsites\.net\/api\/postFederationSignup$/,
+      /^https:\/\/func-contoso-su-[0-9a-f]{8}\.azurewebsites\.net\/api\/postFederationSignup$/,
     );
     assert.match(urls.postAttributeCollection, /\/api\/postAttributeCollection$/);
     assert.equal(await value(app.principalId), "principal-1");
     assert.equal(await value(app.identityClientId), "client-1");
-    assert.equal(await value(app.appInsightsName), "contoso-su-appi");
+    assert.match(await value(app.appInsightsName), /^appi-contoso-su-[0-9a-f]{8}$/);
     assert.equal(await pulumi.isSecret(app.connectorUrls), false);
     // credentialStore "appSetting": the password sits in siteConfig, so siteConfig must be secret.
     const web = registered.find((r) => r.name === "outs-app");

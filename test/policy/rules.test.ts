@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import {
+  basicPublishingOff,
   connectorAlwaysReady,
   functionAppTransport,
   storageNotPublic,
@@ -20,7 +21,7 @@ import {
 import { policies } from "../../policy/rules/index";
 import { looksSecret, noPlainSecrets, plainSecretConfigKeys } from "../../policy/rules/secrets";
 import { makeTempDir } from "../helpers/pulumi";
-import { functionAppProps, runResourceRule, runStackRule } from "./util";
+import { basicPublishingOffFor, functionAppProps, runResourceRule, runStackRule } from "./util";
 
 const waiver = (resource: string) => ({
   waivers: [{ resource, reason: "throwaway demo stack, deleted nightly" }],
@@ -96,17 +97,23 @@ describe("connector-basic-auth-allowed", () => {
 });
 
 describe("function-app-transport-security", () => {
-  test("fires on http, old TLS and FTPS; quiet on the secure defaults", async () => {
+  test("Flex app: fires on http, old TLS and every siteConfig property Flex refuses; quiet on the defaults", async () => {
     const bad = functionAppProps({
       httpsOnly: false,
-      siteConfig: { minTlsVersion: "1.0", ftpsState: "AllAllowed" },
+      siteConfig: { minTlsVersion: "1.0", ftpsState: "Disabled", LinuxFxVersion: "Node|22", alwaysOn: true },
     });
     const violations = await runResourceRule(functionAppTransport, {
       type: types.webApp,
       name: "app",
       props: bad,
     });
-    assert.equal(violations.length, 3);
+    assert.equal(violations.length, 5, violations.join("\n"));
+    const ftps = violations.find((v) => v.includes("siteConfig.ftpsState"));
+    assert.match(ftps ?? "", /not supported on Flex Consumption/);
+    assert.match(ftps ?? "", /functions-app-settings#flex-consumption-plan-deprecations/);
+    assert.match(ftps ?? "", /basicPublishingCredentialsPolicies\/ftp/);
+    assert.ok(violations.some((v) => v.includes("siteConfig.LinuxFxVersion")));
+    assert.ok(violations.some((v) => v.includes("siteConfig.alwaysOn")));
     assert.deepEqual(
       await runResourceRule(functionAppTransport, {
         type: types.webApp,
@@ -117,9 +124,58 @@ describe("function-app-transport-security", () => {
     );
   });
 
+  test("a Function App on another plan (no functionAppConfig) still needs ftpsState Disabled", async () => {
+    const dedicated = (ftpsState?: string) =>
+      functionAppProps({ functionAppConfig: undefined, siteConfig: { minTlsVersion: "1.2", ftpsState } });
+    const violations = await runResourceRule(functionAppTransport, {
+      type: types.webApp,
+      name: "app",
+      props: dedicated("AllAllowed"),
+    });
+    assert.equal(violations.length, 1);
+    assert.match(violations[0]!, /ftpsState is "AllAllowed"; set "Disabled"/);
+    assert.deepEqual(
+      await runResourceRule(functionAppTransport, {
+        type: types.webApp,
+        name: "app",
+        props: dedicated("Disabled"),
+      }),
+      [],
+    );
+  });
+
   test("ignores web apps that are not function apps", async () => {
     const site = { type: types.webApp, name: "site", props: { kind: "app", httpsOnly: false } };
     assert.deepEqual(await runResourceRule(functionAppTransport, site), []);
+  });
+});
+
+describe("function-app-basic-publishing-off", () => {
+  const app = { type: types.webApp, name: "app", props: functionAppProps() };
+
+  test("fires when a Flex app has no ftp/scm publishing policy, or one that allows basic auth", async () => {
+    const none = await runStackRule(basicPublishingOff, [app]);
+    assert.equal(none.length, 1);
+    assert.match(none[0]!, /ftp \(azure-native web.WebAppFtpAllowed\) and scm/);
+    assert.match(none[0]!, /name: "func-dev-0a1b2c3d" and allow: false/);
+    const allowing = await runStackRule(basicPublishingOff, [
+      app,
+      ...basicPublishingOffFor("func-dev-0a1b2c3d", true),
+    ]);
+    assert.equal(allowing.length, 1);
+    const otherApp = await runStackRule(basicPublishingOff, [app, ...basicPublishingOffFor("func-other")]);
+    assert.equal(otherApp.length, 1);
+  });
+
+  test("quiet when both policies switch basic auth off for the app (names compared case-insensitively)", async () => {
+    assert.deepEqual(
+      await runStackRule(basicPublishingOff, [app, ...basicPublishingOffFor("FUNC-dev-0a1b2c3d")]),
+      [],
+    );
+  });
+
+  test("honours a reasoned waiver", async () => {
+    assert.deepEqual(await runStackRule(basicPublishingOff, [app], waiver("app")), []);
   });
 });
 
@@ -269,6 +325,6 @@ describe("no-plain-secrets", () => {
 test("the pack exports every rule once, each with a waivers config schema", () => {
   const names = policies.map((p) => p.name);
   assert.equal(new Set(names).size, names.length);
-  assert.equal(names.length, 7);
+  assert.equal(names.length, 8);
   for (const p of policies) assert.ok(p.configSchema?.properties.waivers, `${p.name} accepts waivers`);
 });

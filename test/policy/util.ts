@@ -76,16 +76,24 @@ export async function runStackRule(
   return violations;
 }
 
-/** A Function App's inputs as ConnectorFunctionApp produces them, with overrides. */
+/** The two publishing-credential policies ConnectorFunctionApp adds for an app, as stack resources. */
+export function basicPublishingOffFor(siteName: string, allow = false): FakeResource[] {
+  return [
+    { type: "azure-native:web:WebAppFtpAllowed", name: "ftp", props: { name: siteName, allow } },
+    { type: "azure-native:web:WebAppScmAllowed", name: "scm", props: { name: siteName, allow } },
+  ];
+}
+
+/** A Flex Function App's inputs as ConnectorFunctionApp produces them, with overrides. */
 export function functionAppProps(
   overrides: Record<string, unknown> = {},
   settings: Record<string, string> = {},
 ) {
   return {
+    name: "func-dev-0a1b2c3d",
     kind: "functionapp,linux",
     httpsOnly: true,
     siteConfig: {
-      ftpsState: "Disabled",
       minTlsVersion: "1.2",
       appSettings: Object.entries({ CONNECTOR_AUTH_MODE: "certificate", ...settings }).map(
         ([name, value]) => ({
