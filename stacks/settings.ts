@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { attributeCollectionSectionsIn } from "../functions/policy/sections";
+import { checkPlaceholders } from "./placeholders";
 import {
   adoptExistingSchema,
   appsSchema,
@@ -152,6 +153,12 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   if (userFlow) problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent));
   if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent));
   if (connector) problems.push(...checkHostingForStack(connector, source.stack));
+  problems.push(
+    ...checkPlaceholders(
+      { namespace: NAMESPACE, stack: source.stack, localStack: LOCAL_STACK_NAME },
+      { tenant, apps, connector },
+    ),
+  );
   const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
   if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
 

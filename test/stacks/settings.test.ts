@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadSettings, SettingsError, type ConfigSource } from "../../stacks/settings";
 
-const tenantId = "11111111-2222-3333-4444-555555555555";
+const tenantId = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 
 function source(
   values: Record<string, unknown>,
