@@ -117,7 +117,12 @@ before(async () => {
   const zip = path.join(tmp.dir, "connector.zip");
   fs.writeFileSync(zip, "not really a zip, only hashed");
   const root = path.resolve(__dirname, "..", "..");
-  const dev = configFromStackFile(path.join(root, "Pulumi.dev.yaml"), {});
+  // Pulumi.dev.yaml marks the tenant and app ids as placeholders (refused on 'dev'): fill them in as a
+  // user would.
+  const dev = configFromStackFile(path.join(root, "Pulumi.dev.yaml"), {
+    "entra-signup:tenant": { tenantId: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", cloud: "global" },
+    "entra-signup:apps": { appIds: ["3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"], priority: 100 },
+  });
   const hosting = JSON.parse(dev["entra-signup:connector"]!) as Record<string, Record<string, unknown>>;
   hosting.hosting!.packagePath = zip;
   pulumi.runtime.setAllConfig({ ...dev, "entra-signup:connector": JSON.stringify(hosting) });
@@ -143,6 +148,13 @@ test("the dev configuration declares the whole sign-up system", async () => {
     postFederationSignup: "https://signup-dev-app.azurewebsites.net/api/postFederationSignup",
     postAttributeCollection: "https://signup-dev-app.azurewebsites.net/api/postAttributeCollection",
   });
+});
+
+test("the program derives every Azure name from the stack name when connector.hosting.namePrefix is unset", () => {
+  const app = one("azure-native:web:WebApp");
+  assert.match(String(app.inputs.name), /^func-dev-[0-9a-f]{8}$/);
+  assert.match(String(one("azure-native:storage:StorageAccount").inputs.accountName), /^stdev[0-9a-f]{8}$/);
+  assert.match(String(one("azure-native:keyvault:Vault").inputs.vaultName), /^kv-dev-[0-9a-f]{8}$/);
 });
 
 test("the flow gets the attribute page in the configured order with ids read from Graph", () => {
