@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { connectorUrlsFor, scmHostFor } from "../../components/connectorFunctionApp";
 import { keyVaultReference, trimSlash } from "../../components/hosting/appSettings";
 import type { ConnectorFunctionAppArgs } from "../../components/hosting/args";
+import { flexUnsupportedAppSettings } from "../../components/hosting/flexSite";
 import { latencyQuery } from "../../components/hosting/monitoring";
 import {
   validateAlerts,
@@ -49,6 +50,19 @@ describe("validateConnectorFunctionAppArgs", () => {
     assert.match(problems[0]!, /WEBSITE_RUN_FROM_PACKAGE: Flex Consumption does not support/);
     assert.match(problems[1]!, /set by the component itself/);
     assert.match(problems[2]!, /letters, digits/);
+  });
+
+  test("refuses every app setting on Microsoft's Flex deprecation list, in any letter case", () => {
+    for (const name of flexUnsupportedAppSettings) {
+      for (const spelled of [name, name.toLowerCase()]) {
+        const problems = validateAppSettings({ [spelled]: "x" });
+        assert.equal(problems.length, 1, spelled);
+        assert.match(
+          problems[0]!,
+          new RegExp(`^appSettings\\.${spelled}: Flex Consumption does not support`),
+        );
+      }
+    }
   });
 
   test("credentials: thumbprints must be SHA-1 hex; certificate mode contradicts another auth mode", () => {
