@@ -237,10 +237,10 @@ test("createApp registers an application and associates its client id with the f
       page: [
         {
           attribute: "email",
-          inputType: "emailBox",
-          optional: false,
+          userInputType: "emailBox",
+          isOptional: false,
           requiresVerification: true,
-          options: [],
+          userAttributeValues: [],
         },
       ],
       connectorSteps: { postFederationSignup: false, postAttributeCollection: true },
@@ -292,10 +292,10 @@ test("adoptExisting reaches every Graph object that has a natural key; the dev s
       page: [
         {
           attribute: "CompanyName",
-          inputType: "textBox",
-          optional: false,
+          userInputType: "textBox",
+          isOptional: false,
           requiresVerification: false,
-          options: [],
+          userAttributeValues: [],
         },
       ],
       connectorSteps: { postFederationSignup: true, postAttributeCollection: true },
