@@ -27,12 +27,8 @@ import { portalLinks, type PortalLinks } from "./signup/portal";
 import { formatProblems, validateSignUpArgs, type ValidatedSignUp } from "./signup/validate";
 import { AppSetting, encodeHostSettings, type HostAuth } from "../contract/appSettings";
 import type { PolicyInput } from "../contract/policy/load";
-import {
-  CONNECTOR_STEPS as STEPS,
-  type ConnectorStep,
-  type CustomAttributeInput,
-  type UserFlowInput,
-} from "../contract/userFlow";
+import { CONNECTOR_STEPS as STEPS, type ConnectorStep } from "../contract/userFlow";
+import type { CustomAttributeInput, UserFlowInput } from "../contract/userFlowSchema";
 
 export type { ConnectorStep };
 

@@ -33,8 +33,6 @@ export {
   USER_INPUT_TYPES,
   flowIdOf,
   type ConnectorStep,
-  type CustomAttributeInput,
-  type PageFieldInput,
-  type UserFlowInput,
 } from "../contract/userFlow";
+export type { CustomAttributeInput, PageFieldInput, UserFlowInput } from "../contract/userFlowSchema";
 export { parsePolicy, PolicyError, type Policy, type PolicyInput } from "../contract/policy/load";

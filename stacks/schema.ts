@@ -3,7 +3,7 @@
  * Every field is documented here; README's configuration reference is written from this file.
  */
 import { z } from "zod";
-import { customAttributeSchema, userFlowSchema } from "../contract/userFlow";
+import { customAttributeSchema, userFlowSchema } from "../contract/userFlowSchema";
 
 const guid = z
   .string()

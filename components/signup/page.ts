@@ -3,7 +3,8 @@
  * the wiring component stays free of mapping logic and these get fast tests of their own.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isBuiltInAttribute, type PageField } from "../../contract/userFlow";
+import { isBuiltInAttribute } from "../../contract/userFlow";
+import type { PageField } from "../../contract/userFlowSchema";
 import type { UserFlowAttributeAssignmentArgs } from "../graph";
 
 export type { PageField };

@@ -13,12 +13,17 @@ import {
   CHOICE_INPUT_TYPES,
   INPUT_TYPES_FOR,
   VALUE_FITS,
-  customAttributeSchema,
   isBuiltInAttribute,
+} from "../../contract/userFlow";
+import {
+  connectorStepsSchema,
+  customAttributeSchema,
+  pageFieldSchema,
   userFlowSchema,
   type CustomAttribute,
+  type PageField,
   type UserFlow,
-} from "../../contract/userFlow";
+} from "../../contract/userFlowSchema";
 import { isLoopbackGraph, validateConnection } from "../graph/connection";
 
 /** A problem: where (argument path, `a.b.0.c`) and what to do. */
@@ -87,9 +92,14 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
   if (!attributes.success) problems.push(...issues("attributes", attributes.error));
   const flow = userFlowSchema.safeParse(args.userFlow);
   if (!flow.success) problems.push(...issues("userFlow", flow.error));
-  if (attributes.success) problems.push(...checkAttributes(attributes.data));
-  if (attributes.success && flow.success) problems.push(...checkPage(attributes.data, flow.data));
-  if (flow.success) problems.push(...checkIdentityProviders(flow.data, args.socialProviders));
+  // Cross-field checks run on every part that is valid on its own, so a bad flow name does not hide a
+  // page field that names an undeclared attribute: every problem is reported in one pass.
+  const parts = flowParts(args.userFlow);
+  const declared = declaredAttributes(args.attributes);
+  problems.push(...checkAttributes(declared.valid));
+  problems.push(...checkPage(declared, parts.page));
+  if (parts.identityProviders)
+    problems.push(...checkIdentityProviders(parts.identityProviders, args.socialProviders));
   problems.push(...checkConnector(args.connector, graphIsLoopback));
 
   let policy: Policy | undefined;
@@ -106,8 +116,10 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
       });
     }
   }
-  if (flow.success && args.connector?.policy !== undefined)
-    problems.push(...checkConnectorSteps(flow.data, args.connector.policy as Record<string, unknown>));
+  if (parts.connectorSteps && args.connector?.policy !== undefined)
+    problems.push(
+      ...checkConnectorSteps(parts.connectorSteps, args.connector.policy as Record<string, unknown>),
+    );
 
   if (problems.length > 0 || !attributes.success || !flow.success || !policy) return { problems };
   return { problems, value: { attributes: attributes.data, userFlow: flow.data, policy } };
@@ -138,15 +150,52 @@ function checkAttributes(attributes: readonly CustomAttribute[]): ArgProblem[] {
   return problems;
 }
 
-function checkPage(attributes: readonly CustomAttribute[], flow: UserFlow): ArgProblem[] {
+/** The flow's parts that are valid on their own (page fields keep their index). */
+function flowParts(raw: unknown): {
+  page: Array<[number, PageField]>;
+  identityProviders?: UserFlow["identityProviders"];
+  connectorSteps?: UserFlow["connectorSteps"];
+} {
+  const flow = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const page: Array<[number, PageField]> = [];
+  (Array.isArray(flow.page) ? flow.page : []).forEach((field, i) => {
+    const parsed = pageFieldSchema.safeParse(field);
+    if (parsed.success) page.push([i, parsed.data]);
+  });
+  const ids = userFlowSchema.shape.identityProviders.safeParse(flow.identityProviders);
+  const steps = connectorStepsSchema.safeParse(flow.connectorSteps);
+  return {
+    page,
+    identityProviders: ids.success ? ids.data : undefined,
+    connectorSteps: steps.success ? steps.data : undefined,
+  };
+}
+
+/** The custom attributes valid on their own, and the names of all declared ones (valid or not). */
+function declaredAttributes(raw: unknown): { valid: CustomAttribute[]; names: Set<string> } {
+  const valid: CustomAttribute[] = [];
+  const names = new Set<string>();
+  for (const item of Array.isArray(raw) ? raw : []) {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name === "string") names.add(name.toLowerCase());
+    const parsed = customAttributeSchema.safeParse(item);
+    if (parsed.success) valid.push(parsed.data);
+  }
+  return { valid, names };
+}
+
+function checkPage(
+  declared: { valid: readonly CustomAttribute[]; names: ReadonlySet<string> },
+  page: ReadonlyArray<[number, PageField]>,
+): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  const custom = new Map(attributes.map((a) => [a.name.toLowerCase(), a]));
+  const custom = new Map(declared.valid.map((a) => [a.name.toLowerCase(), a]));
   const seen = new Set<string>();
-  flow.page.forEach((field, i) => {
+  page.forEach(([i, field]) => {
     const where = `userFlow.page.${i}`;
     const key = field.attribute.toLowerCase();
     const attribute = custom.get(key);
-    if (!attribute && !isBuiltInAttribute(field.attribute))
+    if (!declared.names.has(key) && !isBuiltInAttribute(field.attribute))
       problems.push({
         path: `${where}.attribute`,
         message: `'${field.attribute}' is neither a built-in attribute (${BUILT_IN_ATTRIBUTES.join(", ")}) nor declared in attributes — declare it or fix the name`,
@@ -191,9 +240,11 @@ function checkPage(attributes: readonly CustomAttribute[], flow: UserFlow): ArgP
   return problems;
 }
 
-function checkIdentityProviders(flow: UserFlow, social: SignUpArgsShape["socialProviders"]): ArgProblem[] {
+function checkIdentityProviders(
+  ids: UserFlow["identityProviders"],
+  social: SignUpArgsShape["socialProviders"],
+): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  const ids = flow.identityProviders;
   if (new Set(ids.map((i) => i.toLowerCase())).size !== ids.length)
     problems.push({
       path: "userFlow.identityProviders",
@@ -278,8 +329,11 @@ function checkConnector(connector: SignUpArgsShape["connector"], graphIsLoopback
 }
 
 /** Rules that only run at postAttributeCollection are dead when that step is not wired. */
-function checkConnectorSteps(flow: UserFlow, policy: Record<string, unknown>): ArgProblem[] {
-  if (flow.connectorSteps.postAttributeCollection || typeof policy !== "object" || policy === null) return [];
+function checkConnectorSteps(
+  steps: UserFlow["connectorSteps"],
+  policy: Record<string, unknown>,
+): ArgProblem[] {
+  if (steps.postAttributeCollection || typeof policy !== "object" || policy === null) return [];
   const sections = attributeCollectionSectionsIn(policy);
   if (sections.length === 0) return [];
   return [
