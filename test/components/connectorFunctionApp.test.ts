@@ -138,7 +138,11 @@ function baseArgs(
     namePrefix: "contoso-su",
     packagePath: "dist/connector.zip",
     packageSha256: hash,
-    appSettings: encodeHostSettings({ policy: {}, attributeIds: {}, auth: { mode: "basic", username: "entra" } }),
+    appSettings: encodeHostSettings({
+      policy: {},
+      attributeIds: {},
+      auth: { mode: "basic", username: "entra" },
+    }),
     connectorPassword: pulumi.secret("s3cret-password-value"),
     ...overrides,
   };

@@ -58,7 +58,12 @@ describe("connector-url-https", () => {
     const onRealGraph = await runResourceRule(connectorUrlHttps, connector(realGraph, "local"));
     assert.match(onRealGraph[0] ?? "", /plain http on a loopback host, but this stack talks to a real Graph/);
     assert.match(
-      (await runResourceRule(connectorUrlHttps, connector({ targetUrl: "http://127.0.0.2:7071/api" }, "local")))[0] ?? "",
+      (
+        await runResourceRule(
+          connectorUrlHttps,
+          connector({ targetUrl: "http://127.0.0.2:7071/api" }, "local"),
+        )
+      )[0] ?? "",
       /real Graph/,
     );
     assert.deepEqual(
