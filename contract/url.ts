@@ -11,6 +11,8 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
   const v4 = host.startsWith("::ffff:") ? host.slice(7) : host;
+  // WHATWG URL writes an IPv4-mapped address in hex: [::ffff:127.0.0.1] → [::ffff:7f00:1].
+  if (host.startsWith("::ffff:") && /^7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(v4)) return true;
   const parts = v4.split(".");
   return (
     parts.length === 4 && parts[0] === "127" && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)

@@ -274,7 +274,7 @@ function checkConnector(connector: SignUpArgsShape["connector"], graphIsLoopback
   if (connector === undefined)
     return [{ path: "connector", message: "is required — give auth, policy and hosting" }];
   const problems: ArgProblem[] = [];
-  const auth = connector.auth;
+  const auth = connector.auth ?? "basic";
   if (auth !== "basic" && auth !== "certificate")
     problems.push({
       path: "connector.auth",
@@ -304,13 +304,11 @@ function checkConnector(connector: SignUpArgsShape["connector"], graphIsLoopback
         message: `${JSON.stringify(thumbprints)} must list the SHA-1 thumbprints (40 hex) of the certificates the Function App accepts — take them from 'openssl x509 -noout -fingerprint -sha1'`,
       });
   }
-  if (
-    auth === "basic" &&
-    (typeof connector.username !== "string" || connector.username === "" || connector.username.includes(":"))
-  )
+  const username = connector.username ?? "entra-signup";
+  if (auth === "basic" && (typeof username !== "string" || username === "" || username.includes(":")))
     problems.push({
       path: "connector.username",
-      message: `${JSON.stringify(connector.username)} is not a Basic user name — use 1–64 characters without ':'`,
+      message: `${JSON.stringify(username)} is not a Basic user name — use 1–64 characters without ':'`,
     });
   const hosting = connector.hosting;
   if (hosting?.kind === "external" || hosting?.kind === "local") {
