@@ -1,52 +1,21 @@
 /**
  * The entra-signup Pulumi program: stack config → validated settings → SelfServiceSignUp → outputs.
- * The same program runs every environment, `npm run local` included; only the config differs.
+ * The same program runs every environment, `npm run local` included; only the config differs. It uses
+ * the library entry (`src/index.ts`) exactly as another team's program would.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as runtimeConfigModule from "@pulumi/pulumi/runtime/config";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SelfServiceSignUp, type ConnectorHosting } from "./components/selfServiceSignUp";
-import { parsePolicy, PolicyError } from "./functions/policy/load";
+import { SelfServiceSignUp, type ConnectorHosting } from "./src";
+import { pulumiConfigSource } from "./stacks/pulumiConfig";
 import { loadSettings, NAMESPACE, SettingsError, type Settings } from "./stacks/settings";
-
-// isConfigSecret is exported by the runtime module but missing from its .d.ts.
-const runtimeConfig = runtimeConfigModule as unknown as { isConfigSecret(key: string): boolean };
 
 const config = new pulumi.Config(NAMESPACE);
 
 function readSettings(): Settings {
   try {
-    return loadSettings(
-      {
-        get: (key) => {
-          const raw = pulumi.runtime.getConfig(`${NAMESPACE}:${key}`);
-          if (raw === undefined) return undefined;
-          try {
-            return JSON.parse(raw) as unknown;
-          } catch {
-            return raw;
-          }
-        },
-        isSecret: (key) => runtimeConfig.isConfigSecret(`${NAMESPACE}:${key}`),
-        readFile: (relative) => fs.readFileSync(path.resolve(__dirname, relative), "utf8"),
-        keys: () =>
-          Object.keys(pulumi.runtime.allConfig())
-            .filter((k) => k.startsWith(`${NAMESPACE}:`))
-            .map((k) => k.slice(NAMESPACE.length + 1)),
-        stack: pulumi.getStack(),
-      },
-      (policy) => {
-        try {
-          parsePolicy(policy);
-          return [];
-        } catch (err) {
-          if (err instanceof PolicyError) return err.problems;
-          throw err;
-        }
-      },
-    );
+    return loadSettings(pulumiConfigSource(__dirname));
   } catch (err) {
     if (err instanceof SettingsError) throw new pulumi.RunError(err.message);
     throw err;

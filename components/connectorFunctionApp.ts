@@ -167,7 +167,6 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
       identityClientId: identity.clientId,
       appInsightsConnectionString: appInsights.connectionString,
       connectorPassword,
-      clientCertThumbprints: args.clientCertificate?.thumbprints,
     });
 
     const app = new web.WebApp(

@@ -13,6 +13,7 @@
  * - only a change of `length` or `rotationKey` replaces it; nothing else ever regenerates it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_UNKNOWN } from "../contract/preview";
 
 /** Default entropy in bytes: 256 bits, rendered as 43 base64url characters. */
 export const defaultPasswordBytes = 32;
@@ -42,8 +43,7 @@ interface PasswordState {
   value?: string;
 }
 
-/** Preview-time placeholder for unknown inputs (`@pulumi/pulumi` `runtime/rpc.ts` `unknownValue`). */
-const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const unknownSentinel = PREVIEW_UNKNOWN;
 
 /**
  * Checks the inputs; exported for tests. Returns problems as readable strings; unknown (preview)

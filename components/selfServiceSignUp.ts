@@ -19,15 +19,18 @@ import {
   UserFlowAppAssociation,
   UserFlowAttribute,
   type GraphConnection,
-  type UserFlowAttributeDataType,
 } from "./graph";
 import type { ConnectorFunctionAppArgs } from "./hosting/args";
 import { LocalConnectorSettings } from "./localConnectorSettings";
-import { pageAssignments, type PageField } from "./signup/page";
+import { pageAssignments } from "./signup/page";
 import { portalLinks, type PortalLinks } from "./signup/portal";
+import { formatProblems, validateSignUpArgs, type ValidatedSignUp } from "./signup/validate";
+import { AppSetting, encodeHostSettings, type HostAuth } from "../contract/appSettings";
+import type { PolicyInput } from "../contract/policy/load";
+import { CONNECTOR_STEPS as STEPS, type ConnectorStep } from "../contract/userFlow";
+import type { CustomAttributeInput, UserFlowInput } from "../contract/userFlowSchema";
 
-export type ConnectorStep = "postFederationSignup" | "postAttributeCollection";
-const STEPS: readonly ConnectorStep[] = ["postFederationSignup", "postAttributeCollection"];
+export type { ConnectorStep };
 
 /** Where the connector code runs. */
 export type ConnectorHosting =
@@ -38,53 +41,94 @@ export type ConnectorHosting =
   | { readonly kind: "external"; readonly baseUrl: string }
   | { readonly kind: "local"; readonly baseUrl: string; readonly settingsFile: string };
 
+/** The tenant toggle "Enable guest self-service sign up via user flows" (`authenticationFlowsPolicy`). */
+export interface SelfServiceSignUpToggleArgs {
+  /** Whether guests may sign up through user flows; flows are unusable while it is off. @default true */
+  readonly enabled?: boolean;
+  /** Leave the toggle as set on destroy instead of restoring the value found before. @default false */
+  readonly keepOnDelete?: boolean;
+}
+
+/** The API connectors (one per wired step) and the service behind them. */
+export interface SelfServiceSignUpConnectorArgs {
+  /** Prefix of the connectors' display names; each gets ` <step>` appended. @default "entra-signup" */
+  readonly displayName?: string;
+  /**
+   * How Entra authenticates to the connector: HTTP Basic, or a client certificate (PKCS#12 uploaded to
+   * the connector). Learn: https://learn.microsoft.com/entra/external-id/api-connectors-overview
+   * @default "basic"
+   */
+  readonly auth?: "basic" | "certificate";
+  /** Basic user name (1–64 characters, no ':'). @default "entra-signup" */
+  readonly username?: string;
+  /** Basic password (secret). @default - a generated 32-byte password, rotated when rotationKey changes */
+  readonly password?: pulumi.Input<string>;
+  /** Any text; changing it generates a new password (and admin key). @default "1" */
+  readonly rotationKey?: string;
+  /**
+   * Certificate auth: the PFX (base64, secret) and its password (secret, "" if none) uploaded to the
+   * connector, and the SHA-1 thumbprints (40 hex) the connector host accepts. Required when
+   * `auth` is "certificate"; thumbprints are required with Function App hosting.
+   */
+  readonly certificate?: {
+    readonly pkcs12Base64: pulumi.Input<string>;
+    readonly password: pulumi.Input<string>;
+    readonly thumbprints: readonly string[];
+  };
+  /**
+   * The connector policy: the rules as data (domain lists, issuers, prefill, validation, enrichment,
+   * rate limit, approvals), validated here and passed to the host as `SIGNUP_POLICY`. Schema:
+   * contract/policy/schema.ts; example: contract/policy/examples/seed-partner-policy.json.
+   */
+  readonly policy: PolicyInput;
+  /** Where the connector code runs (the bundled Function App, a URL you host, or the local host). */
+  readonly hosting: ConnectorHosting;
+}
+
+/** The applications that use the flow (the beta `onSignupStart` listener). */
+export interface SelfServiceSignUpAppsArgs {
+  /** Client ids (appId GUIDs) of existing app registrations. @default [] */
+  readonly appIds?: readonly string[];
+  /** Also create an app registration (with @pulumi/azuread) and associate it. @default - none */
+  readonly createApp?: { readonly displayName: string; readonly redirectUris: readonly string[] };
+  /** Listener priority; lower is evaluated first. @default 100 */
+  readonly priority?: number;
+}
+
+/** A social identity provider registered in the tenant (Learn: "Add Google as an identity provider"). */
+export interface SocialProviderArgs {
+  /** The client id of the app registered with Google or Facebook. */
+  readonly clientId: string;
+  /** Its client secret (secret). */
+  readonly clientSecret: pulumi.Input<string>;
+}
+
+/**
+ * Arguments of `SelfServiceSignUp`. Plain data is validated when the component is constructed; every
+ * problem is reported at once in one `ResourceError` naming the argument path and the fix.
+ * Learn: https://learn.microsoft.com/entra/external-id/self-service-sign-up-overview
+ */
 export interface SelfServiceSignUpArgs {
   /** How the Graph resources reach Graph (cloud, tenant, optional emulator root). */
   readonly connection: GraphConnection;
   /** The tenant toggle. @default - enabled, restored to its previous value on destroy */
-  readonly toggle?: { readonly enabled: boolean; readonly keepOnDelete: boolean };
-  /** Custom user attributes; `name` is the logical name used by the page and the connector policy. @default [] */
-  readonly attributes?: readonly { name: string; dataType: UserFlowAttributeDataType; description: string }[];
-  readonly userFlow: {
-    /** Flow name without `B2X_1_`. */
-    readonly name: string;
-    readonly identityProviders: readonly string[];
-    /** The attribute collection page, top to bottom. */
-    readonly page: readonly PageField[];
-    readonly connectorSteps: Readonly<Record<ConnectorStep, boolean>>;
-  };
-  readonly connector: {
-    /** Prefix of the connectors' display names (one connector per step). */
-    readonly displayName: string;
-    readonly auth: "basic" | "certificate";
-    /** Basic user name. */
-    readonly username: string;
-    /** Basic password. @default - a generated 32-byte password, rotated when rotationKey changes */
-    readonly password?: pulumi.Input<string>;
-    readonly rotationKey: string;
-    /** Certificate mode: the PFX (base64) and its password; the thumbprints the host accepts. */
-    readonly certificate?: {
-      pkcs12Base64: pulumi.Input<string>;
-      password: pulumi.Input<string>;
-      thumbprints: string[];
-    };
-    /** The connector policy (functions/policy), passed to the host as `SIGNUP_POLICY`. */
-    readonly policy: Record<string, unknown>;
-    readonly hosting: ConnectorHosting;
-  };
-  readonly apps?: {
-    /** Client ids of existing applications. @default [] */
-    readonly appIds: readonly string[];
-    /** Also create an app registration (with @pulumi/azuread) and associate it. @default - none */
-    readonly createApp?: { displayName: string; redirectUris: string[] };
-    /** Listener priority (lower first). @default 100 */
-    readonly priority: number;
-  };
+  readonly toggle?: SelfServiceSignUpToggleArgs;
+  /** Custom user attributes; `name` is the logical name the page and the connector policy use. @default [] */
+  readonly attributes?: readonly CustomAttributeInput[];
+  /** The B2X user flow: identity providers, the attribute page in order, the connector steps. */
+  readonly userFlow: UserFlowInput;
+  readonly connector: SelfServiceSignUpConnectorArgs;
+  /** @default - no application association */
+  readonly apps?: SelfServiceSignUpAppsArgs;
+  /** Google / Facebook federation; required for each of `Google-OAUTH` / `Facebook-OAUTH` in the flow. @default {} */
   readonly socialProviders?: {
-    readonly google?: { clientId: string; clientSecret: pulumi.Input<string> };
-    readonly facebook?: { clientId: string; clientSecret: pulumi.Input<string> };
+    readonly google?: SocialProviderArgs;
+    readonly facebook?: SocialProviderArgs;
   };
-  /** Take over existing objects with the same natural keys (re-runs after a crash, hand-made tenants). @default false */
+  /**
+   * Take over Graph objects that already exist with the same natural keys (a hand-made tenant) instead
+   * of failing with a conflict. @default false
+   */
   readonly adoptExisting?: boolean;
 }
 
@@ -102,8 +146,11 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
   /** The Function App, when hosting.kind is functionApp. */
   readonly functionApp?: ConnectorFunctionApp;
 
-  constructor(name: string, args: SelfServiceSignUpArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, rawArgs: SelfServiceSignUpArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entra-signup:index:SelfServiceSignUp", name, {}, opts);
+    const { problems, value: valid } = validateSignUpArgs(rawArgs);
+    if (!valid) throw new pulumi.ResourceError(formatProblems(`SelfServiceSignUp "${name}"`, problems), this);
+    const args = resolveArgs(rawArgs, valid);
     const connection = args.connection;
     const adoptExisting = args.adoptExisting ?? false;
     const child = { parent: this };
@@ -116,7 +163,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     const afterToggle = { parent: this, dependsOn: [toggle] };
 
     const social = this.socialProviders(name, args, afterToggle);
-    const attributes = (args.attributes ?? []).map(
+    const attributes = args.attributes.map(
       (a) =>
         new UserFlowAttribute(
           `${name}-attr-${a.name}`,
@@ -131,11 +178,11 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
         ),
     );
     const customIds = new Map(
-      (args.attributes ?? []).map((a, i) => [a.name.toLowerCase(), attributes[i]!.attributeId]),
+      args.attributes.map((a, i) => [a.name.toLowerCase(), attributes[i]!.attributeId]),
     );
     this.attributeIds = pulumi
       .all(attributes.map((a) => a.attributeId))
-      .apply((ids) => Object.fromEntries((args.attributes ?? []).map((a, i) => [a.name, ids[i]!])));
+      .apply((ids) => Object.fromEntries(args.attributes.map((a, i) => [a.name, ids[i]!])));
     this.extensionsAppId = attributes[0]?.extensionsAppId ?? pulumi.output("");
 
     const password =
@@ -212,7 +259,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     });
   }
 
-  private socialProviders(name: string, args: SelfServiceSignUpArgs, opts: pulumi.CustomResourceOptions) {
+  private socialProviders(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOptions) {
     const out: SocialIdentityProvider[] = [];
     for (const type of ["google", "facebook"] as const) {
       const cfg = args.socialProviders?.[type];
@@ -234,23 +281,30 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     return out;
   }
 
-  /** The app settings every host gets; the attribute ids come back from Graph, never derived. */
-  private hostSettings(args: SelfServiceSignUpArgs): Record<string, pulumi.Input<string>> {
-    const settings: Record<string, pulumi.Input<string>> = {
-      SIGNUP_POLICY: JSON.stringify(args.connector.policy),
-      SIGNUP_ATTRIBUTE_IDS: this.attributeIds.apply((ids) => JSON.stringify(ids)),
-      CONNECTOR_AUTH_MODE: args.connector.auth,
-    };
-    if ((args.attributes ?? []).length > 0) settings.SIGNUP_EXTENSIONS_APP_ID = this.extensionsAppId;
-    if (args.connector.auth === "basic") settings.CONNECTOR_BASIC_USERNAME = args.connector.username;
-    if (args.connector.certificate)
-      settings.CONNECTOR_CERT_THUMBPRINTS = args.connector.certificate.thumbprints.join(",");
+  /**
+   * The app settings every host gets, from the one encoder the connector's decoder matches; the
+   * attribute ids come back from Graph, never derived.
+   */
+  private hostSettings(args: ResolvedArgs): Record<string, pulumi.Input<string>> {
+    const auth: HostAuth =
+      args.connector.auth === "basic"
+        ? { mode: "basic", username: args.connector.username }
+        : { mode: "certificate", thumbprints: args.connector.certificate?.thumbprints ?? [] };
+    const withIds = args.attributes.length > 0;
+    const encode = (attributeIds: Record<string, string>, extensionsAppId?: string) =>
+      encodeHostSettings({ policy: args.connector.policy, attributeIds, extensionsAppId, auth });
+    const settings: Record<string, pulumi.Input<string>> = encode({}, withIds ? "placeholder" : undefined);
+    const late = pulumi
+      .all([this.attributeIds, this.extensionsAppId])
+      .apply(([ids, appId]) => encode(ids, withIds ? appId : undefined));
+    settings[AppSetting.attributeIds] = late.apply((s) => s[AppSetting.attributeIds]!);
+    if (withIds) settings[AppSetting.extensionsAppId] = late.apply((s) => s[AppSetting.extensionsAppId]!);
     return settings;
   }
 
   private connectorHost(
     name: string,
-    args: SelfServiceSignUpArgs,
+    args: ResolvedArgs,
     password: pulumi.Input<string> | undefined,
   ): {
     urls: pulumi.Output<ConnectorUrls>;
@@ -265,13 +319,13 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     if (hosting.kind === "external") return { urls: pulumi.output(fromBase(hosting.baseUrl)), dependsOn: [] };
     if (hosting.kind === "local") {
       const secretSettings: Record<string, pulumi.Input<string>> = {
-        SIGNUP_ADMIN_KEY: new GeneratedPassword(
+        [AppSetting.adminKey]: new GeneratedPassword(
           `${name}-admin-key`,
           { rotationKey: args.connector.rotationKey },
           { parent: this },
         ).value,
       };
-      if (password) secretSettings.CONNECTOR_BASIC_PASSWORD = password;
+      if (password) secretSettings[AppSetting.basicPassword] = password;
       const settings = new LocalConnectorSettings(
         `${name}-local-settings`,
         { file: hosting.settingsFile, settings: this.hostSettings(args), secretSettings },
@@ -287,7 +341,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
         appSettings: this.hostSettings(args),
         connectorPassword: password,
         clientCertificate: args.connector.certificate
-          ? { thumbprints: args.connector.certificate.thumbprints }
+          ? { thumbprints: [...args.connector.certificate.thumbprints] }
           : undefined,
       },
       { parent: this },
@@ -295,17 +349,13 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     return { urls: app.connectorUrls, dependsOn: [app], functionApp: app };
   }
 
-  private associateApps(
-    name: string,
-    args: SelfServiceSignUpArgs,
-    flow: B2xUserFlow,
-  ): pulumi.Output<string[]> {
+  private associateApps(name: string, args: ResolvedArgs, flow: B2xUserFlow): pulumi.Output<string[]> {
     const apps = args.apps ?? { appIds: [], priority: 100 };
     const appIds: pulumi.Input<string>[] = [...apps.appIds];
     if (apps.createApp) {
       const app = new azuread.Application(
         `${name}-app`,
-        { displayName: apps.createApp.displayName, web: { redirectUris: apps.createApp.redirectUris } },
+        { displayName: apps.createApp.displayName, web: { redirectUris: [...apps.createApp.redirectUris] } },
         { parent: this },
       );
       appIds.push(app.clientId);
@@ -324,4 +374,44 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     );
     return association.appIds;
   }
+}
+
+/** The arguments with every default applied (validated by `validateSignUpArgs`). */
+interface ResolvedArgs {
+  readonly connection: GraphConnection;
+  readonly toggle: Required<SelfServiceSignUpToggleArgs>;
+  readonly attributes: ValidatedSignUp["attributes"];
+  readonly userFlow: ValidatedSignUp["userFlow"];
+  readonly connector: Required<Omit<SelfServiceSignUpConnectorArgs, "password" | "certificate">> &
+    Pick<SelfServiceSignUpConnectorArgs, "password" | "certificate">;
+  readonly apps: {
+    appIds: readonly string[];
+    createApp?: SelfServiceSignUpAppsArgs["createApp"];
+    priority: number;
+  };
+  readonly socialProviders: NonNullable<SelfServiceSignUpArgs["socialProviders"]>;
+  readonly adoptExisting: boolean;
+}
+
+function resolveArgs(args: SelfServiceSignUpArgs, valid: ValidatedSignUp): ResolvedArgs {
+  return {
+    connection: args.connection,
+    toggle: { enabled: args.toggle?.enabled ?? true, keepOnDelete: args.toggle?.keepOnDelete ?? false },
+    attributes: valid.attributes,
+    userFlow: valid.userFlow,
+    connector: {
+      ...args.connector,
+      displayName: args.connector.displayName ?? "entra-signup",
+      auth: args.connector.auth ?? "basic",
+      username: args.connector.username ?? "entra-signup",
+      rotationKey: args.connector.rotationKey ?? "1",
+    },
+    apps: {
+      appIds: args.apps?.appIds ?? [],
+      createApp: args.apps?.createApp,
+      priority: args.apps?.priority ?? 100,
+    },
+    socialProviders: args.socialProviders ?? {},
+    adoptExisting: args.adoptExisting ?? false,
+  };
 }

@@ -6,7 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parsePolicy } from "./policy/load";
+import { AppSetting, decodeThumbprints } from "../contract/appSettings";
+import { parsePolicy } from "../contract/policy/load";
+import { compilePolicy } from "./engine/compile";
 
 export type Policy = ReturnType<typeof parsePolicy>;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -61,12 +63,12 @@ export class SettingsError extends Error {
 }
 
 export const SETTING_DEFAULTS = {
-  SIGNUP_RATE_LIMIT_TABLE: "SignupRateLimits",
-  SIGNUP_APPROVALS_TABLE: "SignupApprovals",
-  SIGNUP_EVENT_MARKERS_TABLE: "SignupEventMarkers",
-  SIGNUP_EVENTS_QUEUE: "signup-events",
-  SIGNUP_STORAGE_TIMEOUT_MS: "2000",
-  SIGNUP_MAX_BODY_BYTES: "65536",
+  [AppSetting.rateLimitTable]: "SignupRateLimits",
+  [AppSetting.approvalsTable]: "SignupApprovals",
+  [AppSetting.eventMarkersTable]: "SignupEventMarkers",
+  [AppSetting.eventsQueue]: "signup-events",
+  [AppSetting.storageTimeoutMs]: "2000",
+  [AppSetting.maxBodyBytes]: "65536",
 } as const;
 
 const ATTRIBUTE_ID = /^extension_([0-9a-f]{32})_[A-Za-z0-9_]+$/i;
@@ -74,11 +76,6 @@ const THUMBPRINT = /^[0-9A-F]{40}$/;
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
 const MIN_PASSWORD_LENGTH = 12;
 const MIN_ADMIN_KEY_LENGTH = 32;
-
-/** `AB:cd ef…` → `ABCDEF…`: Entra, the portal and OpenSSL all print SHA-1 thumbprints differently. */
-export function normaliseThumbprint(value: string): string {
-  return value.replace(/[\s:-]/g, "").toUpperCase();
-}
 
 /** Reads and validates every setting; throws one SettingsError listing every problem. */
 export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSettings {
@@ -88,7 +85,7 @@ export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSe
   const auth = readAuth(env, problems);
   const adminKey = readAdminKey(env, problems);
   const storage = readStorage(env, problems);
-  const maxBodyBytes = readInteger(env, "SIGNUP_MAX_BODY_BYTES", 1024, 1024 * 1024, problems);
+  const maxBodyBytes = readInteger(env, AppSetting.maxBodyBytes, 1024, 1024 * 1024, problems);
   if (problems.length > 0 || policy === undefined || auth === undefined || storage === undefined) {
     throw new SettingsError(problems);
   }
@@ -109,8 +106,8 @@ function value(env: Env, name: string): string | undefined {
 }
 
 function readPolicy(env: Env, cwd: string, problems: string[]): Policy | undefined {
-  const inline = value(env, "SIGNUP_POLICY");
-  const file = value(env, "SIGNUP_POLICY_FILE");
+  const inline = value(env, AppSetting.policy);
+  const file = value(env, AppSetting.policyFile);
   if (inline !== undefined && file !== undefined) {
     problems.push("SIGNUP_POLICY and SIGNUP_POLICY_FILE are both set: set exactly one");
     return undefined;
@@ -118,7 +115,7 @@ function readPolicy(env: Env, cwd: string, problems: string[]): Policy | undefin
   let text: string;
   let source: string;
   if (inline !== undefined) {
-    [text, source] = [inline, "SIGNUP_POLICY"];
+    [text, source] = [inline, AppSetting.policy];
   } else if (file !== undefined) {
     const fullPath = path.resolve(cwd, file);
     source = `SIGNUP_POLICY_FILE (${fullPath})`;
@@ -140,7 +137,9 @@ function readPolicy(env: Env, cwd: string, problems: string[]): Policy | undefin
     return undefined;
   }
   try {
-    return parsePolicy(json);
+    const policy = parsePolicy(json);
+    compilePolicy(policy); // once at start-up, not on the first sign-up
+    return policy;
   } catch (error) {
     const inner = (error as { problems?: unknown }).problems;
     const list = Array.isArray(inner) ? inner.map(String) : [(error as Error).message];
@@ -153,8 +152,8 @@ function readAttributeIds(
   env: Env,
   problems: string[],
 ): { attributeIds: Record<string, string>; extensionsAppId: string } {
-  const raw = value(env, "SIGNUP_ATTRIBUTE_IDS");
-  const declaredAppId = value(env, "SIGNUP_EXTENSIONS_APP_ID")?.replace(/-/g, "").toLowerCase();
+  const raw = value(env, AppSetting.attributeIds);
+  const declaredAppId = value(env, AppSetting.extensionsAppId)?.replace(/-/g, "").toLowerCase();
   if (declaredAppId !== undefined && !/^[0-9a-f]{32}$/.test(declaredAppId)) {
     problems.push(
       "SIGNUP_EXTENSIONS_APP_ID must be the appId (a GUID, dashes optional) of the tenant's extensions app: " +
@@ -226,21 +225,18 @@ function readSecret(env: Env, name: string, minLength: number, problems: string[
 }
 
 function readAuth(env: Env, problems: string[]): AuthSettings | undefined {
-  const mode = value(env, "CONNECTOR_AUTH_MODE");
+  const mode = value(env, AppSetting.authMode);
   if (mode === "basic") {
-    const username = value(env, "CONNECTOR_BASIC_USERNAME");
+    const username = value(env, AppSetting.basicUsername);
     if (username === undefined)
       problems.push("CONNECTOR_BASIC_USERNAME is required when CONNECTOR_AUTH_MODE=basic");
     if (username?.includes(":")) problems.push("CONNECTOR_BASIC_USERNAME must not contain ':' (HTTP Basic)");
-    const password = readSecret(env, "CONNECTOR_BASIC_PASSWORD", MIN_PASSWORD_LENGTH, problems);
+    const password = readSecret(env, AppSetting.basicPassword, MIN_PASSWORD_LENGTH, problems);
     return username === undefined || password === undefined ? undefined : { mode, username, password };
   }
   if (mode === "certificate") {
-    const raw = value(env, "CONNECTOR_CERT_THUMBPRINTS");
-    const thumbprints = (raw ?? "")
-      .split(/[,;\s]+/)
-      .filter(Boolean)
-      .map(normaliseThumbprint);
+    const raw = value(env, AppSetting.certThumbprints);
+    const thumbprints = decodeThumbprints(raw);
     if (thumbprints.length === 0) {
       problems.push("CONNECTOR_CERT_THUMBPRINTS is required when CONNECTOR_AUTH_MODE=certificate");
     }
@@ -256,8 +252,8 @@ function readAuth(env: Env, problems: string[]): AuthSettings | undefined {
 }
 
 function readAdminKey(env: Env, problems: string[]): string | undefined {
-  if (env.SIGNUP_ADMIN_KEY === undefined || env.SIGNUP_ADMIN_KEY === "") return undefined;
-  return readSecret(env, "SIGNUP_ADMIN_KEY", MIN_ADMIN_KEY_LENGTH, problems);
+  if (env[AppSetting.adminKey] === undefined || env[AppSetting.adminKey] === "") return undefined;
+  return readSecret(env, AppSetting.adminKey, MIN_ADMIN_KEY_LENGTH, problems);
 }
 
 function readInteger(
@@ -293,17 +289,17 @@ function readStorage(env: Env, problems: string[]): StorageSettings | undefined 
   const table = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
   const tableRule = "3-63 letters or digits, starting with a letter";
   const settings = {
-    rateLimitTable: readName(env, "SIGNUP_RATE_LIMIT_TABLE", table, tableRule, problems),
-    approvalsTable: readName(env, "SIGNUP_APPROVALS_TABLE", table, tableRule, problems),
-    eventMarkersTable: readName(env, "SIGNUP_EVENT_MARKERS_TABLE", table, tableRule, problems),
+    rateLimitTable: readName(env, AppSetting.rateLimitTable, table, tableRule, problems),
+    approvalsTable: readName(env, AppSetting.approvalsTable, table, tableRule, problems),
+    eventMarkersTable: readName(env, AppSetting.eventMarkersTable, table, tableRule, problems),
     eventsQueue: readName(
       env,
-      "SIGNUP_EVENTS_QUEUE",
+      AppSetting.eventsQueue,
       /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
       "3-63 lower-case letters, digits and single hyphens",
       problems,
     ),
-    timeoutMs: readInteger(env, "SIGNUP_STORAGE_TIMEOUT_MS", 100, 15_000, problems),
+    timeoutMs: readInteger(env, AppSetting.storageTimeoutMs, 100, 15_000, problems),
   };
   return connection === undefined ? undefined : { connection, ...settings };
 }

@@ -181,7 +181,8 @@ export async function localStack(opts: LocalSystemOptions): Promise<Stack> {
   fs.mkdirSync(p.project, { recursive: true });
   fs.mkdirSync(p.backend, { recursive: true });
   fs.mkdirSync(p.pulumiHome, { recursive: true });
-  const main = path.relative(p.project, repoRoot) || ".";
+  // The program file itself: the repository's package.json `main` is the library entry, not the program.
+  const main = path.join(path.relative(p.project, repoRoot) || ".", "index.ts");
   const project = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as Record<
     string,
     unknown

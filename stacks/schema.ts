@@ -4,20 +4,13 @@
  */
 import { z } from "zod";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN } from "../components/hosting/names";
+import { customAttributeSchema, userFlowSchema } from "../contract/userFlowSchema";
 
 const guid = z
   .string()
   .regex(
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
     "must be a GUID like 00000000-0000-0000-0000-000000000000",
-  );
-
-/** Logical attribute names become part of `extension_<appId>_<Name>`: keep them to letters and digits. */
-const attributeName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9]{0,63}$/,
-    "must start with a letter and contain only letters and digits (max 64)",
   );
 
 /** `entra-signup:tenant` — which tenant and Graph endpoint the stack talks to. */
@@ -42,70 +35,14 @@ export const toggleSchema = z
   })
   .default({ enabled: true, keepOnDestroy: false });
 
-/** `entra-signup:attributes` — custom user attributes (userFlowAttributes). */
-export const attributeSchema = z.strictObject({
-  /** Logical name; Graph derives the attribute id (`extension_<appId>_<Name>`) from it. Immutable. */
-  name: attributeName,
-  /** Immutable: changing it replaces the attribute (new id, values on guests are lost). */
-  dataType: z.enum(["string", "boolean", "int64"]).default("string"),
-  description: z.string().max(256).default(""),
-});
+/** `entra-signup:attributes` — custom user attributes (userFlowAttributes); see contract/userFlow.ts. */
+export const attributeSchema = customAttributeSchema;
 
-const inputTypes = [
-  "textBox",
-  "dateTimeDropdown",
-  "radioSingleSelect",
-  "dropdownSingleSelect",
-  "emailBox",
-  "checkboxMultiSelect",
-] as const;
-
-/** One field of the attribute collection page, in page order. */
-export const pageFieldSchema = z.strictObject({
-  /** A built-in attribute id (`email`, `displayName`, `givenName`, `surname`, `city`, …) or a custom attribute name. */
-  attribute: z.string().min(1),
-  /** Label shown on the sign-up page. @default the attribute name */
-  label: z.string().min(1).optional(),
-  inputType: z.enum(inputTypes).default("textBox"),
-  optional: z.boolean().default(false),
-  requiresVerification: z.boolean().default(false),
-  /** Choices for radio/dropdown/checkbox input types. */
-  options: z
-    .array(
-      z.strictObject({
-        label: z.string().min(1),
-        value: z.string().min(1),
-        default: z.boolean().default(false),
-      }),
-    )
-    .default([]),
-});
-
-const identityProviderIds = [
-  "AADSignup-OAUTH",
-  "MSASignup-OAUTH",
-  "EmailOtpSignup-OAUTH",
-  "Google-OAUTH",
-  "Facebook-OAUTH",
-] as const;
-
-/** `entra-signup:userFlow` — the B2X self-service sign-up user flow. */
-export const userFlowSchema = z.strictObject({
-  /** Flow name; Graph prefixes it with `B2X_1_`. Immutable: changing it replaces the flow. */
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, "letters, digits, '_' or '-' (max 60), without the B2X_1_ prefix"),
-  identityProviders: z.array(z.enum(identityProviderIds)).min(1).default(["EmailOtpSignup-OAUTH"]),
-  /** The attribute collection page, top to bottom. */
-  page: z.array(pageFieldSchema).min(1),
-  /** Which connector steps are wired to the flow. */
-  connectorSteps: z
-    .strictObject({
-      postFederationSignup: z.boolean().default(false),
-      postAttributeCollection: z.boolean().default(true),
-    })
-    .default({ postFederationSignup: false, postAttributeCollection: true }),
-});
+/**
+ * `entra-signup:userFlow` — the B2X user flow, in Microsoft Graph's words (contract/userFlow.ts is the one
+ * schema; the component, the Graph resource and this config all read it).
+ */
+export { userFlowSchema };
 
 /** Where the connector code runs. */
 export const hostingSchema = z.discriminatedUnion("kind", [
@@ -157,7 +94,7 @@ export const connectorSchema = z.strictObject({
   username: z.string().min(1).max(64).default("entra-signup"),
   /** Change to rotate the generated Basic password. */
   rotationKey: z.string().default("1"),
-  /** The connector policy (rules as data); see functions/policy. Mutually exclusive with policyFile. */
+  /** The connector policy (rules as data); see contract/policy/schema.ts. Mutually exclusive with policyFile. */
   policy: z.record(z.string(), z.unknown()).optional(),
   /** A JSON file holding the connector policy, relative to the project. */
   policyFile: z.string().min(1).optional(),
@@ -196,7 +133,6 @@ export const adoptExistingSchema = z.boolean().default(false);
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type ToggleConfig = z.infer<typeof toggleSchema>;
 export type AttributeConfig = z.infer<typeof attributeSchema>;
-export type PageFieldConfig = z.infer<typeof pageFieldSchema>;
 export type UserFlowConfig = z.infer<typeof userFlowSchema>;
 export type HostingConfig = z.infer<typeof hostingSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;

@@ -3,41 +3,23 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
-import { attributeCollectionSectionsIn } from "../functions/policy/sections";
+import { validateSignUpArgs, type ArgProblem, type ValidatedSignUp } from "../components/signup/validate";
 import { checkPlaceholders } from "./placeholders";
 import {
   adoptExistingSchema,
   appsSchema,
-  attributeSchema,
   connectorSchema,
   socialProvidersSchema,
   tenantSchema,
   toggleSchema,
-  userFlowSchema,
   type AppsConfig,
-  type AttributeConfig,
   type ConnectorConfig,
   type SocialProvidersConfig,
   type TenantConfig,
   type ToggleConfig,
-  type UserFlowConfig,
 } from "./schema";
 
 export const NAMESPACE = "entra-signup";
-
-/** Built-in user flow attributes that may appear on the page without being declared. */
-export const BUILT_IN_ATTRIBUTES = [
-  "email",
-  "displayName",
-  "givenName",
-  "surname",
-  "jobTitle",
-  "streetAddress",
-  "city",
-  "state",
-  "postalCode",
-  "country",
-] as const;
 
 /** Config keys that must only ever be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = [
@@ -83,8 +65,8 @@ export const LOCAL_STACK_NAME = "local";
 export interface Settings {
   readonly tenant: TenantConfig;
   readonly toggle: ToggleConfig;
-  readonly attributes: readonly AttributeConfig[];
-  readonly userFlow: UserFlowConfig;
+  readonly attributes: ValidatedSignUp["attributes"];
+  readonly userFlow: ValidatedSignUp["userFlow"];
   readonly connector: ConnectorConfig;
   /** The connector policy object (from `connector.policy` or `connector.policyFile`). */
   readonly connectorPolicy: Record<string, unknown>;
@@ -107,10 +89,7 @@ export class SettingsError extends Error {
   }
 }
 
-/** Validates a policy object; injected so this module stays independent of the connector code. */
-export type PolicyValidator = (policy: unknown) => readonly string[];
-
-export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValidator): Settings {
+export function loadSettings(source: ConfigSource): Settings {
   const problems: string[] = [];
   const parse = <S extends z.ZodType>(key: string, schema: S, required: boolean): z.infer<S> | undefined => {
     const raw = source.get(key);
@@ -129,8 +108,8 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
 
   const tenant = parse("tenant", tenantSchema, true);
   const toggle = parse("selfServiceSignUp", toggleSchema, false);
-  const attributes = parse("attributes", attributeSchema.array().default([]), false);
-  const userFlow = parse("userFlow", userFlowSchema, true);
+  if (source.get("userFlow") === undefined)
+    problems.push(`${NAMESPACE}:userFlow is required: ${exampleFor("userFlow")}`);
   const connector = parse("connector", connectorSchema, true);
   const apps = parse("apps", appsSchema, false);
   const socialProviders = parse("socialProviders", socialProvidersSchema, false);
@@ -148,10 +127,6 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     secretsPresent.add(key);
   }
 
-  if (tenant) problems.push(...checkTenant(tenant));
-  if (attributes && userFlow) problems.push(...checkPage(attributes, userFlow));
-  if (userFlow) problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent));
-  if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent));
   if (connector) problems.push(...checkHostingForStack(connector, source.stack));
   problems.push(
     ...checkPlaceholders(
@@ -159,15 +134,24 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
       { tenant, apps, connector },
     ),
   );
-  const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
-  if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
+  const connectorPolicy = connector ? readPolicy(connector, source, problems) : undefined;
+  // The component's own validation (the same function SelfServiceSignUp runs), on the raw config, so
+  // schema and cross-field problems of the flow, page, connector and policy are all reported at once.
+  const valid = validateAsComponent(
+    source,
+    tenant,
+    connector,
+    connectorPolicy,
+    socialProviders,
+    secretsPresent,
+    problems,
+  );
 
   if (
     problems.length > 0 ||
     !tenant ||
     !toggle ||
-    !attributes ||
-    !userFlow ||
+    !valid ||
     !connector ||
     !apps ||
     !socialProviders ||
@@ -178,8 +162,8 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   return {
     tenant,
     toggle,
-    attributes,
-    userFlow,
+    attributes: valid.attributes,
+    userFlow: valid.userFlow,
     connector,
     connectorPolicy: connectorPolicy ?? {},
     apps,
@@ -212,16 +196,6 @@ export function checkHostingForStack(connector: ConnectorConfig, stack: string |
   ];
 }
 
-/** Rules that only run at postAttributeCollection are dead when that step is not wired. */
-export function checkConnectorSteps(flow: UserFlowConfig, policy: Record<string, unknown>): string[] {
-  if (flow.connectorSteps.postAttributeCollection) return [];
-  const sections = attributeCollectionSectionsIn(policy);
-  if (sections.length === 0) return [];
-  return [
-    `${NAMESPACE}:userFlow.connectorSteps.postAttributeCollection: the connector policy has attribute rules (${sections.join(", ")}) that run only at that step; set it to true or remove those rules`,
-  ];
-}
-
 function exampleFor(key: string): string {
   switch (key) {
     case "tenant":
@@ -235,174 +209,9 @@ function exampleFor(key: string): string {
   }
 }
 
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
-export function checkTenant(tenant: TenantConfig): string[] {
-  const problems: string[] = [];
-  if (tenant.graphCredential === "emulator" && !(tenant.graphBaseUrl && isLoopbackUrl(tenant.graphBaseUrl))) {
-    problems.push(
-      `${NAMESPACE}:tenant.graphCredential: 'emulator' is only allowed with a loopback tenant.graphBaseUrl (the local Graph emulator); use 'default' for a real tenant`,
-    );
-  }
-  if (
-    tenant.graphBaseUrl &&
-    !isLoopbackUrl(tenant.graphBaseUrl) &&
-    !tenant.graphBaseUrl.startsWith("https://")
-  ) {
-    problems.push(
-      `${NAMESPACE}:tenant.graphBaseUrl: '${tenant.graphBaseUrl}' must use https:// unless it is loopback`,
-    );
-  }
-  return problems;
-}
-
-const choiceInputTypes = new Set(["radioSingleSelect", "dropdownSingleSelect", "checkboxMultiSelect"]);
-
-export function checkPage(attributes: readonly AttributeConfig[], flow: UserFlowConfig): string[] {
-  const problems: string[] = [];
-  const custom = new Map<string, AttributeConfig>();
-  for (const [i, attribute] of attributes.entries()) {
-    const key = attribute.name.toLowerCase();
-    if (custom.has(key))
-      problems.push(`${NAMESPACE}:attributes.${i}.name: '${attribute.name}' is declared twice`);
-    if ((BUILT_IN_ATTRIBUTES as readonly string[]).some((b) => b.toLowerCase() === key)) {
-      problems.push(
-        `${NAMESPACE}:attributes.${i}.name: '${attribute.name}' is a built-in attribute; use it on the page directly`,
-      );
-    }
-    custom.set(key, attribute);
-  }
-  const seen = new Set<string>();
-  for (const [i, field] of flow.page.entries()) {
-    const where = `${NAMESPACE}:userFlow.page.${i}`;
-    const key = field.attribute.toLowerCase();
-    const builtIn = (BUILT_IN_ATTRIBUTES as readonly string[]).some((b) => b.toLowerCase() === key);
-    if (!builtIn && !custom.has(key)) {
-      problems.push(
-        `${where}.attribute: '${field.attribute}' is neither a built-in attribute (${BUILT_IN_ATTRIBUTES.join(", ")}) nor declared in ${NAMESPACE}:attributes`,
-      );
-    }
-    if (seen.has(key)) problems.push(`${where}.attribute: '${field.attribute}' appears twice on the page`);
-    seen.add(key);
-    if (choiceInputTypes.has(field.inputType) && field.options.length === 0) {
-      problems.push(`${where}.options: inputType '${field.inputType}' needs at least one option`);
-    }
-    if (!choiceInputTypes.has(field.inputType) && field.options.length > 0) {
-      problems.push(`${where}.options: only radio, dropdown and checkbox input types take options`);
-    }
-    const attribute = custom.get(key);
-    if (attribute) problems.push(...checkFieldFitsDataType(where, field, attribute.dataType));
-    if (field.requiresVerification && key !== "email") {
-      problems.push(`${where}.requiresVerification: only the email attribute can require verification`);
-    }
-  }
-  return problems;
-}
-
-/** Input types whose value Graph can store in each custom attribute data type. */
-const inputTypesFor: Record<AttributeConfig["dataType"], readonly string[]> = {
-  string: [
-    "textBox",
-    "emailBox",
-    "dateTimeDropdown",
-    "radioSingleSelect",
-    "dropdownSingleSelect",
-    "checkboxMultiSelect",
-  ],
-  boolean: ["radioSingleSelect", "dropdownSingleSelect", "checkboxMultiSelect"],
-  int64: ["textBox", "radioSingleSelect", "dropdownSingleSelect"],
-};
-
-const optionValueFits: Record<AttributeConfig["dataType"], (v: string) => boolean> = {
-  string: () => true,
-  boolean: (v) => v === "true" || v === "false",
-  int64: (v) => /^-?\d{1,19}$/.test(v),
-};
-
-/** A field whose input cannot produce a value of its attribute's type fails only at sign-up time. */
-function checkFieldFitsDataType(
-  where: string,
-  field: UserFlowConfig["page"][number],
-  dataType: AttributeConfig["dataType"],
-): string[] {
-  const problems: string[] = [];
-  const fits = inputTypesFor[dataType];
-  if (!fits.includes(field.inputType)) {
-    problems.push(
-      `${where}.inputType: '${field.inputType}' does not fit ${dataType} attribute '${field.attribute}'; use one of ${fits.join(", ")}`,
-    );
-  }
-  for (const [j, option] of field.options.entries()) {
-    if (!optionValueFits[dataType](option.value)) {
-      problems.push(
-        `${where}.options.${j}.value: '${option.value}' is not a ${dataType} value for attribute '${field.attribute}'${dataType === "boolean" ? " (use 'true' or 'false')" : " (use a whole number)"}`,
-      );
-    }
-  }
-  return problems;
-}
-
-export function checkIdentityProviders(
-  flow: UserFlowConfig,
-  social: SocialProvidersConfig | undefined,
-  secrets: ReadonlySet<SecretKey>,
-): string[] {
-  const problems: string[] = [];
-  const ids = flow.identityProviders;
-  if (new Set(ids.map((i) => i.toLowerCase())).size !== ids.length) {
-    problems.push(`${NAMESPACE}:userFlow.identityProviders: lists a provider twice`);
-  }
-  const needs: Array<["Google-OAUTH" | "Facebook-OAUTH", "google" | "facebook", SecretKey]> = [
-    ["Google-OAUTH", "google", "googleClientSecret"],
-    ["Facebook-OAUTH", "facebook", "facebookClientSecret"],
-  ];
-  for (const [idp, key, secret] of needs) {
-    if (!ids.includes(idp)) continue;
-    if (!social?.[key]) {
-      problems.push(
-        `${NAMESPACE}:socialProviders.${key}.clientId is required because userFlow.identityProviders has ${idp}`,
-      );
-    }
-    if (!secrets.has(secret)) {
-      problems.push(
-        `${NAMESPACE}:${secret} is required because userFlow.identityProviders has ${idp}: 'pulumi config set --secret ${NAMESPACE}:${secret} <value>'`,
-      );
-    }
-  }
-  return problems;
-}
-
-export function checkConnectorAuth(connector: ConnectorConfig, secrets: ReadonlySet<SecretKey>): string[] {
-  const problems: string[] = [];
-  if (connector.auth === "certificate") {
-    for (const key of ["connectorCertificatePfx", "connectorCertificatePassword"] as const) {
-      if (!secrets.has(key)) {
-        problems.push(
-          `${NAMESPACE}:${key} is required for connector.auth 'certificate': 'pulumi config set --secret ${NAMESPACE}:${key} <value>' (base64 PFX / its password, '' if none)`,
-        );
-      }
-    }
-  }
-  const url = connector.hosting.kind === "functionApp" ? undefined : connector.hosting.baseUrl;
-  if (url && !url.startsWith("https://") && !isLoopbackUrl(url)) {
-    problems.push(
-      `${NAMESPACE}:connector.hosting.baseUrl: Entra only calls https:// endpoints; '${url}' is neither https nor loopback`,
-    );
-  }
-  return problems;
-}
-
 function readPolicy(
   connector: ConnectorConfig,
   source: ConfigSource,
-  validatePolicy: PolicyValidator | undefined,
   problems: string[],
 ): Record<string, unknown> | undefined {
   if (connector.policy && connector.policyFile) {
@@ -426,8 +235,71 @@ function readPolicy(
     );
     return undefined;
   }
-  for (const problem of validatePolicy?.(policy) ?? []) {
-    problems.push(`${NAMESPACE}:connector.policy: ${problem}`);
-  }
   return policy as Record<string, unknown>;
+}
+
+/** Argument paths of the component → the config keys they come from, with the config-specific fix. */
+function configProblem(p: ArgProblem): string {
+  const secret: Record<string, SecretKey> = {
+    "socialProviders.google.clientSecret": "googleClientSecret",
+    "socialProviders.facebook.clientSecret": "facebookClientSecret",
+    "connector.certificate.pkcs12Base64": "connectorCertificatePfx",
+    "connector.certificate.password": "connectorCertificatePassword",
+  };
+  const key = secret[p.path];
+  if (key)
+    return `${NAMESPACE}:${key} is ${p.message.replace(/ — .*$/, "")} — run 'pulumi config set --secret ${NAMESPACE}:${key} <value>'`;
+  const path = p.path
+    .replace(/^connection\.baseUrl/, "tenant.graphBaseUrl")
+    .replace(/^connection\.credential/, "tenant.graphCredential")
+    .replace(/^connection\./, "tenant.")
+    .replace(/^connector\.certificate\.thumbprints/, "connectorCertificateThumbprints");
+  return `${NAMESPACE}:${path}: ${p.message}`;
+}
+
+function validateAsComponent(
+  source: ConfigSource,
+  tenant: TenantConfig | undefined,
+  connector: ConnectorConfig | undefined,
+  policy: Record<string, unknown> | undefined,
+  social: SocialProvidersConfig | undefined,
+  secrets: ReadonlySet<SecretKey>,
+  problems: string[],
+): ValidatedSignUp | undefined {
+  const present = (key: SecretKey) => (secrets.has(key) ? "<secret>" : undefined);
+  const { problems: found, value } = validateSignUpArgs({
+    connection: tenant
+      ? {
+          cloud: tenant.cloud,
+          tenantId: tenant.tenantId,
+          baseUrl: tenant.graphBaseUrl,
+          credential: tenant.graphCredential,
+        }
+      : { cloud: "global" },
+    attributes: source.get("attributes"),
+    userFlow: source.get("userFlow"),
+    connector: connector && {
+      auth: connector.auth,
+      username: connector.username,
+      certificate: {
+        pkcs12Base64: present("connectorCertificatePfx"),
+        password: present("connectorCertificatePassword"),
+        thumbprints: source.get("connectorCertificateThumbprints") ?? [],
+      },
+      policy: policy ?? {},
+      hosting: connector.hosting,
+    },
+    socialProviders: {
+      google: { clientId: social?.google?.clientId, clientSecret: present("googleClientSecret") },
+      facebook: { clientId: social?.facebook?.clientId, clientSecret: present("facebookClientSecret") },
+    },
+  });
+  // Problems of the tenant/connector shape are already reported by their own schemas above.
+  const own = (p: ArgProblem) =>
+    !(tenant === undefined && p.path.startsWith("connection")) &&
+    !(connector === undefined && p.path.startsWith("connector")) &&
+    !(policy === undefined && p.path.startsWith("connector.policy")) &&
+    !(source.get("userFlow") === undefined && p.path.startsWith("userFlow"));
+  problems.push(...found.filter(own).map(configProblem));
+  return value;
 }

@@ -6,7 +6,8 @@
 import type { TokenCredential } from "@azure/identity";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { cloudEndpoints } from "./clouds";
-import { isLoopbackUrl, tenantKey, type GraphConnection } from "./connection";
+import { isLoopbackUrl } from "../../contract/url";
+import { tenantKey, type GraphConnection } from "./connection";
 import { azureIdentity } from "./lazy";
 import { setHeader } from "./middleware-util";
 

@@ -20,22 +20,15 @@ export interface GraphConnection {
   readonly credential?: "default" | "emulator";
 }
 
+import { isLoopbackUrl } from "../../contract/url";
+
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantDomain = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i;
 
-/** True for http(s) URLs whose host is localhost or a loopback address. */
-export function isLoopbackUrl(raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  return (
-    (url.protocol === "http:" || url.protocol === "https:") &&
-    (host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host))
-  );
+/** True when the connection talks to a loopback Graph emulator rather than a Microsoft cloud. */
+export function isLoopbackGraph(connection: unknown): boolean {
+  const baseUrl = (connection as { baseUrl?: unknown } | undefined)?.baseUrl;
+  return typeof baseUrl === "string" && isLoopbackUrl(baseUrl);
 }
 
 /** Every problem with a connection, each naming the field, the bad value and the fix. */

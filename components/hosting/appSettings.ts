@@ -4,6 +4,7 @@
  * id tells the Functions host and the Application Insights SDK which identity to use.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AppSetting } from "../../contract/appSettings";
 
 export interface AppSettingsParts {
   /** The caller's non-secret settings (already validated). */
@@ -15,7 +16,6 @@ export interface AppSettingsParts {
   readonly appInsightsConnectionString: pulumi.Input<string>;
   /** Either the password itself (secret) or a `@Microsoft.KeyVault(SecretUri=…)` reference. */
   readonly connectorPassword?: pulumi.Input<string>;
-  readonly clientCertThumbprints?: readonly string[];
 }
 
 export interface NameValue {
@@ -44,14 +44,9 @@ export function buildAppSettings(parts: AppSettingsParts): NameValue[] {
     // Local auth is disabled on the Application Insights resource, so telemetry must use Entra auth.
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: pulumi.interpolate`ClientId=${parts.identityClientId};Authorization=AAD`,
   };
-  if (parts.connectorPassword !== undefined) {
-    settings.CONNECTOR_BASIC_PASSWORD = parts.connectorPassword;
-    settings.CONNECTOR_AUTH_MODE ??= "basic";
-  }
-  if (parts.clientCertThumbprints !== undefined) {
-    settings.CONNECTOR_AUTH_MODE = "certificate";
-    settings.CONNECTOR_CERT_THUMBPRINTS = parts.clientCertThumbprints.map((t) => t.toUpperCase()).join(",");
-  }
+  // The auth mode and thumbprints come from the caller's settings (encodeHostSettings); only the
+  // password is this component's, because only it knows where the password is stored.
+  if (parts.connectorPassword !== undefined) settings[AppSetting.basicPassword] = parts.connectorPassword;
   return Object.keys(settings)
     .sort()
     .map((name) => ({ name, value: settings[name] as pulumi.Input<string> }));

@@ -11,6 +11,8 @@
  * and `node:fs` are imported inside the methods, every helper is a small pure function captured by value.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_UNKNOWN } from "../../contract/preview";
+import { isLoopbackUrl } from "../../contract/url";
 
 export interface FlexOneDeployArgs {
   /**
@@ -77,21 +79,12 @@ interface DeploymentStatus {
   complete?: boolean;
 }
 
-const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const unknownSentinel = PREVIEW_UNKNOWN;
 
 /** The SCM base URL for the inputs (no trailing slash). */
 export function scmBase(inputs: Pick<OneDeployInputs, "scmBaseUrl" | "scmHostName">): string {
   const base = inputs.scmBaseUrl ?? `https://${inputs.scmHostName}`;
   return base.replace(/\/+$/, "");
-}
-
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-  } catch {
-    return false;
-  }
 }
 
 /** Input problems, skipping preview-time unknowns; exported for tests. */
@@ -108,10 +101,10 @@ export function checkOneDeployInputs(news: Record<string, unknown>): { property:
     failures.push({ property: "packagePath", reason: "expected a file path" });
   }
   const base = typeof news.scmBaseUrl === "string" && known(news.scmBaseUrl) ? news.scmBaseUrl : undefined;
-  if (base !== undefined && !base.startsWith("https://") && !isLoopback(base)) {
+  if (base !== undefined && !base.startsWith("https://") && !isLoopbackUrl(base)) {
     failures.push({ property: "scmBaseUrl", reason: "must be https:// (plain http only for loopback)" });
   }
-  if (news.credential === "none" && base !== undefined && !isLoopback(base)) {
+  if (news.credential === "none" && base !== undefined && !isLoopbackUrl(base)) {
     failures.push({ property: "credential", reason: '"none" is only allowed with a loopback scmBaseUrl' });
   }
   return failures;

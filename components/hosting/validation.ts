@@ -2,6 +2,7 @@
  * Pure validators for `ConnectorFunctionAppArgs`. Each returns every problem it finds as a sentence that
  * names the field, the bad value and the fix; the component joins them into one `ResourceError`.
  */
+import { AppSetting, decodeThumbprints } from "../../contract/appSettings";
 import type { ConnectorFunctionAppArgs } from "./args";
 import { flexUnsupportedAppSettings } from "./flexSite";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN, NAME_SUFFIX_PATTERN } from "./names";
@@ -14,8 +15,7 @@ export const componentOwnedSettings: readonly string[] = [
   "AzureWebJobsStorage",
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-  "CONNECTOR_BASIC_PASSWORD",
-  "CONNECTOR_CERT_THUMBPRINTS",
+  AppSetting.basicPassword,
 ];
 
 const flexMemorySizes = [512, 2048, 4096];
@@ -120,11 +120,34 @@ export function validateCredentials(args: ConnectorFunctionAppArgs): string[] {
       }
     }
   }
-  const mode: unknown = args.appSettings?.CONNECTOR_AUTH_MODE;
-  if (cert !== undefined && mode !== undefined && mode !== "certificate") {
+  // The auth settings come from encodeHostSettings (one owner); they must agree with the site's
+  // client-certificate setting, which only this component controls.
+  const mode: unknown = args.appSettings?.[AppSetting.authMode];
+  const listed: unknown = args.appSettings?.[AppSetting.certThumbprints];
+  if (cert !== undefined && mode !== "certificate") {
     problems.push(
-      `appSettings.CONNECTOR_AUTH_MODE: ${JSON.stringify(mode)} contradicts clientCertificate; remove ` +
-        'the setting (the component sets it to "certificate")',
+      `appSettings.${AppSetting.authMode}: ${JSON.stringify(mode)} contradicts clientCertificate; set ` +
+        'it to "certificate" (encodeHostSettings does so for certificate auth)',
+    );
+  }
+  if (cert !== undefined && typeof listed === "string" && Array.isArray(cert.thumbprints)) {
+    const want = new Set(cert.thumbprints.map((t) => String(t).toUpperCase()));
+    const have = decodeThumbprints(listed);
+    if (have.length !== want.size || have.some((t) => !want.has(t)))
+      problems.push(
+        `appSettings.${AppSetting.certThumbprints}: ${JSON.stringify(listed)} differs from clientCertificate.thumbprints; ` +
+          "encode both from the same list",
+      );
+  } else if (cert !== undefined && typeof listed !== "string" && !pulumiUnknown(listed)) {
+    problems.push(
+      `appSettings.${AppSetting.certThumbprints}: missing for clientCertificate; the function needs the ` +
+        "thumbprints it accepts (encodeHostSettings writes them)",
+    );
+  }
+  if (cert === undefined && mode === "certificate") {
+    problems.push(
+      `appSettings.${AppSetting.authMode}: "certificate" needs clientCertificate, or the site never asks ` +
+        "for a client certificate; pass clientCertificate.thumbprints",
     );
   }
   if (args.connectorPassword === undefined && cert === undefined) {
@@ -134,6 +157,11 @@ export function validateCredentials(args: ConnectorFunctionAppArgs): string[] {
     );
   }
   return problems;
+}
+
+/** A late-bound value (a Pulumi Output) cannot be compared while the program runs. */
+function pulumiUnknown(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function checkInteger(field: string, value: unknown, min: number, max: number, hint: string): string[] {

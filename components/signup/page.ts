@@ -1,19 +1,13 @@
 /**
- * Pure builders from the validated page configuration to the Graph layer's assignment inputs, so the
- * wiring component stays free of mapping logic and these get fast tests of their own.
+ * Pure builders from the validated page (contract/userFlow.ts) to the Graph layer's assignment inputs, so
+ * the wiring component stays free of mapping logic and these get fast tests of their own.
  */
-import * as pulumi from "@pulumi/pulumi";
-import type { UserFlowAttributeAssignmentArgs, UserInputType } from "../graph";
+import type * as pulumi from "@pulumi/pulumi";
+import { isBuiltInAttribute } from "../../contract/userFlow";
+import type { PageField } from "../../contract/userFlowSchema";
+import type { UserFlowAttributeAssignmentArgs } from "../graph";
 
-/** One field of the attribute collection page (mirrors stacks/schema.ts pageFieldSchema). */
-export interface PageField {
-  readonly attribute: string;
-  readonly label?: string;
-  readonly inputType: UserInputType;
-  readonly optional: boolean;
-  readonly requiresVerification: boolean;
-  readonly options: readonly { label: string; value: string; default: boolean }[];
-}
+export type { PageField };
 
 /** Human label for a built-in or custom attribute when the config gives none: `postalCode` → `Postal code`. */
 export function defaultLabel(attribute: string): string {
@@ -23,25 +17,26 @@ export function defaultLabel(attribute: string): string {
 
 /**
  * The page in order, with custom attributes resolved to the ids Graph assigned (never derived here).
- * Throws if a field names a custom attribute that has no resource: settings validation prevents it.
+ * Throws when a field names neither a built-in attribute nor a custom attribute in `customIds`
+ * (`validateSignUpArgs` reports that first, with the field's path).
  */
 export function pageAssignments(
   page: readonly PageField[],
   customIds: ReadonlyMap<string, pulumi.Output<string>>,
 ): UserFlowAttributeAssignmentArgs[] {
-  return page.map((field) => {
+  return page.map((field, i) => {
     const custom = customIds.get(field.attribute.toLowerCase());
+    if (custom === undefined && !isBuiltInAttribute(field.attribute))
+      throw new Error(
+        `userFlow.page.${i}.attribute: '${field.attribute}' is not a declared custom attribute`,
+      );
     return {
       attributeId: custom ?? field.attribute,
-      displayName: field.label ?? defaultLabel(field.attribute),
-      userInputType: field.inputType,
-      isOptional: field.optional,
+      displayName: field.displayName ?? defaultLabel(field.attribute),
+      userInputType: field.userInputType,
+      isOptional: field.isOptional,
       requiresVerification: field.requiresVerification,
-      userAttributeValues: field.options.map((o) => ({
-        name: o.label,
-        value: o.value,
-        isDefault: o.default,
-      })),
+      userAttributeValues: field.userAttributeValues.map((o) => ({ ...o })),
     };
   });
 }

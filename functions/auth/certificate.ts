@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { normaliseThumbprint } from "../settings";
+import { normaliseThumbprint } from "../../contract/appSettings";
 
 export type CertificateCheck =
   | { readonly ok: true; readonly thumbprint: string }

@@ -4,7 +4,7 @@
  * (a new attribute, a local run) we accept any `extension_<32 hex>_<Name>` or `extension_<Name>` key,
  * case-insensitively, so the connector degrades to "still works" rather than "silently skips the rule".
  */
-import { BUILT_IN_CLAIMS } from "../policy/schema";
+import { WRITABLE_BUILT_IN_CLAIMS as BUILT_IN_CLAIMS } from "../../contract/userFlow";
 import { claimText } from "./normalize";
 import type { ConnectorRequest } from "./types";
 

@@ -3,8 +3,8 @@
  * a block-list, issuers, locales, rate limit) and a request mix covering every outcome. Target: the decision
  * path at p50/p99 ≤ 5 ms. The policy is parsed (and compiled) once here, at import, as in production.
  */
-import seed from "../policy/examples/seed-partner-policy.json";
-import { parsePolicy, type PolicyInput } from "../policy/load";
+import seed from "../../contract/policy/examples/seed-partner-policy.json";
+import { parsePolicy, type PolicyInput } from "../../contract/policy/load";
 import type { Step } from "./types";
 
 const APP = "0123456789abcdef0123456789abcdef";

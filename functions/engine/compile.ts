@@ -1,12 +1,12 @@
 /**
  * Turns a validated `Policy` into the structures the hot path reads: domain hash maps, parsed templates,
- * merged message catalogues. Done once per policy object (memoised in a WeakMap, warmed by `parsePolicy`),
+ * merged message catalogues. Done once per policy object (memoised in a WeakMap, warmed by `functions/settings.ts` at start-up),
  * never per request.
  */
-import type { Policy } from "../policy/schema";
+import type { Policy } from "../../contract/policy/schema";
 import { compileDomainMatcher, type DomainMatcher } from "./domain-matcher";
 import { compileMessages, type MessageCatalogue } from "./messages";
-import { parseTemplate, type Template } from "./template";
+import { parseTemplate, type Template } from "../../contract/policy/template";
 import type { Step } from "./types";
 
 /** What the domain lookup knows about an allow-listed domain. */

@@ -3,7 +3,7 @@
  * contract-valid Decision. It never throws: anything unexpected becomes an `internal_error` block page,
  * because an exception would surface to the user as Entra's generic error after a 20 s wait.
  */
-import type { Policy } from "../policy/schema";
+import type { Policy } from "../../contract/policy/schema";
 import { attributeReader } from "./attributes";
 import { compilePolicy, type CompiledPolicy } from "./compile";
 import { messageFor, selectLocale } from "./messages";

@@ -2,7 +2,9 @@
  * Domain lists compiled to hash maps at policy load: an exact lookup plus one lookup per parent label, so a
  * request costs O(labels) map reads however long the list is.
  */
-import { normalizeDomain } from "./normalize";
+import { parseDomainPattern } from "../../contract/policy/domain";
+
+export { parseDomainPattern };
 
 /** A domain rule as written in the policy: `"example.com"`, `"*.example.com"`, or with `includeSubdomains`. */
 export interface DomainRule<T> {
@@ -15,22 +17,6 @@ export interface DomainMatcher<T> {
   /** The value of the most specific rule matching `domain` (already normalised), or `undefined`. */
   match(domain: string): T | undefined;
   readonly size: number;
-}
-
-/**
- * Splits a policy pattern into its normalised domain and whether it covers subdomains / the apex.
- * `*.example.com` covers subdomains only (the usual wildcard meaning); `includeSubdomains: true` covers
- * `example.com` and every subdomain. Returns `undefined` for an invalid domain.
- */
-export function parseDomainPattern(
-  pattern: string,
-  includeSubdomains = false,
-): { domain: string; apex: boolean; subdomains: boolean } | undefined {
-  const trimmed = pattern.trim();
-  const wildcard = trimmed.startsWith("*.");
-  const domain = normalizeDomain(wildcard ? trimmed.slice(2) : trimmed);
-  if (domain === undefined) return undefined;
-  return { domain, apex: !wildcard, subdomains: wildcard || includeSubdomains };
 }
 
 /** Compiles rules; invalid patterns are skipped (the policy loader has already reported them). */

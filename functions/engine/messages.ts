@@ -4,7 +4,7 @@
  * then the policy's fallback locale, then built-in English — so every reason always has a message.
  * Messages never echo user input (no email, no domain): block pages are screenshot and forwarded.
  */
-import type { BuiltInReason } from "./reasons";
+import type { BuiltInReason } from "../../contract/policy/reasons";
 
 /** Built-in English catalogue: complete for every built-in reason. */
 export const DEFAULT_MESSAGES: Readonly<Record<BuiltInReason, string>> = {

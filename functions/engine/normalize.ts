@@ -3,7 +3,9 @@
  * approval keys, event ids) goes through here, so `Bob@Bücher.Example ` and `bob@xn--bcher-kva.example`
  * are the same person and the same domain.
  */
-import { domainToASCII } from "node:url";
+import { normalizeDomain } from "../../contract/policy/domain";
+
+export { normalizeDomain };
 
 /** Longest email we look at (RFC 5321 path limit is 256; 320 is the common local@domain bound). */
 export const MAX_EMAIL_LENGTH = 320;
@@ -17,27 +19,6 @@ export interface NormalizedEmail {
 }
 
 export type EmailProblem = "missing_email" | "invalid_email";
-
-/**
- * Lower-case ASCII (punycode) form of a domain, without a trailing dot, or `undefined` when it is not a
- * valid host name. `domainToASCII` applies UTS #46 mapping, so `BÜCHER.example` and
- * `xn--bcher-kva.example` both become `xn--bcher-kva.example`.
- */
-export function normalizeDomain(raw: string): string | undefined {
-  let value = raw.trim();
-  if (value.length === 0 || value.length > 253 * 4) return undefined;
-  if (value.endsWith(".")) value = value.slice(0, -1);
-  // domainToASCII accepts IPv4 literals and bracketed IPv6; neither is an email domain we can reason about.
-  if (value.startsWith("[") || /^[\d.]+$/.test(value)) return undefined;
-  const ascii = domainToASCII(value);
-  if (ascii.length === 0 || ascii.length > 253) return undefined;
-  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(ascii)) return undefined;
-  for (const label of ascii.split(".")) {
-    if (label.length === 0 || label.length > 63 || label.startsWith("-") || label.endsWith("-"))
-      return undefined;
-  }
-  return ascii;
-}
 
 /**
  * Normalises an email claim. Rejects: non-strings, blank, over-long, more or fewer than one `@`, an empty

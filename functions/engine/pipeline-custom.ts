@@ -9,7 +9,7 @@ import { pickMessage, runCustomRule, type CustomRule } from "./custom-rule";
 import type { DecideInput } from "./decide";
 import { messageFor, selectLocale } from "./messages";
 import type { NormalizedEmail } from "./normalize";
-import { customRuleReason } from "./reasons";
+import { customRuleReason } from "../../contract/policy/reasons";
 import { blockDecision, continueDecision, validationDecision } from "./responses";
 import type { ConnectorRequest, Decision } from "./types";
 

@@ -7,7 +7,7 @@
  *   4. one event per accepted/blocked sign-up, one log line per decision.
  * It never rejects: a failing port or an engine bug becomes a logged warning and a valid response.
  */
-import type { Policy } from "../policy/schema";
+import type { Policy } from "../../contract/policy/schema";
 import type { CustomRule } from "./custom-rule";
 import { decide, needs, precheck, readRequestBody, type DecideInput, type RequestBody } from "./decide";
 import { runCustomRules } from "./pipeline-custom";

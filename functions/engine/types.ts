@@ -4,9 +4,11 @@
  * ../shared/spec/graph-contract.md §6 exactly.
  */
 
+import { CONNECTOR_STEPS, type ConnectorStep } from "../../contract/userFlow";
+
 /** The two B2X connector steps. The step always comes from the route, never from the body. */
-export type Step = "postFederationSignup" | "postAttributeCollection";
-export const STEPS: readonly Step[] = ["postFederationSignup", "postAttributeCollection"];
+export type Step = ConnectorStep;
+export const STEPS: readonly Step[] = CONNECTOR_STEPS;
 
 /** What Entra sends: flat claims; a claim without a value is omitted. Every field is optional. */
 export interface ConnectorRequest {

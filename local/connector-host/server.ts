@@ -22,6 +22,7 @@ import { bufferedConsole } from "./log";
 import { createRouter } from "./router";
 import { timerRunner } from "./timers";
 import { mergeEnv, watchSettingsFile } from "../../functions/settingsFile";
+import { isLoopbackHost } from "../../contract/url";
 
 export interface ConnectorHostOptions {
   /** @default 7071 (the Functions host's port); 0 picks a free port. */
@@ -56,11 +57,9 @@ export interface ConnectorHost {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
-
 /** In-memory ports, made once so a settings reload keeps the counts, approvals and seen events. */
 function memoryPorts(hostname: string): StoragePorts {
-  if (!LOOPBACK.test(hostname))
+  if (!isLoopbackHost(hostname))
     throw new Error(`in-memory storage is for local tests only: bind to 127.0.0.1, not ${hostname}`);
   return {
     rateLimiter: new MemoryRateLimiter(),

@@ -3,6 +3,7 @@
  * assignments in page order, and the connector wired to each step with its credentials. The credentials
  * come from the emulator-only admin route, because the simulator plays Entra, which knows the secret.
  */
+import { CONNECTOR_STEPS } from "../../contract/userFlow";
 import type {
   ConnectorAuth,
   ConnectorStep,
@@ -21,7 +22,7 @@ const INPUT_TYPES = [
   "emailBox",
   "checkboxMultiSelect",
 ];
-const STEPS: readonly ConnectorStep[] = ["postFederationSignup", "postAttributeCollection"];
+const STEPS: readonly ConnectorStep[] = CONNECTOR_STEPS;
 const CUSTOM_ID = /^extension_[0-9a-f]{32}_(.+)$/i;
 
 /** A custom attribute's logical name (`extension_<appId>_PartnerRole` → `PartnerRole`); other ids as they are. */

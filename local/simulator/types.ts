@@ -4,7 +4,8 @@
  */
 
 /** The two B2X connector steps (contract §4.4). */
-export type ConnectorStep = "postFederationSignup" | "postAttributeCollection";
+export type { ConnectorStep } from "../../contract/userFlow";
+import type { ConnectorStep } from "../../contract/userFlow";
 
 /** One option of a radio/dropdown/checkbox field (`userAttributeValues`). */
 export interface FieldOption {

@@ -3,7 +3,9 @@
  * where the stack allows it) and whether the flow calls the step the connector policy needs.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { attributeCollectionSectionsIn } from "../../functions/policy/sections";
+import { attributeCollectionSectionsIn } from "../../contract/policy/sections";
+import { isPreviewUnknown } from "../../contract/preview";
+import { endpointUrlProblem, isLoopbackUrl } from "../../contract/url";
 import {
   appSettingsOf,
   isFunctionApp,
@@ -15,13 +17,10 @@ import {
   type WaivableConfig,
 } from "./common";
 
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".localhost");
-  } catch {
-    return false;
-  }
+/** The Graph root a Graph resource talks to is a loopback emulator (its `connection.baseUrl`). */
+function talksToLoopbackGraph(props: Record<string, unknown>): boolean {
+  const baseUrl = (props.connection as { baseUrl?: unknown } | undefined)?.baseUrl;
+  return typeof baseUrl === "string" && isLoopbackUrl(baseUrl);
 }
 
 interface ConnectorUrlConfig extends WaivableConfig {
@@ -45,14 +44,15 @@ export const connectorUrlHttps: ResourceValidationPolicy = {
     const config = args.getConfig<ConnectorUrlConfig>();
     const url = args.props.targetUrl;
     // Unknown during preview (e.g. the Function App's host name): checked again on `up`.
-    if (typeof url !== "string" || url === "" || url.startsWith("04da6b54-")) return;
+    if (typeof url !== "string" || url === "" || isPreviewUnknown(url)) return;
     const report = reporter(reportViolation, config, args);
-    if (url.startsWith("https://")) return;
     const local = (config.localStacks ?? ["local"]).includes(stackOfUrn(args.urn));
-    if (url.startsWith("http://") && isLoopbackUrl(url) && local) return;
+    // The same rule as the stack settings and the provider; plain loopback http also needs a local stack.
+    const problem = endpointUrlProblem(url, local && talksToLoopbackGraph(args.props));
+    if (problem === undefined) return;
     report(
-      `${args.name}: targetUrl ${url} is not https://` +
-        (isLoopbackUrl(url)
+      `${args.name}: targetUrl ${problem}` +
+        (isLoopbackUrl(url) && !local
           ? ` (loopback http is only allowed on stacks ${JSON.stringify(config.localStacks ?? ["local"])})`
           : "") +
         "; Entra sends sign-up data and credentials to it.",

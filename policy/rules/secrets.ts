@@ -6,6 +6,7 @@
  * cannot tell a secret from a plain value there; the stack's `Pulumi.<stack>.yaml` still can. The pack
  * lives in the project (`policy/`), so the project folder is its parent; `stackConfigDir` overrides it.
  */
+import { isPreviewUnknown } from "../../contract/preview";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackValidationPolicy } from "@pulumi/policy";
@@ -106,7 +107,7 @@ export const noPlainSecrets: StackValidationPolicy = {
         if (
           !looksSecret(name, ignored) ||
           value.startsWith("@Microsoft.KeyVault(") ||
-          value.startsWith("04da6b54-")
+          isPreviewUnknown(value)
         ) {
           continue;
         }

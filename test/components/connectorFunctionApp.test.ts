@@ -3,6 +3,7 @@
  * inputs, dependency order (roles before the app), secrets and argument errors. No Azure is involved;
  * the FlexOneDeploy dynamic resource goes through `newResource` like the rest (its CRUD never runs).
  */
+import { encodeHostSettings } from "../../contract/appSettings";
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -143,7 +144,11 @@ function baseArgs(
     namePrefix: "contoso-su",
     packagePath: "dist/connector.zip",
     packageSha256: hash,
-    appSettings: { SIGNUP_POLICY: "{}", CONNECTOR_BASIC_USERNAME: "entra" },
+    appSettings: encodeHostSettings({
+      policy: {},
+      attributeIds: {},
+      auth: { mode: "basic", username: "entra" },
+    }),
     connectorPassword: pulumi.secret("s3cret-password-value"),
     ...overrides,
   };
@@ -376,6 +381,11 @@ describe("ConnectorFunctionApp secure defaults", () => {
     const { one } = await build("cert", {
       connectorPassword: undefined,
       clientCertificate: { thumbprints: [thumb] },
+      appSettings: encodeHostSettings({
+        policy: {},
+        attributeIds: {},
+        auth: { mode: "certificate", thumbprints: [thumb] },
+      }),
     });
     const app = one("azure-native:web:WebApp").inputs;
     assert.equal(app.clientCertEnabled, true);

@@ -71,7 +71,19 @@ describe("validateConnectorFunctionAppArgs", () => {
       appSettings: { CONNECTOR_AUTH_MODE: "basic" },
       clientCertificate: { thumbprints: ["nope"] },
     });
-    assert.equal(problems.length, 2);
+    assert.equal(problems.length, 3);
+    assert.match(problems.join("\n"), /not a 40-hex-character SHA-1/);
+    assert.match(problems.join("\n"), /CONNECTOR_AUTH_MODE: "basic" contradicts clientCertificate/);
+    assert.match(problems.join("\n"), /CONNECTOR_CERT_THUMBPRINTS: missing for clientCertificate/);
+    // One owner: the thumbprints the app accepts must be the ones the site asks for.
+    const differing = validateCredentials({
+      ...good,
+      connectorPassword: undefined,
+      appSettings: { CONNECTOR_AUTH_MODE: "certificate", CONNECTOR_CERT_THUMBPRINTS: "CD".repeat(20) },
+      clientCertificate: { thumbprints: ["ab".repeat(20)] },
+    });
+    assert.equal(differing.length, 1);
+    assert.match(differing[0]!, /differs from clientCertificate\.thumbprints/);
     assert.deepEqual(validateCredentials({ ...good, credentialStore: "vault" as never }).length, 1);
   });
 

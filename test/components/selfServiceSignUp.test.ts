@@ -249,10 +249,10 @@ test("createApp registers an application and associates its client id with the f
       page: [
         {
           attribute: "email",
-          inputType: "emailBox",
-          optional: false,
+          userInputType: "emailBox",
+          isOptional: false,
           requiresVerification: true,
-          options: [],
+          userAttributeValues: [],
         },
       ],
       connectorSteps: { postFederationSignup: false, postAttributeCollection: true },
@@ -304,10 +304,10 @@ test("adoptExisting reaches every Graph object that has a natural key; the dev s
       page: [
         {
           attribute: "CompanyName",
-          inputType: "textBox",
-          optional: false,
+          userInputType: "textBox",
+          isOptional: false,
           requiresVerification: false,
-          options: [],
+          userAttributeValues: [],
         },
       ],
       connectorSteps: { postFederationSignup: true, postAttributeCollection: true },
@@ -339,4 +339,100 @@ test("adoptExisting reaches every Graph object that has a natural key; the dev s
     "UserFlowAttribute",
   ]);
   for (const r of adopted) assert.equal(r.inputs.adoptExisting, true, `${r.name} adopts`);
+});
+
+test("certificate auth with Function App hosting: the site asks for the certificate and the app accepts exactly its thumbprints", async () => {
+  const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
+  const thumbprint = "ab".repeat(20);
+  const signUp = new SelfServiceSignUp("certapp", {
+    connection: { cloud: "global", tenantId: "11111111-2222-3333-4444-555555555555" },
+    userFlow: { name: "CertFlow", page: [{ attribute: "email", userInputType: "emailBox" }] },
+    connector: {
+      auth: "certificate",
+      certificate: {
+        pkcs12Base64: pulumi.secret("cGZ4"),
+        password: pulumi.secret("pfx-password"),
+        thumbprints: [thumbprint],
+      },
+      policy: { domains: { block: ["gmail.com"] } },
+      hosting: {
+        kind: "functionApp",
+        location: "westeurope",
+        namePrefix: "certapp",
+        packagePath: path.join(tmp.dir, "connector.zip"),
+        packageSha256: "0".repeat(64),
+      },
+    },
+  });
+  await value(signUp.connectorUrls);
+  await new Promise((r) => setTimeout(r, 50));
+  const site = registered.find((r) => r.type === "azure-native:web:WebApp" && r.name.startsWith("certapp"));
+  assert.ok(site, "the Function App is declared");
+  assert.equal(site.inputs.clientCertEnabled, true);
+  assert.equal(site.inputs.clientCertMode, "Required");
+  const settings = Object.fromEntries(
+    (site.inputs.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings.map((s) => [
+      s.name,
+      s.value,
+    ]),
+  );
+  assert.equal(settings.CONNECTOR_AUTH_MODE, "certificate");
+  assert.equal(settings.CONNECTOR_CERT_THUMBPRINTS, thumbprint.toUpperCase());
+  assert.equal(settings.CONNECTOR_BASIC_PASSWORD, undefined, "no password in certificate mode");
+  assert.equal(settings.CONNECTOR_BASIC_USERNAME, undefined);
+  const connector = registered.find(
+    (r) => r.type.endsWith("graph:ApiConnector") && r.name.startsWith("certapp"),
+  );
+  assert.ok(connector);
+  // The PFX and its password travel to the engine only inside a secret.
+  const certs = connector.inputs.certificates as Record<string, unknown>;
+  assert.ok(SECRET_SIG in certs, "the certificates are sent as a secret");
+});
+
+test("SelfServiceSignUp validates its own arguments: one ResourceError with every problem, path and fix", async () => {
+  const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
+  const before = registered.length;
+  assert.throws(
+    () =>
+      new SelfServiceSignUp("invalid", {
+        connection: { cloud: "global", tenantId: "11111111-2222-3333-4444-555555555555" },
+        attributes: [{ name: "Loyalty Number" }],
+        userFlow: {
+          name: "Bad Name!",
+          identityProviders: ["Google-OAUTH"],
+          page: [
+            { attribute: "Unknown" },
+            { attribute: "city", label: "City" } as never,
+            { attribute: "country", userInputType: "radioSingleSelect" },
+          ],
+        },
+        connector: {
+          auth: "certificate",
+          policy: { rateLimit: { perDomain: "fifty" } } as never,
+          hosting: { kind: "external", baseUrl: "http://127.0.0.1:7071/api" },
+        },
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(err)}`);
+      const text = (err as Error).message;
+      for (const expected of [
+        /attributes\.0\.name: must start with a letter/,
+        /userFlow\.name: letters, digits/,
+        /userFlow\.page\.1\.label: "label" is now "displayName"/,
+        /userFlow\.page\.0\.attribute: 'Unknown' is neither a built-in attribute .* — declare it or fix the name/,
+        /userFlow\.page\.2\.userAttributeValues: a radioSingleSelect field needs at least one option/,
+        /socialProviders\.google\.clientId: required because userFlow\.identityProviders has Google-OAUTH/,
+        /connector\.certificate\.pkcs12Base64: required for certificate auth/,
+        /connector\.hosting\.baseUrl: http:\/\/127\.0\.0\.1:7071 is plain http on a loopback host, but this stack talks to a real Graph/,
+        /connector\.policy\.rateLimit\.perDomain: .*number/,
+      ])
+        assert.match(text, expected);
+      return true;
+    },
+  );
+  assert.equal(
+    registered.slice(before).filter((r) => r.name.startsWith("invalid-")).length,
+    0,
+    "no child resource is declared",
+  );
 });

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { isLoopbackUrl, validateConnection } from "../../components/graph/connection";
+import { validateConnection } from "../../components/graph/connection";
+import { isLoopbackUrl } from "../../contract/url";
 import { apiVersionFor, cloudEndpoints, graphRootFor } from "../../components/graph/clouds";
 import { GraphRequestError, permissionFor } from "../../components/graph/errors";
 import { isRetryableStatus, retryDelayMs } from "../../components/graph/retry";
@@ -314,8 +315,13 @@ test("credentials: thumbprint from the PFX, salted hash, uploads and stale certi
   ]);
   assert.deepEqual(staleThumbprints(["BB"], ["AA", "bb"]), ["AA"]);
   assert.equal(validateTargetUrl("https://x.example.net/api?code=1"), undefined);
-  assert.equal(validateTargetUrl("http://localhost:7071/api"), undefined);
-  assert.match(validateTargetUrl("ftp://x") ?? "", /must use https/);
+  const emulator = { cloud: "global", baseUrl: "http://127.0.0.1:4100" };
+  assert.equal(validateTargetUrl("http://localhost:7071/api", emulator), undefined);
+  assert.match(
+    validateTargetUrl("http://127.0.0.1:7071/api", { cloud: "global" }) ?? "",
+    /plain http on a loopback host, but this stack talks to a real Graph/,
+  );
+  assert.match(validateTargetUrl("ftp://x") ?? "", /not https/);
 });
 
 test("preview unknowns and protobuf-safe results", () => {

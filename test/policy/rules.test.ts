@@ -44,13 +44,28 @@ describe("connector-url-https", () => {
       1,
     );
     assert.deepEqual(await runResourceRule(connectorUrlHttps, connector({})), []);
-    const loopback = { targetUrl: "http://localhost:7071/api/postFederationSignup" };
+    const emulator = { cloud: "global", baseUrl: "http://127.0.0.1:4100" };
+    const loopback = { targetUrl: "http://localhost:7071/api/postFederationSignup", connection: emulator };
     assert.deepEqual(await runResourceRule(connectorUrlHttps, connector(loopback, "local")), []);
     const onDev = await runResourceRule(connectorUrlHttps, connector(loopback, "dev"));
     assert.match(onDev[0] ?? "", /loopback http is only allowed on stacks \["local"\]/);
     assert.deepEqual(
       await runResourceRule(connectorUrlHttps, connector(loopback, "dev"), { localStacks: ["dev"] }),
       [],
+    );
+    // The same rule as the stack settings and the provider: loopback http registered with a real Graph
+    // would make Entra call a machine that is not the connector, whatever the stack is called.
+    const realGraph = { ...loopback, connection: { cloud: "global" } };
+    const onRealGraph = await runResourceRule(connectorUrlHttps, connector(realGraph, "local"));
+    assert.match(onRealGraph[0] ?? "", /plain http on a loopback host, but this stack talks to a real Graph/);
+    assert.match(
+      (
+        await runResourceRule(
+          connectorUrlHttps,
+          connector({ targetUrl: "http://127.0.0.2:7071/api" }, "local"),
+        )
+      )[0] ?? "",
+      /real Graph/,
     );
     assert.deepEqual(
       await runResourceRule(connectorUrlHttps, connector({ targetUrl: "http://x" }), waiver("connector")),

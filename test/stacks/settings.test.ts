@@ -27,13 +27,13 @@ const valid = {
     name: "PartnerSignUp",
     identityProviders: ["EmailOtpSignup-OAUTH"],
     page: [
-      { attribute: "email", inputType: "emailBox" },
+      { attribute: "email", userInputType: "emailBox" },
       { attribute: "displayName" },
       { attribute: "CompanyName" },
     ],
   },
   connector: {
-    policy: { version: 1 },
+    policy: { version: "1.0.0" },
     hosting: { kind: "external", baseUrl: "https://connector.example.com/api" },
   },
 };
@@ -56,9 +56,9 @@ test("a complete configuration loads with defaults filled in", () => {
     postFederationSignup: false,
     postAttributeCollection: true,
   });
-  assert.equal(settings.userFlow.page[2]?.inputType, "textBox");
+  assert.equal(settings.userFlow.page[2]?.userInputType, "textBox");
   assert.equal(settings.attributes[0]?.dataType, "string");
-  assert.deepEqual(settings.connectorPolicy, { version: 1 });
+  assert.deepEqual(settings.connectorPolicy, { version: "1.0.0" });
 });
 
 test("missing required keys are all reported at once with the fix", () => {
@@ -78,7 +78,7 @@ test("every bad field is reported with its key path", () => {
         userFlow: {
           ...valid.userFlow,
           name: "B2X 1 spaces!",
-          page: [{ attribute: "Unknown" }, { attribute: "email", inputType: "radioSingleSelect" }],
+          page: [{ attribute: "Unknown" }, { attribute: "email", userInputType: "radioSingleSelect" }],
         },
       }),
     ),
@@ -94,13 +94,16 @@ test("every bad field is reported with its key path", () => {
         ...valid,
         userFlow: {
           ...valid.userFlow,
-          page: [{ attribute: "Unknown" }, { attribute: "email", inputType: "radioSingleSelect" }],
+          page: [{ attribute: "Unknown" }, { attribute: "email", userInputType: "radioSingleSelect" }],
         },
       }),
     ),
   ).join("\n");
   assert.match(again, /userFlow\.page\.0\.attribute: 'Unknown' is neither a built-in attribute/);
-  assert.match(again, /userFlow\.page\.1\.options: inputType 'radioSingleSelect' needs at least one option/);
+  assert.match(
+    again,
+    /userFlow\.page\.1\.userAttributeValues: a radioSingleSelect field needs at least one option/,
+  );
 });
 
 test("a secret stored in plain config is refused with the command that fixes it", () => {
@@ -119,7 +122,10 @@ test("social identity providers need their client id and secret", () => {
   const problems = problemsOf(() =>
     loadSettings(source({ ...valid, userFlow: { ...valid.userFlow, identityProviders: ["Google-OAUTH"] } })),
   ).join("\n");
-  assert.match(problems, /socialProviders\.google\.clientId is required/);
+  assert.match(
+    problems,
+    /socialProviders\.google\.clientId: required because userFlow\.identityProviders has Google-OAUTH/,
+  );
   assert.match(problems, /googleClientSecret is required/);
 });
 
@@ -132,7 +138,7 @@ test("the emulator credential is only accepted with a loopback Graph URL", () =>
       }),
     ),
   );
-  assert.match(problems.join("\n"), /'emulator' is only allowed with a loopback/);
+  assert.match(problems.join("\n"), /"emulator" sends a fake token and needs a loopback baseUrl/);
   const ok = loadSettings(
     source({
       ...valid,
@@ -149,12 +155,24 @@ test("the connector policy comes from exactly one place and is validated", () =>
   assert.match(both.join("\n"), /either policy or policyFile, not both/);
   const fromFile = loadSettings(
     source({ ...valid, connector: { policyFile: "p.json", hosting: valid.connector.hosting } }, [], {
-      "p.json": '{"a":1}',
+      "p.json": '{"domains":{"block":["gmail.com"]}}',
     }),
   );
-  assert.deepEqual(fromFile.connectorPolicy, { a: 1 });
-  const invalid = problemsOf(() => loadSettings(source(valid), () => ["rules.minLength: must be a number"]));
-  assert.deepEqual(invalid, ["entra-signup:connector.policy: rules.minLength: must be a number"]);
+  assert.deepEqual(fromFile.connectorPolicy, { domains: { block: ["gmail.com"] } });
+  // Policy problems come with the others, all at once, with the key path inside the policy.
+  const invalid = problemsOf(() =>
+    loadSettings(
+      source({
+        ...valid,
+        userFlow: { ...valid.userFlow, name: "bad name!" },
+        connector: { ...valid.connector, policy: { rateLimit: { perDomain: "fifty" }, domians: {} } },
+      }),
+    ),
+  );
+  const text = invalid.join("\n");
+  assert.match(text, /entra-signup:userFlow\.name:/);
+  assert.match(text, /entra-signup:connector\.policy\.rateLimit\.perDomain: .*number/);
+  assert.match(text, /entra-signup:connector\.policy(\.\$)?: unknown key "domians"/);
 });
 
 test("a plain-http connector URL outside loopback is refused", () => {
@@ -205,14 +223,14 @@ test("a page field whose input type or options do not fit the attribute's data t
     userFlow: {
       ...valid.userFlow,
       page: [
-        { attribute: "Seats", inputType: "emailBox" },
-        { attribute: "Consent", inputType: "textBox" },
+        { attribute: "Seats", userInputType: "emailBox" },
+        { attribute: "Consent", userInputType: "textBox" },
         {
           attribute: "Tier",
-          inputType: "dropdownSingleSelect",
-          options: [
-            { label: "One", value: "1" },
-            { label: "Gold", value: "gold" },
+          userInputType: "dropdownSingleSelect",
+          userAttributeValues: [
+            { name: "One", value: "1" },
+            { name: "Gold", value: "gold" },
           ],
         },
       ],
@@ -222,15 +240,15 @@ test("a page field whose input type or options do not fit the attribute's data t
   assert.equal(problems.length, 3, problems.join("\n"));
   assert.match(
     problems[0]!,
-    /userFlow\.page\.0\.inputType: 'emailBox' does not fit int64 attribute 'Seats'; use one of textBox/,
+    /userFlow\.page\.0\.userInputType: 'emailBox' does not fit int64 attribute 'Seats' — use one of textBox/,
   );
   assert.match(
     problems[1]!,
-    /userFlow\.page\.1\.inputType: 'textBox' does not fit boolean attribute 'Consent'/,
+    /userFlow\.page\.1\.userInputType: 'textBox' does not fit boolean attribute 'Consent'/,
   );
   assert.match(
     problems[2]!,
-    /userFlow\.page\.2\.options\.1\.value: 'gold' is not a int64 value .*whole number/,
+    /userFlow\.page\.2\.userAttributeValues\.1\.value: 'gold' is not a int64 value .*whole number/,
   );
 });
 
@@ -247,7 +265,7 @@ test("attribute rules in the connector policy need the postAttributeCollection s
   assert.equal(problems.length, 1);
   assert.match(
     problems[0]!,
-    /userFlow\.connectorSteps\.postAttributeCollection: .*\(requiredAttributes\) that run only at that step; set it to true/,
+    /userFlow\.connectorSteps\.postAttributeCollection: .*\(requiredAttributes\) that run only at that step — set it to true/,
   );
   const noRules = {
     ...config,
@@ -265,12 +283,21 @@ test("the local connector host is refused outside the local stack", () => {
     },
   };
   const problems = problemsOf(() => loadSettings({ ...source(local), stack: "prod" }));
-  assert.deepEqual(problems.length, 1);
+  assert.deepEqual(problems.length, 2);
   assert.match(
     problems[0]!,
     /connector\.hosting\.kind: 'local' is only for the 'local' stack .*not 'prod'; use 'functionApp' or 'external'/,
   );
-  assert.doesNotThrow(() => loadSettings({ ...source(local), stack: "local" }));
+  // Even on the local stack, a loopback http connector is refused while the stack talks to a real Graph.
+  assert.match(
+    problems[1]!,
+    /connector\.hosting\.baseUrl: http:\/\/127\.0\.0\.1:7071 is plain http on a loopback host, but this stack talks to a real Graph/,
+  );
+  const emulated = {
+    ...local,
+    tenant: { tenantId, graphBaseUrl: "http://127.0.0.1:4100", graphCredential: "emulator" },
+  };
+  assert.doesNotThrow(() => loadSettings({ ...source(emulated), stack: "local" }));
 });
 
 test("adoptExisting defaults to false, takes a boolean and nothing else", () => {

@@ -31,7 +31,7 @@ before(async () => {
   const pulumiYaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
   fs.writeFileSync(
     path.join(project, "Pulumi.yaml"),
-    `${pulumiYaml}\nmain: ${path.relative(project, repoRoot)}\n`,
+    `${pulumiYaml.replace(/^main: .*\n/m, "")}\nmain: ${path.join(path.relative(project, repoRoot), "index.ts")}\n`,
   );
   fs.mkdirSync(path.join(tmp.dir, "state"));
   envVars = {

@@ -7,16 +7,9 @@ import { validateConnection, type GraphConnection } from "../connection";
 import { graphStatus, isMaybeExists } from "../errors";
 import { retryDelayMs, retryScale, sleep } from "../retry";
 
-/** The value the engine sends for inputs not yet known during preview (`sdk/nodejs/runtime/rpc.ts`). */
-export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { PREVIEW_UNKNOWN as unknownValue, isPreviewUnknown as isUnknown } from "../../../contract/preview";
 
-/** True when the value, or anything inside it, is unknown at preview time. */
-export function isUnknown(v: unknown): boolean {
-  if (v === unknownValue) return true;
-  if (Array.isArray(v)) return v.some(isUnknown);
-  if (v && typeof v === "object") return Object.values(v).some(isUnknown);
-  return false;
-}
+export { unknownValue, isUnknown };
 
 export type Problem = readonly [property: string, reason: string];
 

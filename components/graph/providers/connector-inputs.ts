@@ -1,6 +1,7 @@
 /** Inputs of the ApiConnector provider: normalisation, validation and the diff rule (pure). */
 import type { GraphConnection } from "../connection";
-import { isLoopbackUrl } from "../connection";
+import { endpointUrlProblem } from "../../../contract/url";
+import { isLoopbackGraph } from "../connection";
 import { changedFields, checkConnection, isUnknown, requireString, type Problem } from "./common";
 import { credentialHash, readPfx } from "./connector-credential";
 
@@ -68,17 +69,10 @@ export function normalizeConnectorInputs(raw: Record<string, unknown>): ApiConne
   };
 }
 
-/** https anywhere; plain http only for loopback (local connector host). */
-export function validateTargetUrl(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `targetUrl: ${JSON.stringify(url)} is not an absolute URL`;
-  }
-  if (u.protocol === "https:") return undefined;
-  if (u.protocol === "http:" && isLoopbackUrl(url)) return undefined;
-  return `targetUrl: ${u.protocol}//${u.host} must use https (plain http only for localhost/127.0.0.1)`;
+/** https anywhere; plain http only for a loopback host registered with a loopback Graph emulator. */
+export function validateTargetUrl(url: string, connection?: unknown): string | undefined {
+  const problem = endpointUrlProblem(url, isLoopbackGraph(connection));
+  return problem === undefined ? undefined : `targetUrl: ${problem}`;
 }
 
 /**
@@ -93,7 +87,7 @@ export function validateConnectorInputs(raw: Record<string, unknown>): {
   requireString(raw, "displayName", problems);
   requireString(raw, "targetUrl", problems);
   if (typeof raw.targetUrl === "string" && !isUnknown(raw.targetUrl)) {
-    const bad = validateTargetUrl(raw.targetUrl);
+    const bad = validateTargetUrl(raw.targetUrl, raw.connection);
     if (bad) problems.push(["targetUrl", bad]);
   }
   for (const f of ["username", "password", "rotationKey"]) {

@@ -5,18 +5,14 @@
 import type { GraphConnection } from "../connection";
 import { checkConnection, isUnknown, requireString, sameCi, stableJson, type Problem } from "./common";
 
-export const userInputTypes = [
-  "textBox",
-  "dateTimeDropdown",
-  "radioSingleSelect",
-  "dropdownSingleSelect",
-  "emailBox",
-  "checkboxMultiSelect",
-] as const;
-export type UserInputType = (typeof userInputTypes)[number];
+import {
+  CONNECTOR_STEPS as connectorSteps,
+  USER_INPUT_TYPES as userInputTypes,
+  type ConnectorStep,
+  type UserInputType,
+} from "../../../contract/userFlow";
 
-export const connectorSteps = ["postFederationSignup", "postAttributeCollection"] as const;
-export type ConnectorStep = (typeof connectorSteps)[number];
+export { connectorSteps, userInputTypes, type ConnectorStep, type UserInputType };
 
 export interface AttributeValue {
   readonly name: string;

@@ -2,7 +2,7 @@
  * Pre-fill at postFederationSignup: claims returned there populate the attribute page (§6.5), so the
  * domain lookup can propose the company name. A value the identity provider already supplied is kept.
  */
-import { renderTemplate } from "../template";
+import { renderTemplate } from "../../../contract/policy/template";
 import { templateVars, type Rule } from "./rule";
 
 export const prefillRule: Rule = {

@@ -2,7 +2,7 @@
  * The shape of a built-in rule. Rules are synchronous and pure: storage facts (approval, rate limit) are
  * looked up by the pipeline beforehand and handed in through `facts`.
  */
-import type { Policy } from "../../policy/schema";
+import type { Policy } from "../../../contract/policy/schema";
 import type { AttributeReader } from "../attributes";
 import type { CompiledPolicy, DomainInfo } from "../compile";
 import type { NormalizedEmail } from "../normalize";

@@ -1,5 +1,5 @@
 /** Shared fixtures for the engine tests: the seed policy, attribute ids, request builders, memory deps. */
-import seed from "../../../functions/policy/examples/seed-partner-policy.json";
+import seed from "../../../contract/policy/examples/seed-partner-policy.json";
 import { decide } from "../../../functions/engine/decide";
 import {
   MemoryApprovalStore,
@@ -9,7 +9,7 @@ import {
 } from "../../../functions/engine/memory";
 import type { PipelineDeps } from "../../../functions/engine/pipeline";
 import type { Decision, Step } from "../../../functions/engine/types";
-import { parsePolicy, type Policy, type PolicyInput } from "../../../functions/policy/load";
+import { parsePolicy, type Policy, type PolicyInput } from "../../../contract/policy/load";
 
 export const APP = "0123456789abcdef0123456789abcdef";
 export const ATTRIBUTE_IDS: Record<string, string> = {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { processRequest } from "../../../functions/engine/pipeline";
-import { parsePolicy } from "../../../functions/policy/load";
+import { parsePolicy } from "../../../contract/policy/load";
 import { ATTRIBUTE_IDS, memoryDeps, partnerRequest, policyWith } from "./fixtures";
 
 const signup = (n: number, domain = "partner-company.com") => partnerRequest({ email: `user${n}@${domain}` });

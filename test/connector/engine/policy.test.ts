@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parsePolicy, PolicyError } from "../../../functions/policy/load";
+import { parsePolicy, PolicyError } from "../../../contract/policy/load";
 import { seedPolicy } from "./fixtures";
 
 function problemsOf(json: unknown): string[] {

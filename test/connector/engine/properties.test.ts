@@ -9,7 +9,7 @@ import { decide } from "../../../functions/engine/decide";
 import { normalizeEmail } from "../../../functions/engine/normalize";
 import { processRequest } from "../../../functions/engine/pipeline";
 import { STEPS, type ApprovalRequest, type Decision, type Step } from "../../../functions/engine/types";
-import { parsePolicy, type Policy } from "../../../functions/policy/load";
+import { parsePolicy, type Policy } from "../../../contract/policy/load";
 import { APP, ATTRIBUTE_IDS, memoryDeps, NOW, seedPolicy } from "./fixtures";
 
 const approvalPolicy = parsePolicy({

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { needs } from "../../../functions/engine/decide";
 import { DEFAULT_MESSAGES } from "../../../functions/engine/messages";
-import { REASON_CODES } from "../../../functions/engine/reasons";
+import { REASON_CODES } from "../../../contract/policy/reasons";
 import type { ApprovalRequest } from "../../../functions/engine/types";
-import { parsePolicy, type Policy } from "../../../functions/policy/load";
+import { parsePolicy, type Policy } from "../../../contract/policy/load";
 import { ATTRIBUTE_IDS, NOW, partnerRequest, run, seedPolicy } from "./fixtures";
 
 const approval = (status: ApprovalRequest["status"]): ApprovalRequest => ({

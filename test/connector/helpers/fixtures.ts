@@ -27,7 +27,7 @@ export const SECRETS = {
 };
 
 export function seedPolicy(): Record<string, unknown> {
-  const file = path.join(REPO_ROOT, "functions", "policy", "examples", "seed-partner-policy.json");
+  const file = path.join(REPO_ROOT, "contract", "policy", "examples", "seed-partner-policy.json");
   return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 }
 

@@ -7,29 +7,19 @@
  * claim keys (`extension_<appIdNoDashes>_<Name>`) with the `attributeIds` map read from Graph at deploy time.
  */
 import { z } from "zod";
-import { parseDomainPattern } from "../engine/domain-matcher";
-import { REASON_CODES } from "../engine/reasons";
-import { parseTemplate } from "../engine/template";
-import type { Step } from "../engine/types";
+import { CONNECTOR_STEPS, WRITABLE_BUILT_IN_CLAIMS, type ConnectorStep } from "../userFlow";
+import { parseDomainPattern } from "./domain";
+import { REASON_CODES } from "./reasons";
+import { parseTemplate } from "./template";
 
-/** Built-in Graph user properties a connector may return (§6.2). `email` and `identities` are never overwritten. */
-export const BUILT_IN_CLAIMS = [
-  "displayName",
-  "givenName",
-  "surname",
-  "jobTitle",
-  "streetAddress",
-  "city",
-  "postalCode",
-  "state",
-  "country",
-] as const;
+/** Built-in Graph user properties a connector may return. `email` and `identities` are never overwritten. */
+export const BUILT_IN_CLAIMS = WRITABLE_BUILT_IN_CLAIMS;
 
 /** Variables a claim template (`"{role} User"`) may use. */
 export const TEMPLATE_VARIABLES = ["role", "companyName", "domain"] as const;
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
-const steps = z.array(z.enum(["postFederationSignup", "postAttributeCollection"])).min(1);
+const steps = z.array(z.enum(CONNECTOR_STEPS)).min(1);
 
 // Field-level checks live in the schema (not after it) so they are reported together with type errors.
 const domainPattern = nonEmpty.refine((v) => parseDomainPattern(v) !== undefined, {
@@ -199,7 +189,5 @@ export type AllowedDomainEntry = Exclude<
 >;
 export type DomainRef = NonNullable<NonNullable<Policy["domains"]>["block"]>[number];
 
-/** Steps as listed in the schema, checked against the engine's `Step` at compile time. */
-export type PolicyStep = z.output<typeof steps>[number];
-const _stepsAgree: PolicyStep extends Step ? (Step extends PolicyStep ? true : never) : never = true;
-void _stepsAgree;
+/** A connector step a policy rule applies to. */
+export type PolicyStep = ConnectorStep;

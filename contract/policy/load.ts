@@ -3,8 +3,7 @@
  * JSON path and a fix — an operator editing an app setting should not have to redeploy once per typo.
  */
 import { z } from "zod";
-import { compilePolicy } from "../engine/compile";
-import { parseDomainPattern } from "../engine/domain-matcher";
+import { parseDomainPattern } from "./domain";
 import { policySchema, type Policy } from "./schema";
 
 export type { Policy, PolicyInput } from "./schema";
@@ -22,8 +21,9 @@ export class PolicyError extends Error {
 }
 
 /**
- * Validates `json` (an object, or a JSON string) and returns the policy with defaults applied, deep-frozen
- * and pre-compiled. Throws `PolicyError` listing every problem.
+ * Validates `json` (an object, or a JSON string) and returns the policy with defaults applied, deep-frozen.
+ * Throws `PolicyError` listing every problem. Each side parses once: the deploy side when it validates the
+ * component's arguments, the connector at start-up (where `functions/settings.ts` also compiles it).
  */
 export function parsePolicy(json: unknown): Policy {
   let input = json;
@@ -41,9 +41,7 @@ export function parsePolicy(json: unknown): Policy {
     ...crossFieldProblems(input),
   ];
   if (!parsed.success || problems.length > 0) throw new PolicyError(problems);
-  const policy = deepFreeze(parsed.data);
-  compilePolicy(policy);
-  return policy;
+  return deepFreeze(parsed.data);
 }
 
 /** `["domains","allow",2,"domain"]` → `domains.allow[2].domain`. */
@@ -61,7 +59,7 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
       return [`${at}: ${issue.message}`];
     case "unrecognized_keys":
       return [
-        `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling (see functions/policy/schema.ts)`,
+        `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling (see contract/policy/schema.ts)`,
       ];
     case "invalid_key":
       return issue.issues.map((inner) => `${at}: ${inner.message}`);
@@ -86,7 +84,7 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
     case "too_big":
       return [`${at}: ${issue.message} — give at most ${String(issue.maximum)}`];
     default:
-      return [`${at}: ${issue.message} — see functions/policy/schema.ts`];
+      return [`${at}: ${issue.message} — see contract/policy/schema.ts`];
   }
 }
 

@@ -1,0 +1,102 @@
+/**
+ * The app settings the deploy side writes and the connector reads: their names, one encoder
+ * (`encodeHostSettings`, used by `SelfServiceSignUp` for every kind of host) and the decoders the
+ * Function App uses (`functions/settings.ts`). Both processes agree on these strings through this file only.
+ * Learn: https://learn.microsoft.com/azure/azure-functions/functions-app-settings
+ */
+
+/** Every app setting name the connector understands. */
+export const AppSetting = {
+  /** The connector policy as JSON (the rules as data). */
+  policy: "SIGNUP_POLICY",
+  /** A path to a file holding the policy JSON (local hosts; exclusive with `policy`). */
+  policyFile: "SIGNUP_POLICY_FILE",
+  /** JSON map: logical attribute name → `extension_<appId>_<Name>`, as Graph assigned them. */
+  attributeIds: "SIGNUP_ATTRIBUTE_IDS",
+  /** The extensions app's appId (dashes optional), the `<appId>` inside custom attribute ids. */
+  extensionsAppId: "SIGNUP_EXTENSIONS_APP_ID",
+  /** `basic` or `certificate`: how the connector authenticates Entra's calls. */
+  authMode: "CONNECTOR_AUTH_MODE",
+  basicUsername: "CONNECTOR_BASIC_USERNAME",
+  /** Secret: the Basic password, or a Key Vault reference to it. */
+  basicPassword: "CONNECTOR_BASIC_PASSWORD",
+  /** Comma-separated SHA-1 thumbprints of the client certificates accepted in certificate mode. */
+  certThumbprints: "CONNECTOR_CERT_THUMBPRINTS",
+  /** Secret: the key of the admin endpoints (approvals); absent = admin endpoints answer 404. */
+  adminKey: "SIGNUP_ADMIN_KEY",
+  rateLimitTable: "SIGNUP_RATE_LIMIT_TABLE",
+  approvalsTable: "SIGNUP_APPROVALS_TABLE",
+  eventMarkersTable: "SIGNUP_EVENT_MARKERS_TABLE",
+  eventsQueue: "SIGNUP_EVENTS_QUEUE",
+  storageTimeoutMs: "SIGNUP_STORAGE_TIMEOUT_MS",
+  maxBodyBytes: "SIGNUP_MAX_BODY_BYTES",
+} as const;
+export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
+
+/** The settings whose values are secrets (sent as secrets, never logged). */
+export const SECRET_APP_SETTINGS: ReadonlySet<string> = new Set([
+  AppSetting.basicPassword,
+  AppSetting.adminKey,
+]);
+
+/** How the connector authenticates Entra (the non-secret part; the password travels separately). */
+export type HostAuth =
+  | { readonly mode: "basic"; readonly username: string }
+  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] };
+
+/** What the deploy side tells a connector host, before encoding. */
+export interface HostSettings {
+  /** The connector policy as the user wrote it (validated by the caller). */
+  readonly policy: unknown;
+  /** Logical attribute name → Graph attribute id. */
+  readonly attributeIds: Readonly<Record<string, string>>;
+  /** The extensions app id, when the stack has custom attributes. */
+  readonly extensionsAppId?: string;
+  readonly auth: HostAuth;
+}
+
+/** `AB:cd ef…` → `ABCDEF…`: Entra, the portal and OpenSSL all print SHA-1 thumbprints differently. */
+export function normaliseThumbprint(value: string): string {
+  return value.replace(/[\s:-]/g, "").toUpperCase();
+}
+
+/** Splits and normalises a `CONNECTOR_CERT_THUMBPRINTS` value. */
+export function decodeThumbprints(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map(normaliseThumbprint);
+}
+
+/**
+ * The non-secret app settings for a connector host, sorted by name. The secrets
+ * (`CONNECTOR_BASIC_PASSWORD`, `SIGNUP_ADMIN_KEY`) are added by the host's own resource, which knows
+ * how it stores them (Key Vault reference, app setting, 0600 local file).
+ */
+export function encodeHostSettings(settings: HostSettings): Record<string, string> {
+  const out: Record<string, string> = {
+    [AppSetting.policy]: JSON.stringify(settings.policy),
+    [AppSetting.attributeIds]: JSON.stringify(settings.attributeIds),
+    [AppSetting.authMode]: settings.auth.mode,
+  };
+  if (settings.extensionsAppId) out[AppSetting.extensionsAppId] = settings.extensionsAppId;
+  if (settings.auth.mode === "basic") out[AppSetting.basicUsername] = settings.auth.username;
+  else out[AppSetting.certThumbprints] = settings.auth.thumbprints.map(normaliseThumbprint).join(",");
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((k) => [k, out[k]!]),
+  );
+}
+
+/** The names `encodeHostSettings` writes for these settings (known before any value is). */
+export function hostSettingNames(auth: HostAuth["mode"], withExtensionsAppId: boolean): string[] {
+  return Object.keys(
+    encodeHostSettings({
+      policy: {},
+      attributeIds: {},
+      extensionsAppId: withExtensionsAppId ? "x" : undefined,
+      auth: auth === "basic" ? { mode: "basic", username: "x" } : { mode: "certificate", thumbprints: [] },
+    }),
+  );
+}
