@@ -38,7 +38,7 @@ test("defaults inside rules are applied (includeSubdomains, whenMissing, steps, 
   const entry = policy.domains?.allow?.[0];
   assert.ok(entry && typeof entry !== "string");
   assert.equal(entry.includeSubdomains, false);
-  assert.equal(policy.issuers?.whenMissing, "allow");
+  assert.equal(policy.issuers?.whenMissing, undefined, "the engine derives it from allow/block");
   assert.deepEqual(policy.issuers?.steps, ["postFederationSignup", "postAttributeCollection"]);
   assert.equal(policy.rateLimit?.onStoreError, "failOpen");
   assert.equal(policy.companyMatch?.attribute, "CompanyName");
