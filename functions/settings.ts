@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parsePolicy } from "./policy/load";
+import { setOwn } from "./engine/own";
 
 export type Policy = ReturnType<typeof parsePolicy>;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -188,7 +189,7 @@ function readAttributeIds(
       );
       continue;
     }
-    attributeIds[name] = id;
+    setOwn(attributeIds, name, id);
     appIds.add(match[1]!.toLowerCase());
   }
   if (appIds.size > 1) {
