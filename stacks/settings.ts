@@ -3,6 +3,7 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
+import { attributesMissingFromPage } from "../contract/policyFlow";
 import { attributeCollectionSectionsIn } from "../functions/policy/sections";
 import {
   adoptExistingSchema,
@@ -154,6 +155,14 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   if (connector) problems.push(...checkHostingForStack(connector, source.stack));
   const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
   if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
+  if (userFlow && connectorPolicy) {
+    const where = connector?.policyFile ? `policyFile (${connector.policyFile}): ` : "policy.";
+    for (const p of attributesMissingFromPage(
+      connectorPolicy,
+      userFlow.page.map((f) => f.attribute),
+    ))
+      problems.push(`${NAMESPACE}:connector.${where}${p.message}`);
+  }
 
   if (
     problems.length > 0 ||
