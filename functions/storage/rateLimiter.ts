@@ -16,12 +16,16 @@
  * `rateLimit.onStoreError` choice, with their real cause in the message.
  *
  * Window: a slot counts while `at > now - windowMs` (rolling, as before). Refused attempts write nothing.
- * Round trips per decision: a blocked sign-up or a retry of a counted one costs one query (the slots and
- * the person's handle row, one page while `limit` < 1000); an admitted one costs that query plus one
- * transaction. Housekeeping (`storage/housekeeping.ts`) deletes slot and handle rows past the window.
+ * Round trips: the first attempt claims, WITHOUT a read, a slot this instance believes free (any slot for
+ * a domain it has not seen), so an admitted sign-up usually costs one transaction. If that claim loses
+ * (the slot is taken, the person already has a handle row), one query reads the slots and the person's
+ * handle row (one page while `limit` < 1000) and decides: a retry of a counted sign-up is allowed without
+ * a write, a full domain is refused without a write (answered only from a fresh read, never from the
+ * belief), otherwise a free slot is claimed. See `storage/roundTrips.ts` for the counts per outcome.
+ * Housekeeping (`storage/housekeeping.ts`) deletes slot and handle rows past the window.
  * Table transactions: https://learn.microsoft.com/rest/api/storageservices/performing-entity-group-transactions
  */
-import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type { RateLimiter } from "../engine/types";
 import { once, type StorageClients } from "./clients";
 import { StorageUnavailableError, statusOf } from "./errors";
@@ -48,18 +52,30 @@ export interface CountedRow {
   readonly slot?: number;
 }
 
-type Row = TableEntityResult<CountedRow>;
+/** What a claim needs to know about an existing row: when it was counted, and its version. */
+interface SlotView {
+  readonly at: number;
+  readonly etag: string;
+}
 
 interface Snapshot {
   /** Slot index → its row, for every slot row that exists (live or expired). */
-  readonly slots: Map<number, Row>;
+  readonly slots: Map<number, SlotView>;
   /** This person's handle row, if any. */
-  readonly mine: Row | undefined;
+  readonly mine: SlotView | undefined;
 }
+
+/** Domains whose slots this instance remembers (~40 bytes per slot each). */
+const KNOWN_DOMAINS = 1000;
 
 export class TableRateLimiter implements RateLimiter {
   private readonly table: TableClient;
   private readonly ensureTable: () => Promise<void>;
+  /**
+   * Per domain, the slots this instance last read or wrote. It only ever feeds a CONDITIONAL claim (a
+   * slot it believes free); if the belief is stale the claim fails and a fresh read decides.
+   */
+  private readonly known = new Map<string, Map<number, SlotView>>();
 
   constructor(
     private readonly clients: StorageClients,
@@ -78,33 +94,40 @@ export class TableRateLimiter implements RateLimiter {
     const partitionKey = keySafe(input.domain);
     const handle = emailHandle(input.email);
     const now = input.now.getTime();
-    const live = (row: Row | undefined) => typeof row?.at === "number" && row.at > now - input.windowMs;
+    const live = (row: SlotView | undefined) => row !== undefined && row.at > now - input.windowMs;
+    try {
+      await this.ensureTable();
+    } catch (error) {
+      throw new StorageUnavailableError("rate limit table", error);
+    }
+    // Optimistic first round, without a read: claim a slot this instance believes free, creating the
+    // person's handle row. Safe on any stale belief: the claim is conditional (a taken slot or an existing
+    // handle row fails it), and refusals are only ever answered from a fresh read below.
+    const believed = this.known.get(partitionKey) ?? new Map<number, SlotView>();
+    const guess = pickFree(believed, input.limit, live);
+    if (guess !== undefined) {
+      const claimed = await this.tryClaim(partitionKey, handle, guess, now, believed, undefined);
+      if (claimed) return { allowed: true, count: countLive(believed, live) + 1 };
+    }
     const rounds = input.limit + EXTRA_ROUNDS;
     for (let round = 0; round < rounds; round++) {
       let snapshot: Snapshot;
       try {
-        await this.ensureTable();
         snapshot = await this.read(partitionKey, handle);
       } catch (error) {
         throw new StorageUnavailableError("rate limit read", error);
       }
-      const counted = [...snapshot.slots.values()].filter(live).length;
+      const counted = countLive(snapshot.slots, live);
       // Entra retried a sign-up we already counted: same answer, no second slot.
-      if (live(snapshot.mine)) return { allowed: true, count: counted };
+      if (snapshot.mine !== undefined && live(snapshot.mine)) return { allowed: true, count: counted };
       if (counted >= input.limit) return { allowed: false, count: counted };
       // Fewer than `limit` live rows, so at least one slot in 0 … limit-1 is free.
-      const free: number[] = [];
-      for (let i = 0; i < input.limit; i++) if (!live(snapshot.slots.get(i))) free.push(i);
-      const slot = free[Math.floor(Math.random() * free.length)]!;
-      try {
-        await this.claim(partitionKey, handle, slot, now, snapshot);
+      const slot = pickFree(snapshot.slots, input.limit, live)!;
+      if (await this.tryClaim(partitionKey, handle, slot, now, snapshot.slots, snapshot.mine))
         return { allowed: true, count: counted + 1 };
-      } catch (error) {
-        if (!isClaimConflict(error)) throw new StorageUnavailableError("rate limit claim", error);
-        // Someone else took that slot (or wrote this person's handle row) first: re-read and go again.
-        // A short jitter keeps the losers of one round from colliding again on the next.
-        await sleep(Math.random() * 5);
-      }
+      // Someone else took that slot (or wrote this person's handle row) first: re-read and go again.
+      // A short jitter keeps the losers of one round from colliding again on the next.
+      await sleep(Math.random() * 5);
     }
     // Unreachable while only sign-ups write the partition (each lost round is another's admitted slot).
     throw new StorageUnavailableError(
@@ -115,38 +138,84 @@ export class TableRateLimiter implements RateLimiter {
     );
   }
 
+  /**
+   * The atomic claim: slot `slot` and the person's handle row in one transaction, each conditional on the
+   * version seen (absent → insert, which fails if the key exists; present → replace on its ETag). True
+   * when it committed; false when another writer got there first (409/412/404); throws on a real failure.
+   */
+  private async tryClaim(
+    partitionKey: string,
+    handle: string,
+    slot: number,
+    at: number,
+    slots: ReadonlyMap<number, SlotView>,
+    mine: SlotView | undefined,
+  ): Promise<boolean> {
+    const slotRow = { partitionKey, rowKey: slotKey(slot), handle, at };
+    const handleRow = { partitionKey, rowKey: handleKey(handle), slot, at };
+    const previous = slots.get(slot);
+    const actions: TransactionAction[] = [
+      previous === undefined ? ["create", slotRow] : ["update", slotRow, "Replace", { etag: previous.etag }],
+      mine === undefined ? ["create", handleRow] : ["update", handleRow, "Replace", { etag: mine.etag }],
+    ];
+    try {
+      const result = await this.table.submitTransaction(actions, this.clients.callOptions());
+      const etag = result.getResponseForEntity(slotRow.rowKey)?.etag;
+      const view = new Map(slots);
+      if (etag === undefined) view.delete(slot);
+      else view.set(slot, { at, etag });
+      this.remember(partitionKey, view);
+      return true;
+    } catch (error) {
+      if (!isClaimConflict(error)) throw new StorageUnavailableError("rate limit claim", error);
+      this.known.delete(partitionKey);
+      return false;
+    }
+  }
+
   /** One query: every slot row of the domain and this person's handle row. */
   private async read(partitionKey: string, handle: string): Promise<Snapshot> {
     const filter = odata`PartitionKey eq ${partitionKey} and (RowKey eq ${handleKey(handle)} or (RowKey ge ${SLOT_PREFIX} and RowKey lt ${slotRangeEnd()}))`;
-    const slots = new Map<number, Row>();
-    let mine: Row | undefined;
+    const slots = new Map<number, SlotView>();
+    let mine: SlotView | undefined;
     const rows = this.table.listEntities<CountedRow>({
       queryOptions: { filter },
       ...this.clients.callOptions(),
     });
     for await (const row of rows) {
       const key = row.rowKey ?? "";
-      if (key.startsWith(HANDLE_PREFIX)) mine = row;
-      else slots.set(Number(key.slice(SLOT_PREFIX.length)), row);
+      const view = { at: typeof row.at === "number" ? row.at : 0, etag: row.etag };
+      if (key.startsWith(HANDLE_PREFIX)) mine = view;
+      else slots.set(Number(key.slice(SLOT_PREFIX.length)), view);
     }
+    this.remember(partitionKey, slots);
     return { slots, mine };
   }
 
-  /** The atomic claim: the slot and the person's handle row, both conditional on what was read. */
-  private async claim(partitionKey: string, handle: string, slot: number, at: number, seen: Snapshot) {
-    const slotRow = { partitionKey, rowKey: slotKey(slot), handle, at };
-    const handleRow = { partitionKey, rowKey: handleKey(handle), slot, at };
-    const previous = seen.slots.get(slot);
-    const actions: TransactionAction[] = [
-      previous === undefined ? ["create", slotRow] : ["update", slotRow, "Replace", { etag: previous.etag }],
-      seen.mine === undefined
-        ? ["create", handleRow]
-        : ["update", handleRow, "Replace", { etag: seen.mine.etag }],
-    ];
-    await this.table.submitTransaction(actions, this.clients.callOptions());
+  /** Most recently used last; the oldest domain is forgotten past KNOWN_DOMAINS. */
+  private remember(partitionKey: string, slots: Map<number, SlotView>): void {
+    this.known.delete(partitionKey);
+    this.known.set(partitionKey, slots);
+    if (this.known.size > KNOWN_DOMAINS) this.known.delete(this.known.keys().next().value!);
   }
 }
 
+/** A random slot in 0 … limit-1 that is not live in `slots`, or undefined when all are. */
+function pickFree(
+  slots: ReadonlyMap<number, SlotView>,
+  limit: number,
+  live: (row: SlotView | undefined) => boolean,
+): number | undefined {
+  const free: number[] = [];
+  for (let i = 0; i < limit; i++) if (!live(slots.get(i))) free.push(i);
+  return free.length === 0 ? undefined : free[Math.floor(Math.random() * free.length)];
+}
+
+function countLive(slots: ReadonlyMap<number, SlotView>, live: (row: SlotView) => boolean): number {
+  let n = 0;
+  for (const row of slots.values()) if (live(row)) n++;
+  return n;
+}
 /** The first key after every slot key (`;` sorts right after `:`). */
 function slotRangeEnd(): string {
   return `${SLOT_PREFIX.slice(0, -1)};`;
