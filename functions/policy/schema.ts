@@ -54,7 +54,7 @@ const builtInClaim = z.string().refine((k) => BUILT_INS.has(k), {
   error: (issue) =>
     `"${String(issue.input)}" is not a built-in claim — use one of ${BUILT_IN_CLAIMS.join(", ")}, or put custom attributes under "attributes"`,
 });
-const reasonKey = z.string().refine((k) => k in REASON_CODES || /^custom_rule:.+/.test(k), {
+const reasonKey = z.string().refine((k) => Object.hasOwn(REASON_CODES, k) || /^custom_rule:.+/.test(k), {
   error: (issue) =>
     `"${String(issue.input)}" is not a reason code — use a code from functions/engine/reasons.ts or "custom_rule:<name>"`,
 });

@@ -52,10 +52,11 @@ export interface CountedRow {
   readonly slot?: number;
 }
 
-/** What a claim needs to know about an existing row: when it was counted, and its version. */
+/** What a claim needs to know about an existing row: when it was counted, and its version if known. */
 interface SlotView {
   readonly at: number;
-  readonly etag: string;
+  /** Unknown after a claim whose answer did not carry it: such a slot is re-read before it is reused. */
+  readonly etag: string | undefined;
 }
 
 interface Snapshot {
@@ -64,6 +65,9 @@ interface Snapshot {
   /** This person's handle row, if any. */
   readonly mine: SlotView | undefined;
 }
+
+/** Never matches a real ETag: a replace conditioned on it fails (412) and the caller re-reads. */
+const UNKNOWN_ETAG = 'W/"unknown"';
 
 /** Domains whose slots this instance remembers (~40 bytes per slot each). */
 const KNOWN_DOMAINS = 1000;
@@ -155,15 +159,15 @@ export class TableRateLimiter implements RateLimiter {
     const handleRow = { partitionKey, rowKey: handleKey(handle), slot, at };
     const previous = slots.get(slot);
     const actions: TransactionAction[] = [
-      previous === undefined ? ["create", slotRow] : ["update", slotRow, "Replace", { etag: previous.etag }],
+      previous === undefined
+        ? ["create", slotRow]
+        : ["update", slotRow, "Replace", { etag: previous.etag ?? UNKNOWN_ETAG }],
       mine === undefined ? ["create", handleRow] : ["update", handleRow, "Replace", { etag: mine.etag }],
     ];
     try {
       const result = await this.table.submitTransaction(actions, this.clients.callOptions());
-      const etag = result.getResponseForEntity(slotRow.rowKey)?.etag;
       const view = new Map(slots);
-      if (etag === undefined) view.delete(slot);
-      else view.set(slot, { at, etag });
+      view.set(slot, { at, etag: result.getResponseForEntity(slotRow.rowKey)?.etag });
       this.remember(partitionKey, view);
       return true;
     } catch (error) {
@@ -200,14 +204,20 @@ export class TableRateLimiter implements RateLimiter {
   }
 }
 
-/** A random slot in 0 … limit-1 that is not live in `slots`, or undefined when all are. */
+/**
+ * A random slot in 0 … limit-1 that is free in `slots` (absent, or out of the window with a known
+ * version to replace it on), or undefined when none is.
+ */
 function pickFree(
   slots: ReadonlyMap<number, SlotView>,
   limit: number,
   live: (row: SlotView | undefined) => boolean,
 ): number | undefined {
   const free: number[] = [];
-  for (let i = 0; i < limit; i++) if (!live(slots.get(i))) free.push(i);
+  for (let i = 0; i < limit; i++) {
+    const row = slots.get(i);
+    if (row === undefined || (!live(row) && row.etag !== undefined)) free.push(i);
+  }
   return free.length === 0 ? undefined : free[Math.floor(Math.random() * free.length)];
 }
 

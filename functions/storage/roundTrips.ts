@@ -8,8 +8,9 @@
  *   and the claim is conditional; see `rateLimiter.ts`); event 3 — insert the dedup marker (the insert is
  *   the lock), send the message, mark the marker sent (without that, Entra's retry after a slow but
  *   successful first attempt could not tell "sent" from "crashed before sending", and would send twice).
- * - **retry** of an accepted request: rate limit 2 — the claim fails (the handle row exists) and one query
- *   finds the live handle row, nothing is written; event 2 — the marker insert fails (409) and one read
+ * - **retry** of an accepted request: rate limit 2 — the claim fails as a whole (the handle row exists)
+ *   and one query finds the live handle row, nothing is written (1 when this instance already believes the
+ *   domain full: the claim is skipped); event 2 — the marker insert fails (409) and one read
  *   shows it sent. Checking first would save a call on a retry but cost every new sign-up one more, and
  *   retries are the rare case (Entra retries once, after a 20 s timeout).
  * - **blocked** by a rule (domain, issuer, email): event 3; the limiter is never consulted.
