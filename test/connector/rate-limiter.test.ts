@@ -2,12 +2,14 @@
  * The Table rate limiter claims bounded slots in the domain's partition, so it stays exact under any burst
  * across hosts; contention is never reported as storage unavailability, and a retry is counted once.
  */
+import fc from "fast-check";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startAzurite, type Azurite } from "../../local/azurite";
 import type { ConnectorHost } from "../../local/connector-host/server";
 import { loadStorageSettings } from "../../functions/settings";
 import { createStorageClients } from "../../functions/storage/clients";
+import { MemoryRateLimiter } from "../../functions/engine/memory";
 import { TableRateLimiter } from "../../functions/storage/rateLimiter";
 import { attributeCollection, basicAuthHeader, seedPolicy } from "./helpers/fixtures";
 import { reply, startHost } from "./helpers/host";
@@ -141,3 +143,40 @@ for (const onStoreError of ["failOpen", "failClosed"] as const) {
     }
   });
 }
+
+test("any sequence of sign-ups over two instances gets the same answers as the in-memory limiter", async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(
+        fc.record({
+          instance: fc.integer({ min: 0, max: 1 }),
+          person: fc.integer({ min: 0, max: 4 }),
+          advanceMs: fc.integer({ min: 0, max: 700 }),
+        }),
+        { minLength: 1, maxLength: 10 },
+      ),
+      async (limit, steps) => {
+        const table = `LimitModel${run++}`;
+        const instances = [instance(table), instance(table)];
+        const model = new MemoryRateLimiter();
+        let clock = Date.parse("2026-01-01T00:00:00Z");
+        for (const step of steps) {
+          clock += step.advanceMs;
+          const call = {
+            domain: "model.example",
+            email: `p${step.person}@model.example`,
+            limit,
+            windowMs: 1_000,
+          };
+          const now = new Date(clock);
+          const expected = await model.consume({ ...call, now });
+          const actual = await instances[step.instance]!.consume({ ...call, now });
+          assert.equal(actual.allowed, expected.allowed, JSON.stringify({ limit, steps }));
+        }
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
