@@ -5,6 +5,8 @@
  *  (b) engine only: `processRequest` called in-process with in-memory ports (no HTTP at all);
  *  (c) full path: the same host with Azurite (Basic auth, Table/Queue), distinct emails;
  *  (d) full path, the same few emails replayed (Entra's retry: idempotent shortcuts);
+ *  plus the full path's Table/Queue round trips per decision for each outcome, next to the minimum
+ *  (`functions/storage/roundTrips.ts`), counted through a proxy in front of Azurite;
  *  (e) bare `node:http` server (child process) answering the same response bytes as (a).
  * "cpu µs/req" is the server side's CPU time (host, plus Azurite in (c)/(d)) per request: on a shared
  * machine req/s moves with other load, CPU per request much less.
@@ -31,7 +33,15 @@ import {
 import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../functions/engine/memory";
 import { processRequest } from "../functions/engine/pipeline";
 import type { DecisionLogger } from "../functions/engine/types";
-import { startAzurite } from "../local/azurite";
+import { STORAGE_CALLS_MINIMUM, type StorageOutcome } from "../functions/storage/roundTrips";
+import { startAzurite, type Azurite } from "../local/azurite";
+import {
+  countCallsPerOutcome,
+  describeCalls,
+  startStorageCallCounter,
+  type OutcomeCount,
+  type OutcomeProbe,
+} from "../local/storage-calls";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -341,6 +351,103 @@ async function fullPath(
   return { azurite, replayed };
 }
 
+/** The full-path outcomes whose storage round trips the bench counts (the rate-limited one needs a full domain). */
+const COUNTED_OUTCOMES: readonly OutcomeProbe<StorageOutcome>[] = (() => {
+  const accepted = benchRequests.find((r) => r.name === "accepted")!.body as Record<string, unknown>;
+  const person = (email: string, extra: Record<string, unknown> = {}) => ({ ...accepted, email, ...extra });
+  const justification = Object.keys(accepted).find((k) => k.endsWith("_Justification"))!;
+  return [
+    {
+      outcome: "federationContinue",
+      step: "postFederationSignup",
+      body: { email: "count@partner-company.com" },
+      expect: "Continue",
+    },
+    {
+      outcome: "accepted",
+      step: "postAttributeCollection",
+      body: person("count@partner-company.com"),
+      expect: "Continue",
+    },
+    {
+      outcome: "retry",
+      step: "postAttributeCollection",
+      body: person("count@partner-company.com"),
+      expect: "Continue",
+    },
+    {
+      outcome: "blocked",
+      step: "postAttributeCollection",
+      body: person("count@gmail.com"),
+      expect: "ShowBlockPage:domain_blocked",
+    },
+    {
+      outcome: "validationError",
+      step: "postAttributeCollection",
+      body: person("short@partner-company.com", { [justification]: "too short" }),
+      expect: "ValidationError:justification_too_short",
+    },
+  ];
+})();
+
+/**
+ * Storage round trips per decision on the full path: the host on Azurite behind a counting proxy (not the
+ * measured rows, so the proxy adds nothing to their latency), one decision per outcome, after a warm-up
+ * that creates the tables. Fresh table names, so the rows (c)/(d) left behind do not change the outcome.
+ */
+async function storageCallsPerDecision(
+  azurite: Azurite,
+  password: string,
+  headers: Record<string, string>,
+  servers: ChildProcess[],
+): Promise<OutcomeCount<StorageOutcome>[]> {
+  const counter = await startStorageCallCounter(azurite);
+  try {
+    const host = await spawnServer(HOST_ARGS, {
+      ...hostEnv(password, counter.connectionString),
+      SIGNUP_RATE_LIMIT_TABLE: "BenchCountLimits",
+      SIGNUP_EVENT_MARKERS_TABLE: "BenchCountMarkers",
+    });
+    servers.push(host.child);
+    const post = async (step: string, body: unknown) => {
+      const response = await fetch(`http://127.0.0.1:${host.port}/api/${step}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    await post("postAttributeCollection", {
+      ...(COUNTED_OUTCOMES[1]!.body as object),
+      email: "warm@partner-company.com",
+    });
+    const counts = await countCallsPerOutcome(counter, post, COUNTED_OUTCOMES);
+    host.child.kill();
+    for (const [i, count] of counts.entries())
+      if (count.answer !== COUNTED_OUTCOMES[i]!.expect)
+        throw new Error(`storage-call probe ${count.outcome} answered ${count.answer}`);
+    return counts;
+  } finally {
+    await counter.close();
+  }
+}
+
+/** `full_path_p99_ms` and `storage_calls_per_decision` for the summary JSON line. */
+export function fullPathSummary(
+  azurite: Figures,
+  counts: readonly OutcomeCount<StorageOutcome>[],
+): {
+  full_path_p99_ms: number;
+  storage_calls_per_decision: Record<string, { calls: number; minimum: number }>;
+} {
+  return {
+    full_path_p99_ms: Math.round(azurite.p99 * 1000) / 1000,
+    storage_calls_per_decision: Object.fromEntries(
+      counts.map((c) => [c.outcome, { calls: c.calls.length, minimum: STORAGE_CALLS_MINIMUM[c.outcome] }]),
+    ),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { seconds: { type: "string", default: "3" }, concurrency: { type: "string", default: "16" } },
@@ -370,6 +477,7 @@ async function main(): Promise<void> {
       concurrency,
       servers,
     );
+    const counts = await storageCallsPerDecision(azuriteProcess, password, headers, servers);
     const cold = await coldStart(env, auth, JSON.stringify({ email: "cold@partner-company.com" }));
     const responses = await mixResponses();
     const meanBytes = responses.reduce((n, b) => n + Buffer.byteLength(b), 0) / responses.length;
@@ -385,6 +493,11 @@ async function main(): Promise<void> {
       `mix per ${BENCH_MIX.length}: ${BENCH_MIX.join(", ")}; mean response ${meanBytes.toFixed(0)} bytes ` +
         `(the bare server answers the same bytes)`,
     );
+    console.log("storage round trips per decision (full path, counted through a proxy; [minimum]):");
+    for (const c of counts)
+      console.log(
+        `  ${c.outcome.padEnd(20)} ${String(c.calls.length).padStart(2)} [${STORAGE_CALLS_MINIMUM[c.outcome]}]  ${describeCalls(c.calls)}`,
+      );
     console.log(`cold start (spawn local host via tsx → first 200): ${cold.toFixed(0)} ms`);
     const budget = pkg.bundleBytes <= BUNDLE_BUDGET_BYTES ? "within" : "OVER";
     console.log(
@@ -395,6 +508,8 @@ async function main(): Promise<void> {
       `targets: decision path ${(decision.perSecond / bare.perSecond).toFixed(2)}× bare (≥ 0.5), ` +
         `decision path p99 ${decision.p99.toFixed(3)} ms (≤ 5)`,
     );
+    console.log(`full path p99 ${azurite.p99.toFixed(3)} ms (≤ 50 on a quiet machine)`);
+    console.log(JSON.stringify(fullPathSummary(azurite, counts)));
   } finally {
     for (const child of servers) child.kill();
     await azuriteProcess.stop();

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { AppSetting, decodeThumbprints } from "../contract/appSettings";
 import { parsePolicy } from "../contract/policy/load";
 import { compilePolicy } from "./engine/compile";
+import { setOwn } from "../contract/own";
 
 export type Policy = ReturnType<typeof parsePolicy>;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -187,7 +188,7 @@ function readAttributeIds(
       );
       continue;
     }
-    attributeIds[name] = id;
+    setOwn(attributeIds, name, id);
     appIds.add(match[1]!.toLowerCase());
   }
   if (appIds.size > 1) {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { parsePolicy, PolicyError, type Policy } from "../../contract/policy/load";
 import { attributeCollectionSectionsIn } from "../../contract/policy/sections";
+import { attributesMissingFromPage } from "../../contract/policyFlow";
 import { endpointUrlProblem } from "../../contract/url";
 import {
   BUILT_IN_ATTRIBUTES,
@@ -116,6 +117,14 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
       });
     }
   }
+  // A claim the connector returns is kept only for an attribute on the page: refuse policies that would
+  // write or pre-fill anything else (Entra would drop it silently).
+  if (policy && flow.success)
+    for (const p of attributesMissingFromPage(
+      args.connector?.policy,
+      flow.data.page.map((f) => f.attribute),
+    ))
+      problems.push({ path: `connector.policy.${p.keyPath}`, message: p.message });
   if (parts.connectorSteps && args.connector?.policy !== undefined)
     problems.push(
       ...checkConnectorSteps(parts.connectorSteps, args.connector.policy as Record<string, unknown>),

@@ -39,9 +39,25 @@ export function parsePolicy(json: unknown): Policy {
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, []))),
     ...crossFieldProblems(input),
+    ...prototypeKeys(input, []),
   ];
   if (!parsed.success || problems.length > 0) throw new PolicyError(problems);
   return deepFreeze(parsed.data);
+}
+
+/**
+ * `__proto__` keys anywhere in the input: the schema's records drop them without a word (they would
+ * otherwise replace an object's prototype), so a policy using one as a name is reported, not half-applied.
+ */
+function prototypeKeys(value: unknown, path: PropertyKey[]): string[] {
+  if (value === null || typeof value !== "object") return [];
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (key === "__proto__")
+      found.push(`${formatPath([...path, key])}: "__proto__" is not a valid name — remove this key`);
+    else found.push(...prototypeKeys(child, [...path, Array.isArray(value) ? Number(key) : key]));
+  }
+  return found;
 }
 
 /** `["domains","allow",2,"domain"]` → `domains.allow[2].domain`. */

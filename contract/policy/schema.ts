@@ -44,7 +44,7 @@ const builtInClaim = z.string().refine((k) => BUILT_INS.has(k), {
   error: (issue) =>
     `"${String(issue.input)}" is not a built-in claim — use one of ${BUILT_IN_CLAIMS.join(", ")}, or put custom attributes under "attributes"`,
 });
-const reasonKey = z.string().refine((k) => k in REASON_CODES || /^custom_rule:.+/.test(k), {
+const reasonKey = z.string().refine((k) => Object.hasOwn(REASON_CODES, k) || /^custom_rule:.+/.test(k), {
   error: (issue) =>
     `"${String(issue.input)}" is not a reason code — use a code from functions/engine/reasons.ts or "custom_rule:<name>"`,
 });
@@ -95,13 +95,26 @@ export const policySchema = z.strictObject({
       block: z.array(domainRef).optional(),
     })
     .optional(),
+  /**
+   * Identity-provider lists, matched on the request's `identities[].issuer`. Which sign-ups carry
+   * `identities` (https://learn.microsoft.com/entra/external-id/self-service-sign-up-add-api-connector,
+   * "Request sent to the API"): Google (`google.com`), Facebook (`facebook.com`) and email one-time
+   * passcode send one entry; Microsoft Entra ID, Microsoft account and SAML/WS-Fed users send NO
+   * `identities` at all, so an allow-list cannot tell them apart from a malformed request.
+   */
   issuers: z
     .strictObject({
       /** Case-insensitive substrings of `identities[].issuer` (`"google"` matches `google.com`). */
       allow: z.array(nonEmpty).optional(),
       block: z.array(nonEmpty).optional(),
-      /** What to do when the request carries no `identities` (Entra ID and Microsoft account users). */
-      whenMissing: z.enum(["allow", "block"]).default("allow"),
+      /**
+       * What to do when the request carries no usable `identities[].issuer` (Entra ID, Microsoft account
+       * and SAML/WS-Fed users, see above). `"block"` refuses with `issuer_not_allowed`; `"allow"` lets the
+       * sign-up through unchecked — write it explicitly to admit those users next to an allow-list.
+       * @default "block" when `allow` is set (an allow-list fails closed on missing data), "allow" when
+       * only `block` is set (there is nothing to match a missing issuer against)
+       */
+      whenMissing: z.enum(["allow", "block"]).optional(),
       /** @default both steps: email-OTP sign-ups may never reach postFederationSignup. */
       steps: steps.default(["postFederationSignup", "postAttributeCollection"]),
     })

@@ -2,6 +2,7 @@
  * Claim templates such as `"{role} User"`, parsed once at policy load into literal/variable parts so
  * rendering at request time is a join, not a regex.
  */
+import { ownValue } from "../own";
 
 /** Variables available to templates; `undefined` when the domain lookup has no value for it. */
 export interface TemplateVars {
@@ -44,7 +45,7 @@ export function renderTemplate(template: Template, vars: TemplateVars): string |
       out += part.text;
       continue;
     }
-    const value = (vars as Record<string, string | undefined>)[part.variable];
+    const value = ownValue(vars, part.variable) as string | undefined;
     if (value === undefined || value.length === 0) return undefined;
     out += value;
   }

@@ -7,6 +7,7 @@
 import { WRITABLE_BUILT_IN_CLAIMS as BUILT_IN_CLAIMS } from "../../contract/userFlow";
 import { claimText } from "./normalize";
 import type { ConnectorRequest } from "./types";
+import { ownValue } from "../../contract/own";
 
 const BUILT_INS: ReadonlySet<string> = new Set<string>([...BUILT_IN_CLAIMS, "email", "lastName"]);
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -34,7 +35,7 @@ export function attributeReader(
     read(name) {
       const key = findKey(name);
       if (key === undefined) return undefined;
-      const value = claimText(request[key]);
+      const value = claimText(ownValue(request, key));
       // The postFederationSignup sample says lastName where every other sample says surname (DOC-CONFLICT 6).
       if (value === undefined && key === "surname") return claimText(request.lastName);
       return value;

@@ -12,6 +12,7 @@ import type { NormalizedEmail } from "./normalize";
 import { customRuleReason } from "../../contract/policy/reasons";
 import { blockDecision, continueDecision, validationDecision } from "./responses";
 import type { ConnectorRequest, Decision } from "./types";
+import { setOwn } from "../../contract/own";
 
 type Warn = (message: string, data?: Record<string, unknown>) => void;
 
@@ -55,7 +56,7 @@ export async function runCustomRules(
     }
     const outcome = result.outcome;
     if (outcome.action === "continue") {
-      for (const [key, value] of Object.entries(outcome.claims ?? {})) claims[key] = value;
+      for (const [key, value] of Object.entries(outcome.claims ?? {})) setOwn(claims, key, value);
       continue;
     }
     const text = pickMessage(outcome.message, request.ui_locales) ?? messageFor(messages, reason);

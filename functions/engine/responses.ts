@@ -4,6 +4,7 @@
  * `version` always present; claims never shadow the envelope.
  */
 import type { Decision, Step } from "./types";
+import { setOwn } from "../../contract/own";
 
 /** Keys a claim may never take in a Continue response (envelope fields, and identity we must not overwrite). */
 const RESERVED = new Set(["version", "action", "status", "userMessage", "code", "email", "identities"]);
@@ -20,7 +21,7 @@ export function continueDecision(
   for (const key of Object.keys(claims)) {
     const value = claims[key];
     if (RESERVED.has(key) || value === undefined || value === null || value === "") continue;
-    response[key] = value;
+    setOwn(response, key, value);
   }
   return {
     step,

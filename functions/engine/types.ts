@@ -66,7 +66,7 @@ export interface RateLimiter {
   /**
    * Counts one sign-up for `domain` in the rolling window and says whether it is within `limit`.
    * Idempotent per (domain, email) inside the window: Entra's retry of the same sign-up counts once.
-   * Concurrent calls must not overshoot (optimistic concurrency with ETags in the Table version).
+   * Concurrent calls must not overshoot, across instances too (the Table version claims bounded slot rows).
    */
   consume(input: {
     domain: string;

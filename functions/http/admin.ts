@@ -13,7 +13,11 @@ import { parseJson, readBodyWithLimit } from "./body";
 import { jsonResponse } from "./responses";
 
 const STATUSES: readonly string[] = ["pending", "approved", "denied"];
-const DECISIONS: Readonly<Record<string, "approved" | "denied">> = { approve: "approved", deny: "denied" };
+// A Map, not an object literal: a route segment like `constructor` must not find Object.prototype's.
+const DECISIONS: ReadonlyMap<string, "approved" | "denied"> = new Map([
+  ["approve", "approved"],
+  ["deny", "denied"],
+]);
 
 function authorise(request: HttpRequest, runtime: ConnectorRuntime): HttpResponseInit | undefined {
   const key = runtime.settings.adminKey;
@@ -52,7 +56,7 @@ export function listApprovalsHandler(runtimeSource: RuntimeSource): HttpHandler 
 
 export function decideApprovalHandler(runtimeSource: RuntimeSource): HttpHandler {
   return guarded(runtimeSource, async (request, runtime) => {
-    const status = DECISIONS[request.params.decision ?? ""];
+    const status = DECISIONS.get(request.params.decision ?? "");
     if (status === undefined) return jsonResponse(404, { error: "not_found" });
     const body = await readBodyWithLimit(request, 4096);
     const parsed =

@@ -2,21 +2,20 @@
  * Deletes storage rows that no longer decide anything, so the tables do not grow without bound:
  * - event markers older than the engine's dedup window (an older marker no longer dedups: `claim`
  *   takes it over, so deleting it changes no outcome);
- * - rate-limit entries outside the window (the limiter ignores them already): an entity with none left
- *   is deleted, one with some left is rewritten without the expired ones.
- * Every delete/rewrite is conditional on the ETag read here: a sign-up that touched the row meanwhile
+ * - rate-limit slot and handle rows outside the window (the limiter ignores them already).
+ * Every delete is conditional on the ETag read here: a sign-up that touched the row meanwhile
  * wins (412), and the next run tries again. Approval requests are records of an admin's decision and
  * have no expiry, so they are left alone.
  */
 import { odata, type TableClient } from "@azure/data-tables";
 import { EVENT_DEDUP_WINDOW_MS } from "../engine/events";
 import { statusOf } from "./errors";
-import { decodeEntries, encodeEntries } from "./rateLimiter";
+import { HANDLE_PREFIX, SLOT_PREFIX, type CountedRow } from "./rateLimiter";
 
 export interface HousekeepingReport {
   readonly markersDeleted: number;
+  /** Slot and handle rows of sign-ups past the rate-limit window. */
   readonly rateLimitRowsDeleted: number;
-  readonly rateLimitRowsTrimmed: number;
   /** Rows a concurrent sign-up changed first; left for the next run. */
   readonly skipped: number;
 }
@@ -56,30 +55,28 @@ export async function pruneEventMarkers(
   return { deleted, skipped };
 }
 
-/** `windowMs` undefined: the policy has no rate limit, so no row is read by anyone and all go. */
+/**
+ * Deletes the limiter's slot and handle rows whose sign-up left the window (`at <= now - windowMs`), and
+ * any row of the earlier one-row-per-domain layout (no longer read by anyone). `windowMs` undefined: the
+ * policy has no rate limit, so no row is read by anyone and all go. Each delete is conditional on the
+ * ETag read here, so a slot a sign-up re-claimed meanwhile stays (412, counted as skipped).
+ */
 export async function pruneRateLimits(
   table: TableClient,
   now: Date,
   windowMs: number | undefined,
-): Promise<{ deleted: number; trimmed: number; skipped: number }> {
+): Promise<{ deleted: number; skipped: number }> {
   const cutoff = windowMs === undefined ? Infinity : now.getTime() - windowMs;
-  let [deleted, trimmed, skipped] = [0, 0, 0];
-  for await (const row of table.listEntities<Record<string, unknown>>()) {
-    const entries = decodeEntries(row);
-    const live = entries.filter((e) => e.at > cutoff);
-    if (live.length === entries.length && entries.length > 0) continue;
-    const { partitionKey = "", rowKey = "", etag } = row;
-    const outcome =
-      live.length === 0
-        ? await conditional(() => table.deleteEntity(partitionKey, rowKey, { etag }))
-        : await conditional(() =>
-            table.updateEntity({ partitionKey, rowKey, ...encodeEntries(live) }, "Replace", { etag }),
-          );
-    if (outcome === "skipped") skipped++;
-    else if (live.length === 0) deleted++;
-    else trimmed++;
+  let [deleted, skipped] = [0, 0];
+  for await (const row of table.listEntities<CountedRow>()) {
+    const { partitionKey = "", rowKey = "", etag, at } = row;
+    const ours = rowKey.startsWith(SLOT_PREFIX) || rowKey.startsWith(HANDLE_PREFIX);
+    if (ours && typeof at === "number" && at > cutoff) continue;
+    const outcome = await conditional(() => table.deleteEntity(partitionKey, rowKey, { etag }));
+    if (outcome === "done") deleted++;
+    else skipped++;
   }
-  return { deleted, trimmed, skipped };
+  return { deleted, skipped };
 }
 
 export async function housekeeping(
@@ -94,7 +91,6 @@ export async function housekeeping(
   return {
     markersDeleted: markers.deleted,
     rateLimitRowsDeleted: limits.deleted,
-    rateLimitRowsTrimmed: limits.trimmed,
     skipped: markers.skipped + limits.skipped,
   };
 }

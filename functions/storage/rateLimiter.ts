@@ -1,68 +1,85 @@
 /**
- * Rolling-window sign-up limit per email domain on Azure Tables.
+ * Rolling-window sign-up limit per email domain on Azure Tables, exact under any burst across hosts.
  *
- * Design: ONE entity per domain holds the (email handle, time) pairs counted inside the window. Every
- * decision is a read-modify-write of that entity guarded by its ETag, so two concurrent sign-ups can
- * never both take the last slot (the loser gets 412/409, re-reads and sees the new count). Keeping the
- * handles in the same entity makes a retry of the same sign-up idempotent in the same atomic step, and
- * makes the window truly rolling: entries older than the window are pruned on every write.
- * A request that is over the limit does not write at all, so a flood of blocked attempts costs one read.
- * Size: ~24 characters per counted sign-up, chunked over 30,000-character properties; a domain limit in
- * the tens of thousands per window still fits the 1 MiB entity limit.
+ * Design: no hot row. The domain's partition holds `limit` numbered SLOTS (`s:000000` … `s:<limit-1>`)
+ * and one HANDLE row per counted person (`h:<hash of the email>`). Admitting a sign-up claims one free
+ * slot and writes the person's handle row in ONE entity-group transaction (atomic within a partition):
+ * - a slot never written is claimed with an insert: a second claimer gets 409 (the key exists);
+ * - a slot whose sign-up left the window is claimed with a replace conditional on the ETag read: a
+ *   second claimer gets 412;
+ * - the handle row makes a retry idempotent: two concurrent attempts of one person cannot both commit,
+ *   and a later retry reads its live handle row and is answered "allowed" without a second slot.
+ * Because the slot keys are bounded (0 … limit-1), no interleaving of any number of hosts can admit more
+ * than `limit` live sign-ups; a conflict only means someone else took that slot, so the loser re-reads and
+ * tries another free slot (or finds the domain full). Contention is therefore never reported as storage
+ * unavailability: only real failures (network, timeouts, 5xx, auth) reach the policy's
+ * `rateLimit.onStoreError` choice, with their real cause in the message.
+ *
+ * Window: a slot counts while `at > now - windowMs` (rolling, as before). Refused attempts write nothing.
+ * Round trips: the first attempt claims, WITHOUT a read, a slot this instance believes free (any slot for
+ * a domain it has not seen), so an admitted sign-up usually costs one transaction. If that claim loses
+ * (the slot is taken, the person already has a handle row), one query reads the slots and the person's
+ * handle row (one page while `limit` < 1000) and decides: a retry of a counted sign-up is allowed without
+ * a write, a full domain is refused without a write (answered only from a fresh read, never from the
+ * belief), otherwise a free slot is claimed. See `storage/roundTrips.ts` for the counts per outcome.
+ * Housekeeping (`storage/housekeeping.ts`) deletes slot and handle rows past the window.
+ * Table transactions: https://learn.microsoft.com/rest/api/storageservices/performing-entity-group-transactions
  */
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type { RateLimiter } from "../engine/types";
 import { once, type StorageClients } from "./clients";
 import { StorageUnavailableError, statusOf } from "./errors";
-import { backoffMs, emailHandle, keySafe, sleep } from "./keys";
+import { emailHandle, keySafe, sleep } from "./keys";
 
-const ROW_KEY = "window";
-const CHUNK_CHARS = 30_000;
-/** Contention budget: 100 parallel sign-ups on one domain settle well inside this. */
-const MAX_CONTENTION_MS = 8_000;
+export const SLOT_PREFIX = "s:";
+export const HANDLE_PREFIX = "h:";
+/** Extra rounds beyond `limit`: each lost round means another sign-up took a slot, so `limit` bounds them. */
+const EXTRA_ROUNDS = 32;
 
-interface Entry {
-  readonly handle: string;
+/** The row key of slot `index`; zero-padded so the slots sort together and form one key range. */
+export function slotKey(index: number): string {
+  return `${SLOT_PREFIX}${index.toString().padStart(6, "0")}`;
+}
+
+export function handleKey(handle: string): string {
+  return `${HANDLE_PREFIX}${handle}`;
+}
+
+/** A slot row (`s:…`) or a handle row (`h:…`): who was counted and when (epoch ms). */
+export interface CountedRow {
+  readonly handle?: string;
+  readonly at?: number;
+  readonly slot?: number;
+}
+
+/** What a claim needs to know about an existing row: when it was counted, and its version if known. */
+interface SlotView {
   readonly at: number;
+  /** Unknown after a claim whose answer did not carry it: such a slot is re-read before it is reused. */
+  readonly etag: string | undefined;
 }
 
-export function encodeEntries(entries: readonly Entry[]): Record<string, string> {
-  const text = entries.map((e) => `${e.handle}.${Math.floor(e.at / 1000).toString(36)}`).join(",");
-  const chunks: Record<string, string> = {};
-  for (let i = 0, n = 0; i < text.length; i += CHUNK_CHARS, n++)
-    chunks[`e${n}`] = text.slice(i, i + CHUNK_CHARS);
-  return chunks;
+interface Snapshot {
+  /** Slot index → its row, for every slot row that exists (live or expired). */
+  readonly slots: Map<number, SlotView>;
+  /** This person's handle row, if any. */
+  readonly mine: SlotView | undefined;
 }
 
-export function decodeEntries(entity: Record<string, unknown>): Entry[] {
-  let text = "";
-  for (let n = 0; typeof entity[`e${n}`] === "string"; n++) text += entity[`e${n}`] as string;
-  if (text === "") return [];
-  return text.split(",").map((item) => {
-    const [handle = "", seconds = "0"] = item.split(".");
-    return { handle, at: parseInt(seconds, 36) * 1000 };
-  });
-}
+/** Never matches a real ETag: a replace conditioned on it fails (412) and the caller re-reads. */
+const UNKNOWN_ETAG = 'W/"unknown"';
 
-/** Domains whose last-seen entity this instance remembers (~24 characters per counted sign-up each). */
+/** Domains whose slots this instance remembers (~40 bytes per slot each). */
 const KNOWN_DOMAINS = 1000;
-
-interface Known {
-  readonly entries: readonly Entry[];
-  readonly etag: string;
-}
-
-type Attempt = { allowed: boolean; count: number } | "conflict" | "stale";
 
 export class TableRateLimiter implements RateLimiter {
   private readonly table: TableClient;
   private readonly ensureTable: () => Promise<void>;
   /**
-   * The entity version this instance last read or wrote, per domain. It only ever feeds a CONDITIONAL
-   * write: if anyone else changed the entity since, the ETag no longer matches (412) and we re-read. So
-   * the usual accepted sign-up costs one call instead of two, and nothing is decided on a stale copy.
+   * Per domain, the slots this instance last read or wrote. It only ever feeds a CONDITIONAL claim (a
+   * slot it believes free); if the belief is stale the claim fails and a fresh read decides.
    */
-  private readonly known = new Map<string, Known>();
+  private readonly known = new Map<string, Map<number, SlotView>>();
 
   constructor(
     private readonly clients: StorageClients,
@@ -80,99 +97,146 @@ export class TableRateLimiter implements RateLimiter {
   async consume(input: { domain: string; email: string; limit: number; windowMs: number; now: Date }) {
     const partitionKey = keySafe(input.domain);
     const handle = emailHandle(input.email);
-    const started = Date.now();
+    const now = input.now.getTime();
+    const live = (row: SlotView | undefined) => row !== undefined && row.at > now - input.windowMs;
     try {
       await this.ensureTable();
-      let useKnown = true;
-      for (let attempt = 0; Date.now() - started < MAX_CONTENTION_MS; attempt++) {
-        const known = useKnown ? (this.known.get(partitionKey) ?? "unknown") : undefined;
-        const outcome = await this.tryOnce(partitionKey, handle, input, known);
-        if (outcome !== "conflict" && outcome !== "stale") return outcome;
-        // A remembered version that turned out old, or an existing entity, is no contention: read at once.
-        if (known === undefined) await sleep(backoffMs(attempt));
-        useKnown = false;
-      }
     } catch (error) {
-      throw new StorageUnavailableError("rate limit", error);
+      throw new StorageUnavailableError("rate limit table", error);
     }
-    throw new StorageUnavailableError("rate limit", new Error("ETag contention did not settle in time"));
+    // Optimistic first round, without a read: claim a slot this instance believes free, creating the
+    // person's handle row. Safe on any stale belief: the claim is conditional (a taken slot or an existing
+    // handle row fails it), and refusals are only ever answered from a fresh read below.
+    const believed = this.known.get(partitionKey) ?? new Map<number, SlotView>();
+    const guess = pickFree(believed, input.limit, live);
+    if (guess !== undefined) {
+      const claimed = await this.tryClaim(partitionKey, handle, guess, now, believed, undefined);
+      if (claimed) return { allowed: true, count: countLive(believed, live) + 1 };
+    }
+    const rounds = input.limit + EXTRA_ROUNDS;
+    for (let round = 0; round < rounds; round++) {
+      let snapshot: Snapshot;
+      try {
+        snapshot = await this.read(partitionKey, handle);
+      } catch (error) {
+        throw new StorageUnavailableError("rate limit read", error);
+      }
+      const counted = countLive(snapshot.slots, live);
+      // Entra retried a sign-up we already counted: same answer, no second slot.
+      if (snapshot.mine !== undefined && live(snapshot.mine)) return { allowed: true, count: counted };
+      if (counted >= input.limit) return { allowed: false, count: counted };
+      // Fewer than `limit` live rows, so at least one slot in 0 … limit-1 is free.
+      const slot = pickFree(snapshot.slots, input.limit, live)!;
+      if (await this.tryClaim(partitionKey, handle, slot, now, snapshot.slots, snapshot.mine))
+        return { allowed: true, count: counted + 1 };
+      // Someone else took that slot (or wrote this person's handle row) first: re-read and go again.
+      // A short jitter keeps the losers of one round from colliding again on the next.
+      await sleep(Math.random() * 5);
+    }
+    // Unreachable while only sign-ups write the partition (each lost round is another's admitted slot).
+    throw new StorageUnavailableError(
+      "rate limit claim",
+      new Error(
+        `slots kept changing for ${rounds} rounds; is another writer rewriting the rate-limit table?`,
+      ),
+    );
   }
 
   /**
-   * One read-modify-write. With `known`, no read, and only a write may come of it. On the first attempt
-   * for a domain this instance knows nothing about, the insert comes first: most domains have no live
-   * entity (housekeeping removes expired ones), and if one exists the insert fails (409) and we read.
+   * The atomic claim: slot `slot` and the person's handle row in one transaction, each conditional on the
+   * version seen (absent → insert, which fails if the key exists; present → replace on its ETag). True
+   * when it committed; false when another writer got there first (409/412/404); throws on a real failure.
    */
-  private async tryOnce(
+  private async tryClaim(
     partitionKey: string,
     handle: string,
-    input: { limit: number; windowMs: number; now: Date },
-    known: Known | undefined | "unknown",
-  ): Promise<Attempt> {
-    const now = input.now.getTime();
-    if (known === "unknown") return this.insertFirst(partitionKey, handle, now);
-    const current = known ?? (await this.read(partitionKey));
-    const live = current === undefined ? [] : current.entries.filter((e) => e.at > now - input.windowMs);
-    const counted = live.some((e) => e.handle === handle);
-    // Answers that write nothing come from a fresh read only, never from the remembered copy.
-    if (known !== undefined && (counted || live.length >= input.limit)) return "stale";
-    // Entra retried a sign-up we already counted: same answer, no second slot.
-    if (counted) return { allowed: true, count: live.length };
-    if (live.length >= input.limit) return { allowed: false, count: live.length };
-    const entries = [...live, { handle, at: now }];
-    const entity = { partitionKey, rowKey: ROW_KEY, ...encodeEntries(entries) };
+    slot: number,
+    at: number,
+    slots: ReadonlyMap<number, SlotView>,
+    mine: SlotView | undefined,
+  ): Promise<boolean> {
+    const slotRow = { partitionKey, rowKey: slotKey(slot), handle, at };
+    const handleRow = { partitionKey, rowKey: handleKey(handle), slot, at };
+    const previous = slots.get(slot);
+    const actions: TransactionAction[] = [
+      previous === undefined
+        ? ["create", slotRow]
+        : ["update", slotRow, "Replace", { etag: previous.etag ?? UNKNOWN_ETAG }],
+      mine === undefined ? ["create", handleRow] : ["update", handleRow, "Replace", { etag: mine.etag }],
+    ];
     try {
-      const written =
-        current === undefined
-          ? await this.table.createEntity(entity, this.clients.callOptions())
-          : await this.table.updateEntity(entity, "Replace", {
-              etag: current.etag,
-              ...this.clients.callOptions(),
-            });
-      this.remember(partitionKey, written.etag === undefined ? undefined : { entries, etag: written.etag });
-      return { allowed: true, count: entries.length };
+      const result = await this.table.submitTransaction(actions, this.clients.callOptions());
+      const view = new Map(slots);
+      view.set(slot, { at, etag: result.getResponseForEntity(slotRow.rowKey)?.etag });
+      this.remember(partitionKey, view);
+      return true;
     } catch (error) {
-      const status = statusOf(error);
-      // 404: the entity went (housekeeping removed an expired window) since we read it: also a re-read.
-      if (status !== 409 && status !== 412 && status !== 404) throw error;
-      this.remember(partitionKey, undefined);
-      return "conflict";
+      if (!isClaimConflict(error)) throw new StorageUnavailableError("rate limit claim", error);
+      this.known.delete(partitionKey);
+      return false;
     }
   }
 
-  private async insertFirst(partitionKey: string, handle: string, now: number): Promise<Attempt> {
-    const entries = [{ handle, at: now }];
-    try {
-      const written = await this.table.createEntity(
-        { partitionKey, rowKey: ROW_KEY, ...encodeEntries(entries) },
-        this.clients.callOptions(),
-      );
-      this.remember(partitionKey, written.etag === undefined ? undefined : { entries, etag: written.etag });
-      return { allowed: true, count: 1 };
-    } catch (error) {
-      if (statusOf(error) === 409) return "stale";
-      throw error;
+  /** One query: every slot row of the domain and this person's handle row. */
+  private async read(partitionKey: string, handle: string): Promise<Snapshot> {
+    const filter = odata`PartitionKey eq ${partitionKey} and (RowKey eq ${handleKey(handle)} or (RowKey ge ${SLOT_PREFIX} and RowKey lt ${slotRangeEnd()}))`;
+    const slots = new Map<number, SlotView>();
+    let mine: SlotView | undefined;
+    const rows = this.table.listEntities<CountedRow>({
+      queryOptions: { filter },
+      ...this.clients.callOptions(),
+    });
+    for await (const row of rows) {
+      const key = row.rowKey ?? "";
+      const view = { at: typeof row.at === "number" ? row.at : 0, etag: row.etag };
+      if (key.startsWith(HANDLE_PREFIX)) mine = view;
+      else slots.set(Number(key.slice(SLOT_PREFIX.length)), view);
     }
-  }
-
-  private async read(partitionKey: string): Promise<Known | undefined> {
-    try {
-      const entity = await this.table.getEntity(partitionKey, ROW_KEY, this.clients.callOptions());
-      const known = { entries: decodeEntries(entity), etag: entity.etag };
-      this.remember(partitionKey, known);
-      return known;
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      this.remember(partitionKey, undefined);
-      return undefined;
-    }
+    this.remember(partitionKey, slots);
+    return { slots, mine };
   }
 
   /** Most recently used last; the oldest domain is forgotten past KNOWN_DOMAINS. */
-  private remember(partitionKey: string, known: Known | undefined): void {
+  private remember(partitionKey: string, slots: Map<number, SlotView>): void {
     this.known.delete(partitionKey);
-    if (known === undefined) return;
-    this.known.set(partitionKey, known);
+    this.known.set(partitionKey, slots);
     if (this.known.size > KNOWN_DOMAINS) this.known.delete(this.known.keys().next().value!);
   }
+}
+
+/**
+ * A random slot in 0 … limit-1 that is free in `slots` (absent, or out of the window with a known
+ * version to replace it on), or undefined when none is.
+ */
+function pickFree(
+  slots: ReadonlyMap<number, SlotView>,
+  limit: number,
+  live: (row: SlotView | undefined) => boolean,
+): number | undefined {
+  const free: number[] = [];
+  for (let i = 0; i < limit; i++) {
+    const row = slots.get(i);
+    if (row === undefined || (!live(row) && row.etag !== undefined)) free.push(i);
+  }
+  return free.length === 0 ? undefined : free[Math.floor(Math.random() * free.length)];
+}
+
+function countLive(slots: ReadonlyMap<number, SlotView>, live: (row: SlotView) => boolean): number {
+  let n = 0;
+  for (const row of slots.values()) if (live(row)) n++;
+  return n;
+}
+/** The first key after every slot key (`;` sorts right after `:`). */
+function slotRangeEnd(): string {
+  return `${SLOT_PREFIX.slice(0, -1)};`;
+}
+
+/**
+ * A claim lost to another writer: the key now exists (409), the row changed since it was read (412), or
+ * housekeeping deleted the expired row meanwhile (404). Everything else is a storage failure.
+ */
+function isClaimConflict(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === 404) return (error as { code?: unknown }).code !== "TableNotFound";
+  return status === 409 || status === 412;
 }

@@ -79,20 +79,49 @@ export function attributeRequest(
   });
 }
 
+/** What Entra does with the claims of a Continue response. */
+export interface ReturnedClaims {
+  /** Attribute id → value, for the claims Entra applies (pre-fill or overwrite). */
+  readonly applied: Record<string, string>;
+  /** Every other returned claim, with why Entra drops it; shown in the sign-up's timeline. */
+  readonly ignored: readonly IgnoredClaim[];
+}
+
+export interface IgnoredClaim {
+  readonly claim: string;
+  readonly reason: string;
+}
+
 /**
- * Maps claims a connector returned onto attribute ids: page fields by id or by `extension_<Name>` (both
- * accepted by Entra, contract §6.5), and tenant built-ins even when not on the page. Unknown keys are
- * ignored, as Entra does (UNCONFIRMED).
+ * Maps claims a connector returned onto attribute ids, as Entra does: a claim is applied only when its
+ * attribute is one of the flow's user attributes (on the page), by id or by `extension_<Name>` (both
+ * accepted, contract §6.5). Anything else — a built-in like `jobTitle` that is not on the page, an
+ * unknown key, `email`/`identities`, a non-scalar value — is dropped, and listed in `ignored`
+ * (https://learn.microsoft.com/entra/external-id/self-service-sign-up-add-api-connector, continuation
+ * response: "the claim value is stored only if the attribute is selected as a user attribute").
  */
-export function mapReturnedClaims(flow: FlowModel, claims: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+export function mapReturnedClaims(flow: FlowModel, claims: Record<string, unknown>): ReturnedClaims {
+  const applied: Record<string, string> = {};
+  const ignored: IgnoredClaim[] = [];
   for (const [key, raw] of Object.entries(claims)) {
-    if (RESERVED.has(key.toLowerCase()) || raw === null || raw === undefined || typeof raw === "object")
+    if (raw === null || raw === undefined) continue;
+    if (RESERVED.has(key.toLowerCase())) {
+      ignored.push({ claim: key, reason: "Entra never takes this key from a connector" });
       continue;
-    const target = fieldFor(flow.fields, key)?.id ?? flow.builtInAttributes.find((b) => same(b, key));
-    if (target !== undefined) out[target] = String(raw);
+    }
+    if (typeof raw === "object") {
+      ignored.push({ claim: key, reason: "not a text, number or boolean value" });
+      continue;
+    }
+    const target = fieldFor(flow.fields, key)?.id;
+    if (target === undefined)
+      ignored.push({
+        claim: key,
+        reason: "not a user attribute of this flow: add it to the page to store it",
+      });
+    else Object.defineProperty(applied, target, { value: String(raw), enumerable: true, writable: true });
   }
-  return out;
+  return { applied, ignored };
 }
 
 function fieldFor(fields: readonly FlowField[], key: string): FlowField | undefined {

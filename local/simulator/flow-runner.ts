@@ -70,7 +70,7 @@ export class FlowRunner {
     );
     session.timeline.push(...attempts);
     if (outcome.kind === "continue")
-      Object.assign(session.values, prefillable(flow, mapReturnedClaims(flow, outcome.claims)));
+      Object.assign(session.values, prefillable(flow, returned(session, outcome.claims, flow)));
     else if (outcome.kind === "block") end(session, "blocked", outcome.message);
     else end(session, "failed", outcome.kind === "failed" ? outcome.reason : outcome.message);
     return session;
@@ -100,7 +100,7 @@ export class FlowRunner {
       }
       if (outcome.kind === "block") return end(session, "blocked", outcome.message);
       if (outcome.kind === "failed") return end(session, "failed", outcome.reason);
-      overwrites = mapReturnedClaims(flow, outcome.claims);
+      overwrites = returned(session, outcome.claims, flow);
     }
     const claims: Record<string, string> = { ...session.idpClaims, ...session.values, ...overwrites };
     try {
@@ -118,6 +118,18 @@ export class FlowRunner {
       this.sessions.delete(id);
     }
   }
+}
+
+/** The claims Entra applies; the ones it drops are noted on the timeline entry that answered. */
+function returned(
+  session: Session,
+  claims: Record<string, unknown>,
+  flow: FlowModel,
+): Record<string, string> {
+  const { applied, ignored } = mapReturnedClaims(flow, claims);
+  const answered = session.timeline.at(-1);
+  if (answered !== undefined && ignored.length > 0) answered.ignoredClaims = ignored;
+  return applied;
 }
 
 /** Prefill applies to fields on the page; the verified email is never replaced. */

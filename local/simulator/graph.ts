@@ -93,7 +93,7 @@ export class GraphReader {
   /** Everything the sign-up pages need about one flow, read fresh. */
   async flow(flowId: string): Promise<FlowModel> {
     const base = `/identity/b2xUserFlows/${encodeURIComponent(flowId)}`;
-    const [idps, assignments, order, wiring, builtIns] = await Promise.all([
+    const [idps, assignments, order, wiring] = await Promise.all([
       this.call("GET", `${base}/userFlowIdentityProviders`),
       this.call("GET", `${base}/userAttributeAssignments?$expand=userAttribute`),
       this.call("GET", `${base}/userAttributeAssignments/getOrder`),
@@ -101,7 +101,6 @@ export class GraphReader {
         "GET",
         `${base}/apiConnectorConfiguration?$expand=postFederationSignup,postAttributeCollection`,
       ),
-      this.call("GET", "/identity/userFlowAttributes?$filter=userFlowAttributeType eq 'builtIn'"),
     ]);
     const connectors: Partial<Record<ConnectorStep, FlowConnector>> = {};
     await Promise.all(
@@ -115,7 +114,6 @@ export class GraphReader {
       identityProviders: values(idps).map(toIdentityProvider),
       fields: inPageOrder(values(assignments).map(toField), order),
       connectors,
-      builtInAttributes: values(builtIns).map((a) => String(a.id)),
     };
   }
 

@@ -41,7 +41,22 @@ function entry(e: TimelineEntry): Html {
             <pre data-testid="timeline-response">${pretty(e.response)}</pre>
           </details>`
     }
+    ${ignored(e)}
   </li>`;
+}
+
+/** Returned claims Entra would drop: the local system must not look better than Entra. */
+function ignored(e: TimelineEntry): Html | string {
+  if (!e.ignoredClaims?.length) return "";
+  return markup`<div class="ignored-claims" data-testid="timeline-ignored">
+    <p class="bad">Entra ignores ${e.ignoredClaims.length} returned claim(s); they are not stored:</p>
+    <ul>
+      ${e.ignoredClaims.map(
+        (c) =>
+          markup`<li data-testid="ignored-claim" data-claim="${c.claim}"><code>${c.claim}</code>: ${c.reason}</li>`,
+      )}
+    </ul>
+  </div>`;
 }
 
 function pretty(value: unknown): string {

@@ -58,8 +58,6 @@ export interface FlowModel {
   /** In page order (`getOrder`). */
   readonly fields: readonly FlowField[];
   readonly connectors: Partial<Record<ConnectorStep, FlowConnector>>;
-  /** Built-in attribute ids of the tenant: connector claims for these are stored even when not on the page. */
-  readonly builtInAttributes: readonly string[];
 }
 
 /** `identities` item as Entra sends it and as the guest user is created with. */
@@ -82,6 +80,8 @@ export interface TimelineEntry {
   readonly error?: string;
   readonly latencyMs: number;
   readonly at: string;
+  /** Claims of a Continue answer that Entra drops (not a user attribute of the flow, or never taken). */
+  ignoredClaims?: ReadonlyArray<{ readonly claim: string; readonly reason: string }>;
 }
 
 /** Where a sign-up stands. */

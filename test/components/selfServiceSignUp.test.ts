@@ -175,6 +175,7 @@ test("the flow gets the attribute page in the configured order with ids read fro
       `extension_${appIdNoDashes}_Justification`,
       `extension_${appIdNoDashes}_PartnerRole`,
       `extension_${appIdNoDashes}_ApprovedAt`,
+      "jobTitle",
     ],
   );
   assert.equal(page[0]!.userInputType, "emailBox");

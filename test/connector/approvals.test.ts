@@ -94,6 +94,20 @@ test("pending → approved through the CLI → the next attempt continues; a CLI
   assert.equal(denied.json.code, "approval_denied");
 });
 
+test("ids and verbs named after Object.prototype members are 404s, never a storage error", async () => {
+  await signUp("proto@newcorp.example");
+  const id = await pendingId("proto@newcorp.example");
+  const names = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"];
+  for (const name of names) {
+    const asId = await admin("POST", `/${name}/approve`);
+    assert.deepEqual([asId.status, asId.json.error], [404, "approval_not_found"], `id ${name}`);
+    const asVerb = await admin("POST", `/${id}/${name}`);
+    assert.deepEqual([asVerb.status, asVerb.json.error], [404, "not_found"], `verb ${name}`);
+  }
+  assert.equal(await pendingId("proto@newcorp.example"), id, "the request is still pending");
+  assert.ok(!connector.logs.some((l) => l.includes("signup.admin_error")), "no request reached the 503 path");
+});
+
 test("deciding an unknown id is a 404; an unknown decision verb is a 404", async () => {
   assert.equal((await admin("POST", "/ffffffffffffffffffffffffffffffff/approve")).status, 404);
   assert.equal((await admin("POST", "/not-an-id/deny")).status, 404);

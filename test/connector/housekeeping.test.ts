@@ -7,7 +7,6 @@ import { TableClient } from "@azure/data-tables";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { SETTING_DEFAULTS } from "../../functions/settings";
-import { decodeEntries } from "../../functions/storage/rateLimiter";
 import { startAzurite, type Azurite } from "../../local/azurite";
 import { startConnectorHost, type ConnectorHost } from "../../local/connector-host/server";
 import { attributeCollection, basicAuthHeader, basicSettings, seedPolicy } from "./helpers/fixtures";
@@ -74,16 +73,16 @@ test("housekeeping deletes only what no longer decides anything", async () => {
   assert.ok(markerCount >= 3, `markers written: ${markerCount}`);
 
   const now = await runNow();
-  assert.deepEqual([now.markersDeleted, now.rateLimitRowsDeleted, now.rateLimitRowsTrimmed], [0, 0, 0]);
+  assert.deepEqual([now.markersDeleted, now.rateLimitRowsDeleted], [0, 0]);
   assert.equal((await rows(markers)).length, markerCount, "markers inside the dedup window stay");
 
   offsetMs = 5 * HOUR; // the old sign-up is now 25 h old: outside the window; markers are past 10 min
   const later = await runNow();
   assert.equal(later.markersDeleted, markerCount);
-  assert.equal(later.rateLimitRowsTrimmed, 1);
+  assert.equal(later.rateLimitRowsDeleted, 2, "the old sign-up's slot row and handle row");
   assert.equal((await rows(markers)).length, 0);
-  const [window] = await rows(limits);
-  assert.equal(decodeEntries(window!).length, 2, "the two live sign-ups are still counted");
+  const live = (await rows(limits)).filter((row) => String(row.rowKey).startsWith("s:"));
+  assert.equal(live.length, 2, "the two live sign-ups are still counted");
   assert.ok(!logs.some((l) => l.includes("@")), "housekeeping logs counts, never an email");
 
   // The limiter still sees exactly the two live entries: one more fits, a fourth does not.
@@ -91,9 +90,13 @@ test("housekeeping deletes only what no longer decides anything", async () => {
   assert.equal((await signUp("e@partner-company.com")).code, "rate_limited");
 
   offsetMs = 30 * HOUR; // everything expired: the row goes, and the next sign-up starts a fresh window
-  assert.equal((await runNow()).rateLimitRowsDeleted, 1);
+  assert.equal((await runNow()).rateLimitRowsDeleted, 6, "three slot rows and three handle rows");
   assert.equal((await rows(limits)).length, 0);
-  assert.equal((await signUp("f@partner-company.com")).action, "Continue", "cached version deleted: re-read");
+  assert.equal(
+    (await signUp("f@partner-company.com")).action,
+    "Continue",
+    "a fresh window after the rows went",
+  );
 });
 
 test("host.runTimer runs the same function; an unknown name is refused", async () => {
@@ -101,4 +104,11 @@ test("host.runTimer runs the same function; an unknown name is refused", async (
   await assert.rejects(host.runTimer("nope"), /no timer function named nope/);
   const response = await fetch(`${host.url}/admin/functions/nope`, { method: "POST" });
   assert.equal(response.status, 404);
+});
+
+test("housekeeping deletes a row of the earlier one-row-per-domain limiter layout", async () => {
+  const { SIGNUP_RATE_LIMIT_TABLE: limits } = SETTING_DEFAULTS;
+  await table(limits).createEntity({ partitionKey: "legacy.example", rowKey: "window", e0: "abc.1" });
+  assert.equal((await runNow()).rateLimitRowsDeleted, 1);
+  assert.ok(!(await rows(limits)).some((row) => row.rowKey === "window"));
 });

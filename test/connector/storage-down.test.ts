@@ -19,7 +19,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-async function decideWithDeadStorage(onStoreError: "failOpen" | "failClosed") {
+async function decideWithDeadStorage(onStoreError: "failOpen" | "failClosed", logs: string[] = []) {
   const port = await deadPort();
   const policy = { ...seedPolicy(), rateLimit: { perDomain: 50, windowHours: 24, onStoreError } };
   const host = await startConnectorHost({
@@ -28,7 +28,7 @@ async function decideWithDeadStorage(onStoreError: "failOpen" | "failClosed") {
       SIGNUP_POLICY: JSON.stringify(policy),
       SIGNUP_STORAGE_TIMEOUT_MS: "500",
     }),
-    log: () => {},
+    log: (_level, message) => logs.push(message),
   });
   try {
     const response = await fetch(`${host.url}/api/postAttributeCollection`, {
@@ -53,4 +53,13 @@ test("failClosed: an unreachable store blocks with store_unavailable", async () 
   assert.equal(r.status, 200);
   assert.equal(r.json.action, "ShowBlockPage");
   assert.equal(r.json.code, "store_unavailable");
+});
+
+test("the rate limiter's failure is logged with its real cause, not just `Error`", async () => {
+  const logs: string[] = [];
+  await decideWithDeadStorage("failOpen", logs);
+  const line = logs.find((l) => l.includes("rate limiter failed"));
+  assert.ok(line, `a warning was logged: ${logs.join("\n")}`);
+  assert.match(line, /storage unavailable during rate limit[^:]*: .*(ECONNREFUSED|aborted|connect)/i);
+  assert.doesNotMatch(line, /rate limit[^:]*: Error"/);
 });

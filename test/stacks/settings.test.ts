@@ -306,3 +306,16 @@ test("adoptExisting defaults to false, takes a boolean and nothing else", () => 
   const problems = problemsOf(() => loadSettings(source({ ...valid, adoptExisting: "yes" })));
   assert.match(problems[0]!, /^entra-signup:adoptExisting: /);
 });
+
+test("a policy that writes an attribute missing from the page is refused with the key path and the fix", () => {
+  const connector = { ...valid.connector, policy: { enrichment: { claims: { jobTitle: "{role} User" } } } };
+  const problems = problemsOf(() => loadSettings(source({ ...valid, connector })));
+  const problem = problems.find((p) => p.includes("jobTitle"));
+  assert.match(
+    problem ?? "",
+    /^entra-signup:connector\.policy\.enrichment\.claims\.jobTitle: .*writes 'jobTitle'.*add 'jobTitle' to the user flow's page/,
+  );
+  const page = [...valid.userFlow.page, { attribute: "jobTitle", isOptional: true }];
+  const ok = loadSettings(source({ ...valid, connector, userFlow: { ...valid.userFlow, page } }));
+  assert.equal(ok.userFlow.page.at(-1)?.attribute, "jobTitle");
+});

@@ -4,6 +4,7 @@
  */
 import { renderTemplate } from "../../../contract/policy/template";
 import { templateVars, type Rule } from "./rule";
+import { setOwn } from "../../../contract/own";
 
 export const enrichmentRule: Rule = {
   name: "enrichment",
@@ -15,13 +16,13 @@ export const enrichmentRule: Rule = {
     for (const t of ctx.compiled.enrichment) {
       const value = renderTemplate(t.template, vars);
       if (value !== undefined)
-        ctx.claims[t.kind === "attribute" ? ctx.attributes.outputKey(t.name) : t.name] = value;
+        setOwn(ctx.claims, t.kind === "attribute" ? ctx.attributes.outputKey(t.name) : t.name, value);
     }
     const approvedAt = ctx.policy.enrichment?.approvedAtAttribute;
     if (approvedAt) {
       // The reviewer's decision time when a human approved; otherwise the policy approved it just now.
       const decided = ctx.facts?.approval?.status === "approved" ? ctx.facts.approval.decidedAt : undefined;
-      ctx.claims[ctx.attributes.outputKey(approvedAt)] = decided ?? ctx.now.toISOString();
+      setOwn(ctx.claims, ctx.attributes.outputKey(approvedAt), decided ?? ctx.now.toISOString());
     }
     return undefined;
   },

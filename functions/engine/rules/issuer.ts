@@ -1,7 +1,8 @@
 /**
  * Identity-provider allow/block lists on `identities[].issuer`. Matching is a case-insensitive "contains"
  * because the docs disagree on issuer values (`facebook.com` vs `facebook`, DOC-CONFLICT 7).
- * Entra ID and Microsoft account users carry no `identities`; `whenMissing` decides for them.
+ * Entra ID, Microsoft account and SAML/WS-Fed users carry no `identities`; `whenMissing` decides for them,
+ * and without it an allow-list fails closed (it cannot vouch for an issuer it never saw).
  */
 import { block, type Rule, type RuleContext } from "./rule";
 
@@ -13,9 +14,7 @@ export const issuerRule: Rule = {
   evaluate(ctx) {
     const issuers = readIssuers(ctx);
     const { issuerAllow, issuerBlock } = ctx.compiled;
-    if (issuers.length === 0) {
-      return ctx.policy.issuers?.whenMissing === "block" ? block("issuer_not_allowed") : undefined;
-    }
+    if (issuers.length === 0) return whenMissing(ctx) === "block" ? block("issuer_not_allowed") : undefined;
     for (const issuer of issuers)
       if (issuerBlock.some((b) => issuer.includes(b))) return block("issuer_blocked");
     if (issuerAllow.length > 0 && !issuers.some((issuer) => issuerAllow.some((a) => issuer.includes(a))))
@@ -23,6 +22,11 @@ export const issuerRule: Rule = {
     return undefined;
   },
 };
+
+/** The policy's explicit choice, else block next to an allow-list and allow with a block-list only. */
+export function whenMissing(ctx: Pick<RuleContext, "policy" | "compiled">): "allow" | "block" {
+  return ctx.policy.issuers?.whenMissing ?? (ctx.compiled.issuerAllow.length > 0 ? "block" : "allow");
+}
 
 function readIssuers(ctx: RuleContext): string[] {
   const identities = ctx.request.identities;

@@ -4,6 +4,7 @@
  */
 import { renderTemplate } from "../../../contract/policy/template";
 import { templateVars, type Rule } from "./rule";
+import { setOwn } from "../../../contract/own";
 
 export const prefillRule: Rule = {
   name: "prefill",
@@ -15,7 +16,7 @@ export const prefillRule: Rule = {
       if (existing !== undefined && existing.trim().length > 0) continue;
       const value = renderTemplate(t.template, vars);
       if (value !== undefined)
-        ctx.claims[t.kind === "attribute" ? ctx.attributes.outputKey(t.name) : t.name] = value;
+        setOwn(ctx.claims, t.kind === "attribute" ? ctx.attributes.outputKey(t.name) : t.name, value);
     }
     return undefined;
   },

@@ -147,3 +147,24 @@ test("a custom rule's default message comes from the policy catalogue (custom_ru
   );
   assert.equal(claimsOf(d).userMessage, "Blocked by screening.");
 });
+
+test("claim names like __proto__ and constructor are returned as own claims, never touch a prototype", async () => {
+  const rule: CustomRule = {
+    name: "odd_claims",
+    steps: ["postAttributeCollection"],
+    timeoutMs: 1_000,
+    onTimeout: "block",
+    evaluate: () =>
+      Promise.resolve({ action: "continue", claims: JSON.parse('{"__proto__":"p","constructor":"c"}') }),
+  };
+  const d = await processRequest(
+    "postAttributeCollection",
+    partnerRequest(),
+    memoryDeps(undefined, { customRules: [rule] }),
+  );
+  assert.equal(d.reason, "allowed");
+  const body = JSON.parse(JSON.stringify(d.response)) as Record<string, unknown>;
+  assert.equal(Object.getOwnPropertyDescriptor(body, "__proto__")?.value, "p");
+  assert.equal(body.constructor, "c");
+  assert.equal(Object.getPrototypeOf(d.response), Object.prototype);
+});

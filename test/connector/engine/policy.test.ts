@@ -38,7 +38,7 @@ test("defaults inside rules are applied (includeSubdomains, whenMissing, steps, 
   const entry = policy.domains?.allow?.[0];
   assert.ok(entry && typeof entry !== "string");
   assert.equal(entry.includeSubdomains, false);
-  assert.equal(policy.issuers?.whenMissing, "allow");
+  assert.equal(policy.issuers?.whenMissing, undefined, "the engine derives it from allow/block");
   assert.deepEqual(policy.issuers?.steps, ["postFederationSignup", "postAttributeCollection"]);
   assert.equal(policy.rateLimit?.onStoreError, "failOpen");
   assert.equal(policy.companyMatch?.attribute, "CompanyName");
@@ -124,4 +124,29 @@ test("parsed policies are deep-frozen so the compiled cache cannot go stale", ()
   assert.throws(() => {
     (seedPolicy as { version: string }).version = "x";
   });
+});
+
+test("message keys named after Object.prototype members are not reason codes", () => {
+  for (const key of ["constructor", "toString", "hasOwnProperty", "valueOf"]) {
+    const problems = problemsOf(JSON.parse(`{"messages":{"locales":{"en":{"${key}":"x"}}}}`));
+    assert.ok(
+      problems.some((p) => p.includes("is not a reason code")),
+      `${key}: ${problems.join("; ")}`,
+    );
+  }
+});
+
+test("a __proto__ key anywhere in the policy is refused with its path, never dropped silently", () => {
+  const problems = problemsOf(
+    JSON.parse(
+      '{"messages":{"locales":{"en":{"__proto__":"x"}}},"enrichment":{"attributes":{"__proto__":"{role}"}}}',
+    ),
+  );
+  assert.deepEqual(
+    problems.filter((p) => p.includes("__proto__")),
+    [
+      'messages.locales.en.__proto__: "__proto__" is not a valid name — remove this key',
+      'enrichment.attributes.__proto__: "__proto__" is not a valid name — remove this key',
+    ],
+  );
 });

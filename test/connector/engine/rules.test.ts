@@ -75,7 +75,7 @@ test("issuer block-list matches identities[].issuer case-insensitively by contai
   assert.equal(run("postFederationSignup", { email: "a@x.example" }, policy).reason, "allowed");
 });
 
-test("issuer allow-list: a non-matching issuer is refused; no identities follows whenMissing", () => {
+test("issuer allow-list: a non-matching issuer is refused, and so is a request without identities", () => {
   const policy = parsePolicy({ issuers: { allow: ["google", "mail"], steps: ["postFederationSignup"] } });
   const with_ = (issuer: string) => ({ email: "a@x.example", identities: [{ issuer }] });
   assert.equal(run("postFederationSignup", with_("google.com"), policy).reason, "allowed");
@@ -85,7 +85,11 @@ test("issuer allow-list: a non-matching issuer is refused; no identities follows
     "allowed",
     "steps limit the rule",
   );
-  assert.equal(run("postFederationSignup", { email: "a@x.example" }, policy).reason, "allowed");
+  assert.equal(
+    run("postFederationSignup", { email: "a@x.example" }, policy).reason,
+    "issuer_not_allowed",
+    "an allow-list fails closed without identities",
+  );
   const strict = parsePolicy({ issuers: { allow: ["google"], whenMissing: "block" } });
   assert.equal(
     run("postFederationSignup", { email: "a@x.example", identities: "junk" }, strict).reason,
