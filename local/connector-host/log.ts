@@ -11,10 +11,24 @@ export interface BufferedLog {
   flush(): void;
 }
 
+/** Severity order of the Functions log levels; `none` logs nothing. */
+const SEVERITY: Record<LogLevel, number> = {
+  trace: 0,
+  debug: 1,
+  information: 2,
+  warning: 3,
+  error: 4,
+  critical: 5,
+  none: 6,
+};
+
+/** Lines below `minLevel` are dropped before they are buffered (the Functions host's default is information). */
 export function bufferedConsole(
   stdout: NodeJS.WritableStream = process.stdout,
   stderr: NodeJS.WritableStream = process.stderr,
+  minLevel: LogLevel = "information",
 ): BufferedLog {
+  const threshold = SEVERITY[minLevel];
   let out: string[] = [];
   let err: string[] = [];
   let scheduled = false;
@@ -27,7 +41,8 @@ export function bufferedConsole(
   };
   return {
     log(level, message) {
-      (level === "error" || level === "warning" ? err : out).push(message);
+      if (SEVERITY[level] < threshold || level === "none") return;
+      (SEVERITY[level] >= SEVERITY.warning ? err : out).push(message);
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
