@@ -1,5 +1,5 @@
 /**
- * Console output for the local host, written once per event-loop turn. A synchronous write per
+ * Console output for the local host, written in batches (every 20 ms at most). A synchronous write per
  * decision line (what `console.log` does on a pipe) cost more than the decision itself under load; the
  * Functions worker likewise streams logs to its host asynchronously. `flush()` runs on close and exit,
  * so nothing logged is lost.
@@ -10,6 +10,9 @@ export interface BufferedLog {
   readonly log: (level: LogLevel, message: string) => void;
   flush(): void;
 }
+
+/** At most this late (and on close and exit); one write per interval instead of one per request. */
+const FLUSH_EVERY_MS = 20;
 
 /** Severity order of the Functions log levels; `none` logs nothing. */
 const SEVERITY: Record<LogLevel, number> = {
@@ -45,7 +48,7 @@ export function bufferedConsole(
       (SEVERITY[level] >= SEVERITY.warning ? err : out).push(message);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setTimeout(flush, FLUSH_EVERY_MS).unref();
       }
     },
     flush,

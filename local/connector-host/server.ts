@@ -168,7 +168,7 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
   };
 
   async function dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    const url = requestUrl(req);
     const timer = req.method === "POST" ? timers.find(url.pathname) : undefined;
     if (timer !== undefined) {
       req.resume();
@@ -246,6 +246,21 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Parsed request targets by host and path: Entra calls the same two URLs over and over. */
+const parsedTargets = new Map<string, URL>();
+
+function requestUrl(req: http.IncomingMessage): URL {
+  const host = req.headers.host ?? "localhost";
+  const key = `${host} ${req.url ?? "/"}`;
+  let url = parsedTargets.get(key);
+  if (url === undefined) {
+    url = new URL(req.url ?? "/", `http://${host}`);
+    if (parsedTargets.size >= 256) parsedTargets.clear();
+    parsedTargets.set(key, url);
+  }
+  return url;
 }
 
 /** Tables and the queue are created before the first sign-up; if storage is down, the first use retries. */
