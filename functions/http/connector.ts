@@ -58,11 +58,21 @@ export function refuseBeforeBody(
   request: RequestHeaders,
   runtime: ConnectorRuntime,
 ): HttpResponseInit | undefined {
+  if (admitted.has(request.headers)) return undefined;
   const limit = runtime.settings.maxBodyBytes;
   if (Number(request.headers.get("content-length") ?? "0") > limit) return payloadTooLarge(limit);
   const auth = runtime.authenticate(request, runtime.now());
-  return auth.ok ? undefined : auth.response;
+  if (!auth.ok) return auth.response;
+  admitted.add(request.headers);
+  return undefined;
 }
+
+/**
+ * Header objects that passed `refuseBeforeBody`: when the local host has checked a request before
+ * reading its body, the handler does not hash the credentials a second time. Keyed by object identity
+ * (no secret is compared or kept); a request the host did not check is checked in full.
+ */
+const admitted = new WeakSet<object>();
 
 function decide(
   step: Step,
