@@ -142,7 +142,8 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
   readonly connectorIds: pulumi.Output<Partial<Record<ConnectorStep, string>>>;
   readonly connectorUrls: pulumi.Output<ConnectorUrls>;
   readonly appIds: pulumi.Output<string[]>;
-  readonly portalLinks: PortalLinks;
+  /** Admin-center links for the tenant; absent for the local Graph emulator (it has no portal). */
+  readonly portalLinks: PortalLinks | undefined;
   /** The Function App, when hosting.kind is functionApp. */
   readonly functionApp?: ConnectorFunctionApp;
 
@@ -247,7 +248,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     this.flowId = flow.flowId;
 
     this.appIds = this.associateApps(name, args, flow);
-    this.portalLinks = portalLinks(connection.cloud, connection.tenantId ?? "");
+    this.portalLinks = portalLinks(connection);
     this.registerOutputs({
       flowId: this.flowId,
       attributeIds: this.attributeIds,

@@ -3,16 +3,28 @@
  * to `app.http` for the Azure Functions host, and `local/connector-host` routes the same entries on a
  * plain `node:http` server. Names, routes, methods and auth level therefore cannot drift between them.
  */
-import { app, type HttpFunctionOptions, type TimerFunctionOptions } from "@azure/functions";
+import {
+  app,
+  type HttpFunctionOptions,
+  type HttpResponseInit,
+  type TimerFunctionOptions,
+} from "@azure/functions";
 import { STEPS } from "./engine/types";
 import { decideApprovalHandler, listApprovalsHandler } from "./http/admin";
-import { connectorHandler } from "./http/connector";
-import type { RuntimeSource } from "./runtime";
+import { connectorHandler, refuseBeforeBody } from "./http/connector";
+import type { RequestHeaders, RuntimeSource } from "./runtime";
 import { HOUSEKEEPING_SCHEDULE, housekeepingHandler } from "./timers/housekeeping";
 
 export interface HttpRegistration {
   readonly name: string;
   readonly options: HttpFunctionOptions & { readonly route: string };
+  /**
+   * The checks of the handler that need only the headers (declared size, credentials). A host that
+   * has not read the body yet runs them first and answers a refusal without reading it; the Azure
+   * Functions host reads the body before the worker sees anything, so it only runs the handler (which
+   * makes the same checks itself).
+   */
+  readonly refuseBeforeBody?: (request: RequestHeaders) => HttpResponseInit | undefined;
 }
 
 export interface TimerRegistration {
@@ -34,6 +46,7 @@ export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
         route: step,
         handler: connectorHandler(step, runtime),
       },
+      refuseBeforeBody: (request: RequestHeaders) => refuseBeforeBody(request, runtime()),
     })),
     {
       name: "manageApprovalsList",

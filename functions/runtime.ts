@@ -3,7 +3,6 @@
  * ports. Handlers get it through a `RuntimeSource`, so a host can swap it when settings change (the
  * local host does on `--settings` file edits) without re-registering functions.
  */
-import type { HttpRequest } from "@azure/functions";
 import { connectorAuthenticator, type AuthOutcome } from "./auth/connector";
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, EventSink, RateLimiter } from "./engine/types";
 import type { ConnectorSettings } from "./settings";
@@ -36,9 +35,14 @@ export interface StoragePorts {
   readonly housekeeping?: (now: Date) => Promise<HousekeepingReport>;
 }
 
+/** The part of a request that authentication and size checks read: an `HttpRequest`, or headers alone. */
+export interface RequestHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
 export interface ConnectorRuntime extends StoragePorts {
   readonly settings: ConnectorSettings;
-  readonly authenticate: (request: HttpRequest, now: Date) => AuthOutcome;
+  readonly authenticate: (request: RequestHeaders, now: Date) => AuthOutcome;
   readonly now: () => Date;
 }
 

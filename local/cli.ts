@@ -112,7 +112,12 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
     print(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
     console.log("\nCreated in the local tenant:");
     for (const [key, value] of Object.entries(info.outputs))
-      console.log(`  ${key}: ${JSON.stringify(value)}`);
+      if (value !== undefined) console.log(`  ${key}: ${JSON.stringify(value)}`);
+    // The stack sets no portalLinks against the emulator: its tenant has no admin center to link to.
+    if (info.outputs.portalLinks === undefined)
+      console.log(
+        `  portalLinks: none (a local tenant has no admin center; Graph calls go to ${info.graphUrl})`,
+      );
     console.log(`\nGraph emulator:  ${info.graphUrl}`);
     console.log(`Connector host:  ${info.connectorUrl}`);
     console.log(`\nSign-up page:    ${info.simulatorUrl}\n`);

@@ -1,5 +1,6 @@
 /** Links into the Entra admin center for the objects a stack manages, per national cloud. */
-import type { GraphCloud } from "../graph";
+import type { GraphCloud, GraphConnection } from "../graph";
+import { isLoopbackUrl } from "../../contract/url";
 
 const entraPortal: Record<GraphCloud, string> = {
   global: "https://entra.microsoft.com",
@@ -21,7 +22,16 @@ export interface PortalLinks {
   readonly appRegistrations: string;
 }
 
-export function portalLinks(cloud: GraphCloud, tenantId: string): PortalLinks {
+/**
+ * The admin-center pages for the stack's tenant; undefined when the connection's `baseUrl` is a loopback
+ * Graph emulator, whose tenant exists only on this machine (a link would open a real tenant's portal).
+ */
+export function portalLinks(connection: Pick<GraphConnection, "cloud" | "tenantId" | "baseUrl">) {
+  if (connection.baseUrl !== undefined && isLoopbackUrl(connection.baseUrl)) return undefined;
+  return cloudPortalLinks(connection.cloud, connection.tenantId ?? "");
+}
+
+function cloudPortalLinks(cloud: GraphCloud, tenantId: string): PortalLinks {
   const entra = entraPortal[cloud];
   const azure = azurePortal[cloud];
   return {

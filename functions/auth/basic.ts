@@ -16,13 +16,20 @@ export function parseBasicHeader(header: string | null): BasicCredentials | unde
 }
 
 /**
- * Builds the check for the configured pair once (digests precomputed). Both fields are always compared
+ * Builds the check for the configured pair once (digests precomputed). Entra sends the header exactly
+ * as `Basic base64(username:password)`, so that one string is compared first (one hash); any other
+ * spelling (lower-case scheme, padding, spaces) is decoded and both fields are compared, always both
  * (no short-circuit), so the response time does not tell a caller whether the username alone was right.
  */
 export function basicVerifier(expected: BasicCredentials): (header: string | null) => boolean {
   const username = secretDigest(expected.username);
   const password = secretDigest(expected.password);
+  const exactHeader = secretDigest(
+    `Basic ${Buffer.from(`${expected.username}:${expected.password}`, "utf8").toString("base64")}`,
+  );
   return (header) => {
+    if (header === null) return false;
+    if (matchesSecret(header, exactHeader)) return true;
     const given = parseBasicHeader(header);
     const userOk = matchesSecret(given?.username ?? "", username);
     const passwordOk = matchesSecret(given?.password ?? "", password);

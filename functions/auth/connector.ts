@@ -1,5 +1,6 @@
-import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import type { HttpResponseInit } from "@azure/functions";
 import { jsonResponse } from "../http/responses";
+import type { RequestHeaders } from "../runtime";
 import type { AuthSettings } from "../settings";
 import { basicVerifier } from "./basic";
 import { CLIENT_CERT_HEADER, checkClientCertificate } from "./certificate";
@@ -17,7 +18,9 @@ function deny(status: 401 | 403, headers: Record<string, string> = {}): AuthOutc
 }
 
 /** Builds the authenticator once per settings load, so the allow-list set is not rebuilt per request. */
-export function connectorAuthenticator(auth: AuthSettings): (request: HttpRequest, now: Date) => AuthOutcome {
+export function connectorAuthenticator(
+  auth: AuthSettings,
+): (request: RequestHeaders, now: Date) => AuthOutcome {
   if (auth.mode === "basic") {
     const verify = basicVerifier(auth);
     return (request) =>

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /**
  * A secret's SHA-256 digest, computed once when settings load: comparing against it costs one hash per
@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 export type SecretDigest = Buffer & { readonly __secretDigest: true };
 
 export function secretDigest(secret: string): SecretDigest {
-  return createHash("sha256").update(secret, "utf8").digest() as SecretDigest;
+  return hash("sha256", secret, "buffer") as SecretDigest;
 }
 
 /**
@@ -15,7 +15,8 @@ export function secretDigest(secret: string): SecretDigest {
  * lengths: `timingSafeEqual` needs equal-length inputs, so the value is hashed to a 32-byte digest first.
  */
 export function matchesSecret(given: string, expected: SecretDigest): boolean {
-  return timingSafeEqual(createHash("sha256").update(given, "utf8").digest(), expected);
+  // One-shot `hash` (strings are hashed as UTF-8): no Hash object per request.
+  return timingSafeEqual(hash("sha256", given, "buffer"), expected);
 }
 
 /** Both sides as plain strings (tools and tests); handlers use a precomputed `SecretDigest`. */

@@ -4,13 +4,20 @@ export type BodyRead =
   { readonly ok: true; readonly text: string } | { readonly ok: false; readonly tooLarge: true };
 
 /**
- * Reads the body, stopping as soon as it passes `limit` bytes: a declared Content-Length over the limit
- * is refused before reading, and a chunked body is cut off mid-stream, so an oversized request never
- * gets buffered in full by our code.
+ * Reads the body, never buffering more than `limit` bytes in our code: a declared Content-Length over
+ * the limit is refused before reading; a body with a declared length within the limit is read whole
+ * (HTTP framing bounds it, and the Functions host has it in memory already), without a web-stream
+ * reader per chunk; a body without a declared length (chunked) is streamed and cut off mid-stream.
  */
 export async function readBodyWithLimit(request: HttpRequest, limit: number): Promise<BodyRead> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const header = request.headers.get("content-length");
+  const declared = Number(header ?? "0");
   if (Number.isFinite(declared) && declared > limit) return { ok: false, tooLarge: true };
+  if (header !== null && DECIMAL.test(header)) {
+    const bytes = await request.arrayBuffer();
+    if (bytes.byteLength > limit) return { ok: false, tooLarge: true };
+    return { ok: true, text: Buffer.from(bytes).toString("utf8") };
+  }
   if (request.body === null) return { ok: true, text: "" };
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -27,6 +34,8 @@ export async function readBodyWithLimit(request: HttpRequest, limit: number): Pr
   }
   return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
 }
+
+const DECIMAL = /^\s*\d+\s*$/;
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 

@@ -11,12 +11,12 @@
  * Anything unexpected becomes the engine's `internal_error` block page, never a 500: a 5xx only shows
  * the user a generic error and tells us less.
  */
-import type { HttpHandler, InvocationContext } from "@azure/functions";
+import type { HttpHandler, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { DEFAULT_MESSAGES } from "../engine/messages";
 import { processRequest } from "../engine/pipeline";
 import { blockDecision } from "../engine/responses";
 import type { Decision, Step } from "../engine/types";
-import type { ConnectorRuntime, RuntimeSource } from "../runtime";
+import type { ConnectorRuntime, RequestHeaders, RuntimeSource } from "../runtime";
 import { isJsonContentType, parseJson, readBodyWithLimit } from "./body";
 import { contextDecisionLogger } from "./logger";
 import { decisionResponse, payloadTooLarge } from "./responses";
@@ -32,10 +32,9 @@ export function connectorHandler(step: Step, runtimeSource: RuntimeSource): Http
     try {
       const runtime = runtimeSource();
       version = runtime.settings.policy.version;
+      const refused = refuseBeforeBody(request, runtime);
+      if (refused !== undefined) return refused;
       const limit = runtime.settings.maxBodyBytes;
-      if (Number(request.headers.get("content-length") ?? "0") > limit) return payloadTooLarge(limit);
-      const auth = runtime.authenticate(request, runtime.now());
-      if (!auth.ok) return auth.response;
       const body = await readBodyWithLimit(request, limit);
       if (!body.ok) return payloadTooLarge(limit);
       const isJson = isJsonContentType(request.headers.get("content-type"));
@@ -50,6 +49,30 @@ export function connectorHandler(step: Step, runtimeSource: RuntimeSource): Http
     }
   };
 }
+
+/**
+ * Checks 1 and 2, which need only the headers. A host that has not read the body yet (the local host)
+ * runs them first, so an oversized or unauthenticated request is answered without reading its body.
+ */
+export function refuseBeforeBody(
+  request: RequestHeaders,
+  runtime: ConnectorRuntime,
+): HttpResponseInit | undefined {
+  if (admitted.has(request.headers)) return undefined;
+  const limit = runtime.settings.maxBodyBytes;
+  if (Number(request.headers.get("content-length") ?? "0") > limit) return payloadTooLarge(limit);
+  const auth = runtime.authenticate(request, runtime.now());
+  if (!auth.ok) return auth.response;
+  admitted.add(request.headers);
+  return undefined;
+}
+
+/**
+ * Header objects that passed `refuseBeforeBody`: when the local host has checked a request before
+ * reading its body, the handler does not hash the credentials a second time. Keyed by object identity
+ * (no secret is compared or kept); a request the host did not check is checked in full.
+ */
+const admitted = new WeakSet<object>();
 
 function decide(
   step: Step,

@@ -1,6 +1,6 @@
 /**
- * The local host's side of the wire: reading a capped request body, flattening headers for
- * `HttpRequest`, and writing a handler's answer back the way the Functions host would.
+ * The local host's side of the wire: reading a capped request body within a deadline, flattening
+ * headers for `HttpRequest`, and writing a handler's answer back the way the Functions host would.
  */
 import { HttpResponse, type HttpResponseInit } from "@azure/functions";
 import type * as http from "node:http";
@@ -8,31 +8,66 @@ import type * as http from "node:http";
 /** The local stand-in for the Functions host's own request limit; handlers enforce the real 64 KiB. */
 export const HOST_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
+/** Repeated headers joined with `, `, as the Functions host hands them to the worker. */
+export function requestHeaders(headers: http.IncomingHttpHeaders): Headers {
+  const flat = new Headers();
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+    if (value !== undefined) flat.append(name, Array.isArray(value) ? value.join(", ") : value);
   }
   return flat;
 }
 
-/** Drains the whole request even past the cap (so the 413 can be written on the same socket). */
-export function readCapped(req: http.IncomingMessage): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
+export type BodyResult =
+  | { readonly kind: "read"; readonly bytes: Buffer }
+  | { readonly kind: "too-large" }
+  | { readonly kind: "timed-out" }
+  | { readonly kind: "closed" };
+
+export interface BodyLimits {
+  readonly maxBytes: number;
+  /** From the end of the headers to the last body byte. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * Reads the whole body within `limits`. Stops at the first byte over the cap (a body without a
+ * declared length), at the deadline (a body that stalls), or when the client goes away; never rejects.
+ * The caller answers the first two with `Connection: close`, so the rest is never read.
+ */
+export function readBody(req: http.IncomingMessage, limits: BodyLimits): Promise<BodyResult> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    req.on("data", (chunk: Buffer) => {
+    const finish = (result: BodyResult) => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onGone);
+      req.off("close", onGone);
+      if (result.kind !== "read") req.pause();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
       total += chunk.length;
-      if (total <= HOST_MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () =>
-      resolve(
-        total > HOST_MAX_BODY_BYTES ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-      ),
-    );
-    req.on("error", reject);
+      if (total > limits.maxBytes) finish({ kind: "too-large" });
+      else chunks.push(chunk);
+    };
+    const onEnd = () =>
+      finish({ kind: "read", bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) });
+    // "close" before "end" (or an "aborted" error) is a client that went away mid-body.
+    const onGone = () => finish({ kind: "closed" });
+    const timer = setTimeout(() => finish({ kind: "timed-out" }), limits.deadlineMs);
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onGone);
+    req.on("close", onGone);
   });
+}
+
+/** True when nothing can be written back any more: the client closed or reset the connection. */
+export function clientGone(res: http.ServerResponse): boolean {
+  return res.destroyed || res.socket === null || res.socket.destroyed;
 }
 
 /**

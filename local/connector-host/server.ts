@@ -3,13 +3,7 @@
  * `node:http` with the real `@azure/functions` HttpRequest/HttpResponse/InvocationContext classes, so a
  * handler cannot tell it is not in the Functions host. Core Tools is not needed (nor installable here).
  */
-import {
-  HttpRequest,
-  InvocationContext,
-  type HttpResponse,
-  type HttpResponseInit,
-  type LogLevel,
-} from "@azure/functions";
+import { InvocationContext, type HttpResponse, type HttpResponseInit, type LogLevel } from "@azure/functions";
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,8 +11,9 @@ import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../../f
 import { connectorFunctions, connectorTimers } from "../../functions/registry";
 import { createRuntime, type ConnectorRuntime, type StoragePorts } from "../../functions/runtime";
 import { loadSettings, SettingsError, type ConnectorSettings, type Env } from "../../functions/settings";
-import { flattenHeaders, readCapped, send } from "./io";
+import { clientGone, HOST_MAX_BODY_BYTES, readBody, requestHeaders, send } from "./io";
 import { bufferedConsole } from "./log";
+import { bufferedHttpRequest } from "./request";
 import { createRouter } from "./router";
 import { timerRunner } from "./timers";
 import { mergeEnv, watchSettingsFile } from "../../functions/settingsFile";
@@ -42,8 +37,29 @@ export interface ConnectorHostOptions {
    * loopback. @default "table" (Azure Tables/Queues, e.g. Azurite)
    */
   readonly storage?: "table" | "memory";
+  /** How long a client may take to send what it sends; tests make them small. */
+  readonly limits?: HostTimeLimits;
 }
 
+/**
+ * Time bounds per request. Entra gives a B2X connector 20 s in all
+ * (https://learn.microsoft.com/entra/external-id/api-connectors-overview), so a request still arriving
+ * after these is nobody's sign-up; without them a slow client holds a connection for minutes.
+ */
+export interface HostTimeLimits {
+  /** From the connection's first request byte to the end of the headers. @default 10000 */
+  readonly headersMs?: number;
+  /** From the end of the headers to the last body byte; then 408 and the connection is closed. @default 10000 */
+  readonly bodyMs?: number;
+}
+
+const DEFAULT_LIMITS = { headersMs: 10_000, bodyMs: 10_000 };
+
+/**
+ * After a refusal that leaves the body unread, how long the client has to read the answer before the
+ * connection is dropped (closing at once could reset it before the answer is read).
+ */
+const LINGER_MS = 2_000;
 export interface ConnectorHost {
   readonly url: string;
   readonly port: number;
@@ -105,17 +121,53 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
     }
   };
 
-  const server = http.createServer((req, res) => {
-    dispatch(req, res).catch((error: unknown) => {
-      log("error", `connector-host: ${(error as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ error: "host_error" }));
-    });
-  });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.headersMs + limits.bodyMs,
+      // How often Node checks the two timeouts above (default 30 s, longer than the bounds themselves).
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersMs / 2)),
+    },
+    (req, res) => {
+      dispatch(req, res).catch((error: unknown) => {
+        if (clientGone(res)) return clientLeft(req, "while its answer was being written");
+        log("error", `connector-host: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: "host_error" }));
+      });
+    },
+  );
   server.keepAliveTimeout = 30_000;
 
+  /** A client that goes away is not a host error, and there is nobody to answer. */
+  const clientLeft = (req: http.IncomingMessage, when: string) =>
+    log("debug", `connector-host: client closed the connection ${when} (${req.method} ${req.url})`);
+
+  /** One log handler for every invocation (not a closure per request). */
+  const invocationLog = (level: LogLevel, ...args: unknown[]) =>
+    log(
+      level,
+      args.length === 1 && typeof args[0] === "string"
+        ? args[0]
+        : args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "),
+    );
+
+  /** Answers, then closes the connection: the rest of the request body is never read. */
+  const refuseAndClose = (req: http.IncomingMessage, res: http.ServerResponse, answer: HttpResponseInit) => {
+    res.once("finish", () => {
+      const linger = setTimeout(() => req.socket.destroy(), LINGER_MS);
+      linger.unref();
+      req.socket.once("close", () => clearTimeout(linger));
+    });
+    return send(res, {
+      ...answer,
+      headers: { ...(answer.headers as Record<string, string>), Connection: "close" },
+    });
+  };
+
   async function dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    const url = requestUrl(req);
     const timer = req.method === "POST" ? timers.find(url.pathname) : undefined;
     if (timer !== undefined) {
       req.resume();
@@ -136,24 +188,35 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
         match.kind === "method-not-allowed" ? { Allow: match.allowed.join(", ") } : {};
       return send(res, { status, headers, jsonBody: { error: match.kind } });
     }
-    const bytes = await readCapped(req);
-    if (bytes === undefined) return send(res, { status: 413, jsonBody: { error: "payload_too_large" } });
-    const request = new HttpRequest({
-      method: req.method,
-      url: url.toString(),
-      headers: flattenHeaders(req.headers),
+    const headers = requestHeaders(req.headers);
+    if (Number(headers.get("content-length") ?? "0") > HOST_MAX_BODY_BYTES)
+      return refuseAndClose(req, res, { status: 413, jsonBody: { error: "payload_too_large" } });
+    const refused = match.registration.refuseBeforeBody?.({ headers });
+    if (refused !== undefined) return refuseAndClose(req, res, refused);
+    const body = await readBody(req, { maxBytes: HOST_MAX_BODY_BYTES, deadlineMs: limits.bodyMs });
+    if (body.kind === "closed") return clientLeft(req, "before sending the whole body");
+    if (body.kind === "too-large")
+      return refuseAndClose(req, res, { status: 413, jsonBody: { error: "payload_too_large" } });
+    if (body.kind === "timed-out")
+      return refuseAndClose(req, res, { status: 408, jsonBody: { error: "request_timeout" } });
+    const method = req.method ?? "GET";
+    const request = bufferedHttpRequest({
+      method,
+      url: url.href,
+      headers,
       params: match.params,
-      body: { bytes },
+      bytes: method === "GET" || method === "HEAD" ? undefined : body.bytes,
     });
     const { name, options: fn } = match.registration;
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: name,
-      logHandler: (level, ...args) =>
-        log(level, args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
+      logHandler: invocationLog,
       options: { trigger: { type: "httpTrigger", name: "httpTrigger" } },
     });
-    await send(res, (await fn.handler(request, context)) as HttpResponseInit | HttpResponse | undefined);
+    const result = (await fn.handler(request, context)) as HttpResponseInit | HttpResponse | undefined;
+    if (clientGone(res)) return clientLeft(req, "before its answer was ready");
+    await send(res, result);
   }
 
   await listen(server, options.port ?? 7071, hostname);
@@ -182,6 +245,21 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Parsed request targets by host and path: Entra calls the same two URLs over and over. */
+const parsedTargets = new Map<string, URL>();
+
+function requestUrl(req: http.IncomingMessage): URL {
+  const host = req.headers.host ?? "localhost";
+  const key = `${host} ${req.url ?? "/"}`;
+  let url = parsedTargets.get(key);
+  if (url === undefined) {
+    url = new URL(req.url ?? "/", `http://${host}`);
+    if (parsedTargets.size >= 256) parsedTargets.clear();
+    parsedTargets.set(key, url);
+  }
+  return url;
 }
 
 /** Tables and the queue are created before the first sign-up; if storage is down, the first use retries. */

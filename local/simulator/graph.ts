@@ -156,6 +156,7 @@ function toField(a: Json): FlowField {
     id,
     name: shortAttributeName(id),
     label: String(a.displayName ?? id),
+    description: typeof attribute.description === "string" ? attribute.description.trim() : "",
     // Samples use PascalCase (`TextBox`); compare case-insensitively (contract §4.3).
     inputType: INPUT_TYPES.find((t) => t.toLowerCase() === rawType.toLowerCase()) ?? "textBox",
     optional: a.isOptional === true,

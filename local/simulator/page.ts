@@ -25,6 +25,15 @@ export function layout(title: string, body: Html): string {
     </html> `.text;
 }
 
+/**
+ * What the simulator does not do. Entra would send an email one-time passcode or open the identity
+ * provider's sign-in page here; locally nobody can receive the code or own the Google/Facebook account.
+ */
+const signInSkipped = markup`<p class="note" data-testid="sign-in-skipped">
+  Sign-in is skipped locally: no one-time passcode is sent and no identity provider page opens. You are
+  signed in as the email you type, with the identities claim the chosen provider would send.
+</p>`;
+
 /** Step 1: choose the flow (when there are several), an identity provider and the email to sign in as. */
 export function startPage(flowIds: readonly string[], flow: FlowModel | undefined, error?: string): string {
   if (!flow)
@@ -71,6 +80,7 @@ export function startPage(flowIds: readonly string[], flow: FlowModel | undefine
         </fieldset>
         <label for="email">Email address</label>
         <input id="email" name="email" type="email" autocomplete="email" required data-testid="email" />
+        ${signInSkipped}
         <button type="submit" data-testid="start">Next</button>
       </form>
       ${error ? markup`<p class="message" role="alert" data-testid="start-error">${error}</p>` : ""}`,
@@ -91,6 +101,7 @@ export function attributePage(flow: FlowModel, session: Session): string {
         Signing up as <strong data-testid="signed-in-email">${session.email}</strong> with
         ${session.idp.displayName}
       </p>
+      ${signInSkipped}
       ${message}
       <form
         method="post"
@@ -114,12 +125,18 @@ function field(f: FlowField, session: Session): Html {
   const label = markup`${f.label}${f.optional ? "" : markup` <span class="req" aria-hidden="true">*</span>`}`;
   const common = markup`name="${f.id}" data-testid="field-${testId(f.id)}"
   ${f.optional ? "" : markup`required aria-required="true"`} ${missing ? markup`aria-invalid="true"` : ""}`;
+  const hintId = `${id}-hint`;
+  const hint = f.description
+    ? markup`<p class="field-hint" id="${hintId}" data-testid="hint-${testId(f.id)}">${f.description}</p>`
+    : "";
+  const describedBy = f.description ? markup`aria-describedby="${hintId}"` : "";
   const attrs = markup`data-attribute="${f.name}" data-input-type="${f.inputType}"`;
   if (f.inputType === "radioSingleSelect" || f.inputType === "checkboxMultiSelect") {
     const type = f.inputType === "radioSingleSelect" ? "radio" : "checkbox";
     const chosen = new Set(value.split(",").filter(Boolean));
-    return markup`<fieldset class="field" ${attrs} data-testid="field-${testId(f.id)}">
+    return markup`<fieldset class="field" ${attrs} data-testid="field-${testId(f.id)}" ${describedBy}>
       <legend>${label}</legend>
+      ${hint}
       ${f.options.map(
         (o) =>
           markup`<label class="choice"
@@ -139,7 +156,8 @@ function field(f: FlowField, session: Session): Html {
   if (f.inputType === "dropdownSingleSelect") {
     return markup`<div class="field" ${attrs}>
       <label for="${id}">${label}</label>
-      <select id="${id}" ${common}>
+      ${hint}
+      <select id="${id}" ${common} ${describedBy}>
         <option value="">Select…</option>
         ${f.options.map(
           (o) =>
@@ -153,6 +171,7 @@ function field(f: FlowField, session: Session): Html {
   const verified = f.id.toLowerCase() === "email";
   return markup`<div class="field" ${attrs}>
     <label for="${id}">${label}</label>
-    <input id="${id}" type="${type}" value="${value}" ${common} ${verified ? markup`readonly` : ""} />
+    ${hint}
+    <input id="${id}" type="${type}" value="${value}" ${common} ${verified ? markup`readonly` : ""} ${describedBy} />
   </div>`;
 }

@@ -21,6 +21,8 @@ export interface FlowField {
   /** The attribute's short name (`CompanyName` for a custom attribute, the id for a built-in). */
   readonly name: string;
   readonly label: string;
+  /** The attribute's `description`, shown under the field as Entra does; empty when it has none. */
+  readonly description: string;
   /** Normalised camelCase `userInputType` (`textBox`, `radioSingleSelect`, …). */
   readonly inputType: string;
   readonly optional: boolean;

@@ -14,6 +14,7 @@ function field(id: string, custom = false): FlowField {
     id,
     name,
     label: name,
+    description: "",
     inputType: "textBox",
     optional: true,
     requiresVerification: false,

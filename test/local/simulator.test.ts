@@ -292,3 +292,49 @@ test("an unreachable Graph emulator is reported on the start page, not thrown", 
     await lonely.close();
   }
 });
+
+test("an attribute's description is shown under its field and announced with it", async () => {
+  const description = "The company you work for, as on your contract";
+  await call("PATCH", `/identity/userFlowAttributes/${ids.CompanyName}`, { description });
+  try {
+    const page = await (await fetch(await begin("described@partner.example"))).text();
+    const field = `f-${ids.CompanyName}`;
+    assert.match(
+      page,
+      new RegExp(
+        `<p class="field-hint" id="${field}-hint" data-testid="hint-${ids.CompanyName}">${description}</p>`,
+      ),
+    );
+    assert.match(page, new RegExp(`id="${field}"[^>]*aria-describedby="${field}-hint"`));
+    assert.match(
+      page,
+      /data-testid="hint-givenName">The user&#39;s given name \(also known as first name\)\.</,
+      "a built-in attribute shows the tenant's description too",
+    );
+  } finally {
+    await call("PATCH", `/identity/userFlowAttributes/${ids.CompanyName}`, { description: "" });
+  }
+});
+
+test("the start and attribute pages say that the one-time passcode and IdP sign-in are skipped locally", async () => {
+  const home = await (await fetch(sim.url)).text();
+  const attributes = await (await fetch(await begin("skipped@partner.example"))).text();
+  for (const page of [home, attributes])
+    assert.match(
+      page,
+      /data-testid="sign-in-skipped">\s*Sign-in is skipped locally: no one-time passcode is sent and no identity provider page opens/,
+    );
+});
+
+test("a long JSON line in the timeline is shown whole, in a block the stylesheet wraps instead of clipping", async () => {
+  const long = `${"x".repeat(600)}-end-of-long-claim`;
+  connector.script(FED, continueWith({ givenName: long }));
+  const page = await (await fetch(await begin("long@partner.example"))).text();
+  const response = /<pre data-testid="timeline-response">([\s\S]*?)<\/pre>/.exec(page)?.[1] ?? "";
+  assert.ok(response.includes(`&quot;givenName&quot;: &quot;${long}&quot;`), "the whole line is in the page");
+  const css = await (await fetch(new URL("/style.css", sim.url))).text();
+  const pre = /(?:^|\n)pre \{([^}]*)\}/.exec(css)?.[1] ?? "";
+  assert.match(pre, /white-space: pre-wrap;/);
+  assert.match(pre, /overflow-wrap: anywhere;/);
+  assert.doesNotMatch(pre, /overflow-x/);
+});
