@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { apiConnectorProvider } from "../providers/connector";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 /** A client certificate for the connector (PKCS#12 / .pfx with private key). */
 export interface ApiConnectorCertificate {
@@ -56,10 +55,10 @@ export class ApiConnector extends pulumi.dynamic.Resource {
       certificates: args.certificates === undefined ? undefined : pulumi.secret(args.certificates),
     };
     super(
-      apiConnectorProvider,
+      graphProviders.ApiConnector,
       name,
-      {
-        ...seedOutputs([
+      graphResourceProps(
+        [
           "connectorId",
           "authType",
           "credentialHash",
@@ -67,9 +66,9 @@ export class ApiConnector extends pulumi.dynamic.Resource {
           "thumbprints",
           "activeThumbprints",
           "staleThumbprints",
-        ]),
-        ...secretArgs,
-      },
+        ],
+        secretArgs,
+      ),
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates"] }),
       "entra-signup/graph",
       "ApiConnector",

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { b2xUserFlowProvider } from "../providers/userflow";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 export type UserInputType =
   | "textBox"
@@ -71,9 +70,9 @@ export class B2xUserFlow extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: B2xUserFlowArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      b2xUserFlowProvider,
+      graphProviders.B2xUserFlow,
       name,
-      { ...seedOutputs(["flowId"]), ...args },
+      graphResourceProps(["flowId"], args),
       opts,
       "entra-signup/graph",
       "B2xUserFlow",

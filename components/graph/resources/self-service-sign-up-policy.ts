@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { selfServiceSignUpPolicyProvider } from "../providers/policy";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 export interface SelfServiceSignUpPolicyArgs extends GraphResourceArgs {
   /** Turn guest self-service sign-up via user flows on or off. @default true */
@@ -17,9 +16,9 @@ export class SelfServiceSignUpPolicy extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SelfServiceSignUpPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      selfServiceSignUpPolicyProvider,
+      graphProviders.SelfServiceSignUpPolicy,
       name,
-      { ...seedOutputs(["previousEnabled"]), ...args },
+      graphResourceProps(["previousEnabled"], args),
       opts,
       "entra-signup/graph",
       "SelfServiceSignUpPolicy",

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { socialIdentityProviderProvider } from "../providers/social-idp";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 export type SocialIdentityProviderType = "Google" | "Facebook";
 
@@ -27,13 +26,12 @@ export class SocialIdentityProvider extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SocialIdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      socialIdentityProviderProvider,
+      graphProviders.SocialIdentityProvider,
       name,
-      {
-        ...seedOutputs(["identityProviderId", "secretHash", "secretSalt"]),
+      graphResourceProps(["identityProviderId", "secretHash", "secretSalt"], {
         ...args,
         clientSecret: pulumi.secret(args.clientSecret),
-      },
+      }),
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
       "entra-signup/graph",
       "SocialIdentityProvider",

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { userFlowAppAssociationProvider } from "../providers/listener";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 export interface UserFlowAppAssociationArgs extends GraphResourceArgs {
   /** The B2X flow id (`B2X_1_…`). */
@@ -22,9 +21,9 @@ export class UserFlowAppAssociation extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: UserFlowAppAssociationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      userFlowAppAssociationProvider,
+      graphProviders.UserFlowAppAssociation,
       name,
-      { ...seedOutputs(["listenerId"]), ...args },
+      graphResourceProps(["listenerId"], args),
       opts,
       "entra-signup/graph",
       "UserFlowAppAssociation",

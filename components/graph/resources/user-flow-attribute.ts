@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { userFlowAttributeProvider } from "../providers/attribute";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { graphProviders, graphResourceProps, type GraphResourceArgs } from "./common";
 
 export type UserFlowAttributeDataType = "string" | "boolean" | "int64";
 
@@ -28,9 +27,9 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: UserFlowAttributeArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      userFlowAttributeProvider,
+      graphProviders.UserFlowAttribute,
       name,
-      { ...seedOutputs(["attributeId", "extensionsAppId", "userFlowAttributeType"]), ...args },
+      graphResourceProps(["attributeId", "extensionsAppId", "userFlowAttributeType"], args),
       opts,
       "entra-signup/graph",
       "UserFlowAttribute",
