@@ -1,17 +1,15 @@
 /**
- * What the engine stores as each Graph resource's provider (`__provider`, serialized the way
- * `@pulumi/pulumi/dynamic` does it: serializeFunction of `() => provider` with allowSecrets) is a thin shim:
- * a few KB naming the provider's module and export, with no credential, no secret, no provider code and no
- * path of this checkout. At run time it loads the installed package's provider, so `read` and `delete` —
- * which run the text stored in state — always run the current code. Revived here with a `require` that
- * resolves packages and Node built-ins only, as the provider process does (require-from-string).
+ * What the engine stores as each Graph resource's provider (`__provider`) is a fixed shim of ~1.5 KB naming
+ * the resource kind, with no credential, no secret, no provider code and no path of this checkout. At run
+ * time it loads the installed package's provider, so `read` and `delete` — which run the text stored in
+ * state — always run the current code. Revived here with a `require` that resolves packages and Node
+ * built-ins only, as the provider process does (require-from-string).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { startGraphEmulator } from "../../local/graph-emulator";
 import { selfServiceSignUpPolicyProvider } from "../../components/graph/providers/policy";
 import { userFlowAttributeProvider } from "../../components/graph/providers/attribute";
@@ -19,8 +17,13 @@ import { apiConnectorProvider } from "../../components/graph/providers/connector
 import { b2xUserFlowProvider } from "../../components/graph/providers/userflow";
 import { userFlowAppAssociationProvider } from "../../components/graph/providers/listener";
 import { socialIdentityProviderProvider } from "../../components/graph/providers/social-idp";
-import { graphProviders } from "../../components/graph/resources/common";
-import { providerVersionKey } from "../../components/graph/resources/provider-shim";
+import { graphProviderCode } from "../../components/graph/providers/registry";
+import {
+  graphResourceKinds,
+  providerVersionKey,
+  storedProviderText,
+  type GraphResourceKind,
+} from "../../components/graph/resources/provider-shim";
 
 const providers = {
   SelfServiceSignUpPolicy: selfServiceSignUpPolicyProvider,
@@ -74,11 +77,9 @@ test("the list above holds every dynamic provider the Graph layer exports", () =
       `${file} registers a type token of a provider under test`,
     );
   }
-  assert.deepEqual(
-    Object.keys(graphProviders).sort(),
-    Object.keys(providers).sort(),
-    "one stored shim per kind",
-  );
+  assert.deepEqual([...graphResourceKinds].sort(), Object.keys(providers).sort(), "one stored shim per kind");
+  for (const [kind, p] of Object.entries(providers))
+    assert.equal(graphProviderCode[kind as GraphResourceKind], p, `the registry runs ${kind}'s provider`);
 });
 
 /** The provider process's view: packages and Node built-ins resolve, files of this repository do not. */
@@ -96,13 +97,6 @@ function revive(text: string): Record<string, (...args: unknown[]) => Promise<un
   return mod.exports.handler?.() as Record<string, (...args: unknown[]) => Promise<unknown>>;
 }
 
-/** The text the engine stores for a provider object (what `pulumi.dynamic.Resource` does). */
-async function stored(
-  provider: pulumi.dynamic.ResourceProvider,
-): Promise<{ text: string; containsSecrets: boolean }> {
-  return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-}
-
 for (const [name, provider] of Object.entries(providers)) {
   test(`${name}: state stores a thin shim without credentials, secrets, provider code or checkout paths`, async () => {
     Object.assign(process.env, planted);
@@ -110,12 +104,12 @@ for (const [name, provider] of Object.entries(providers)) {
     await import("@microsoft/microsoft-graph-client");
     const { DefaultAzureCredential } = await import("@azure/identity");
     new DefaultAzureCredential();
-    const sf = await stored(graphProviders[name as keyof typeof graphProviders]);
-    assert.equal(sf.containsSecrets, false);
+    const sf = { text: storedProviderText(name as GraphResourceKind) };
     for (const secret of Object.values(planted)) assert.ok(!sf.text.includes(secret), "no credential text");
     for (const m of libraryMarkers) assert.doesNotMatch(sf.text, m);
     assert.ok(!/\b(Bearer [A-Za-z0-9._-]{20,})/.test(sf.text), "no token");
-    assert.ok(sf.text.length < 10_000, `a shim, not the provider's code (${sf.text.length} chars)`);
+    assert.ok(sf.text.length < 4_000, `a shim, not the provider's code (${sf.text.length} chars)`);
+    assert.ok(!sf.text.includes(providerVersionKey), "the same text for every release");
     assert.doesNotMatch(sf.text, /graphApi|createOrAdopt|identity\/userFlowAttributes/, "no provider code");
     assert.ok(!sf.text.includes(repoRoot), "no path of this checkout (state outlives it)");
     assert.doesNotMatch(sf.text, /require\("@pulumi\//, "no Pulumi runtime in the provider");
@@ -161,7 +155,7 @@ test("delete from the stored provider text removes what the current code created
     }
     assert.notDeepEqual(emu.diffFromSeed(), []);
     for (const [name, { id, outs }] of made.reverse()) {
-      const sf = await stored(graphProviders[name as keyof typeof graphProviders]);
+      const sf = { text: storedProviderText(name as GraphResourceKind) };
       await revive(sf.text).delete!(id, outs);
     }
     assert.deepEqual(emu.diffFromSeed(), [], "everything deleted, the toggle restored");
@@ -174,7 +168,7 @@ test("a revived provider reports Graph errors with their full message (serialize
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
   const emu = await startGraphEmulator();
   try {
-    const revived = revive((await stored(graphProviders.UserFlowAttribute)).text);
+    const revived = revive(storedProviderText("UserFlowAttribute"));
     emu.faults.add({
       method: "POST",
       path: "^/identity/userFlowAttributes$",
@@ -201,7 +195,7 @@ test("a revived provider reports Graph errors with their full message (serialize
 });
 
 test("a new release is an in-place update of every resource, with no Graph call and no replacement", async () => {
-  const revived = revive((await stored(graphProviders.UserFlowAttribute)).text);
+  const revived = revive(storedProviderText("UserFlowAttribute"));
   // Nothing listens here: any Graph call would fail the test.
   const connection = { cloud: "global", baseUrl: "http://127.0.0.1:9", credential: "emulator" };
   const inputs = {
@@ -241,8 +235,8 @@ test("a new release is an in-place update of every resource, with no Graph call 
 });
 
 test("the shim finds the package from a program folder that installs it, and names the fix elsewhere", async () => {
-  const text = (await stored(graphProviders.SelfServiceSignUpPolicy)).text;
-  const cacheKey = Symbol.for("entra-signup/graph-providers");
+  const text = storedProviderText("SelfServiceSignUpPolicy");
+  const cacheKey = Symbol.for("entra-signup/graph-provider-registry");
   const g = globalThis as unknown as Record<symbol, unknown>;
   const cwd = process.cwd();
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), "graph-shim-"));
@@ -265,7 +259,7 @@ test("the shim finds the package from a program folder that installs it, and nam
     delete g[cacheKey];
     await assert.rejects(
       revive(text).check!({}, {}),
-      /entra-signup: cannot find the provider code components\/graph\/providers\/policy from .*empty upwards\. Run pulumi from the program folder, with entra-signup installed in its node_modules/,
+      /entra-signup: cannot find its Graph providers \(components\/graph\/providers\/registry\) from .*empty upwards\. Run pulumi from the program folder, with entra-signup installed in its node_modules/,
     );
   } finally {
     process.chdir(cwd);

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { GraphConnection } from "../connection";
-import { packageName, providerVersionKey, storedProvider } from "./provider-shim";
+import { packageName, providerVersionKey, storedProviderText, type GraphResourceKind } from "./provider-shim";
 
 /** Fields every Graph resource takes. */
 export interface GraphResourceArgs {
@@ -14,37 +14,6 @@ export interface GraphResourceArgs {
 export function seedOutputs(names: readonly string[]): Record<string, undefined> {
   return Object.fromEntries(names.map((n) => [n, undefined]));
 }
-
-/**
- * The provider of each Graph resource, as stored in state: a shim naming the module and export that hold
- * the code (see provider-shim.ts). One object per kind, so the program serializes each kind once.
- */
-export const graphProviders = {
-  SelfServiceSignUpPolicy: storedProvider({
-    module: "components/graph/providers/policy",
-    exportName: "selfServiceSignUpPolicyProvider",
-  }),
-  UserFlowAttribute: storedProvider({
-    module: "components/graph/providers/attribute",
-    exportName: "userFlowAttributeProvider",
-  }),
-  ApiConnector: storedProvider({
-    module: "components/graph/providers/connector",
-    exportName: "apiConnectorProvider",
-  }),
-  B2xUserFlow: storedProvider({
-    module: "components/graph/providers/userflow",
-    exportName: "b2xUserFlowProvider",
-  }),
-  UserFlowAppAssociation: storedProvider({
-    module: "components/graph/providers/listener",
-    exportName: "userFlowAppAssociationProvider",
-  }),
-  SocialIdentityProvider: storedProvider({
-    module: "components/graph/providers/social-idp",
-    exportName: "socialIdentityProviderProvider",
-  }),
-} as const;
 
 let version: string | undefined;
 
@@ -67,10 +36,30 @@ export function providerVersion(): string {
   }
 }
 
-/** The inputs every Graph resource sends: its seeded outputs, its arguments and the provider version. */
-export function graphResourceProps<T extends object>(
-  outputs: readonly string[],
-  args: T,
-): Record<string, unknown> {
-  return { ...seedOutputs(outputs), ...args, [providerVersionKey]: providerVersion() };
+/**
+ * A Graph object as a Pulumi dynamic resource (type `pulumi-nodejs:dynamic/entra-signup/graph:<kind>`, run
+ * by the Node.js dynamic-provider host). What `pulumi.dynamic.Resource` does, except that the stored
+ * provider is the fixed shim of provider-shim.ts rather than a serialized closure: nothing is serialized
+ * while the program runs, and state holds ~1.5 KB per copy instead of the provider's code.
+ */
+export class GraphResource extends pulumi.CustomResource {
+  constructor(
+    kind: GraphResourceKind,
+    name: string,
+    outputs: readonly string[],
+    args: object,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      `pulumi-nodejs:dynamic/${packageName}/graph:${kind}`,
+      name,
+      {
+        ...seedOutputs(outputs),
+        ...args,
+        [providerVersionKey]: providerVersion(),
+        __provider: storedProviderText(kind),
+      },
+      opts,
+    );
+  }
 }
