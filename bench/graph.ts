@@ -5,7 +5,9 @@
  * - the reads and writes of a first `up` and of a no-op `up` next to the minimum the contract needs;
  * - the no-op `up` time against the floor: a no-op `up` of an empty TypeScript program with the same
  *   toolchain, measured in the same run, interleaved (median of {@link noOpRuns} each) so load on the
- *   machine hits both alike. Target ≤ 1.3×;
+ *   machine hits both alike. Target ≤ 1.3×. Also against a second floor, a program with one trivial
+ *   dynamic resource: what any dynamic provider costs (the engine starts Pulumi's Node.js provider host),
+ *   so the part that is this package's own shows;
  * - the state bytes per Graph resource (target ≤ 20 KB) and the stored provider's share of it.
  * Ends with one JSON summary line. `npm run bench:graph`
  */
@@ -18,6 +20,12 @@ const noOpRuns = 3;
 
 /** The floor: the smallest TypeScript program, same Pulumi.yaml runtime options and tsconfig. */
 const emptyProgram = `import * as pulumi from "@pulumi/pulumi";\nexport const stack = pulumi.getStack();\n`;
+
+/** The dynamic-provider floor: one dynamic resource whose provider does nothing. */
+const oneDynamicProgram = `import * as pulumi from "@pulumi/pulumi";
+const provider: pulumi.dynamic.ResourceProvider = { async create() { return { id: "one", outs: {} }; } };
+new pulumi.dynamic.Resource(provider, "one", {}, {});
+`;
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -87,10 +95,14 @@ async function main(): Promise<void> {
   const floorDir = makeTempDir("bench-floor");
   writeProgram(floorDir.dir, "bench-floor", emptyProgram);
   const floor = await localProgramStack(floorDir.dir, "dev");
+  const dynamicDir = makeTempDir("bench-dynamic-floor");
+  writeProgram(dynamicDir.dir, "bench-dynamic-floor", oneDynamicProgram);
+  const dynamicFloor = await localProgramStack(dynamicDir.dir, "dev");
   const rows: Array<[string, { reads: number; writes: number }, { reads: number; writes: number }, number]> =
     [];
   const noOp: number[] = [];
   const floorNoOp: number[] = [];
+  const dynamicNoOp: number[] = [];
   let noOpCounts = { reads: 0, writes: 0 };
   let state: StateFigures;
   try {
@@ -98,9 +110,11 @@ async function main(): Promise<void> {
     const firstMs = await timedUp(ctx);
     rows.push(["first up", emu.counts(), firstUpMinimum(), firstMs]);
     state = await stateFigures(ctx);
-    await floor.stack.up(); // creates the floor's stack resource; later runs are no-ops
+    await floor.stack.up(); // creates the floors' resources; later runs are no-ops
+    await dynamicFloor.stack.up();
     for (let i = 0; i < noOpRuns; i++) {
       floorNoOp.push(await timedUp(floor));
+      dynamicNoOp.push(await timedUp(dynamicFloor));
       emu.clearLog();
       noOp.push(await timedUp(ctx));
       const c = emu.counts();
@@ -114,8 +128,10 @@ async function main(): Promise<void> {
   } finally {
     await ctx.cleanup();
     await floor.cleanup();
+    await dynamicFloor.cleanup();
     cleanupDir();
     floorDir.cleanup();
+    dynamicDir.cleanup();
     await emu.close();
   }
   const ratio = (actual: number, min: number) =>
@@ -130,11 +146,16 @@ async function main(): Promise<void> {
   const noOpMs = median(noOp);
   const floorMs = median(floorNoOp);
   const noOpRatio = noOpMs / floorMs;
+  const dynamicMs = median(dynamicNoOp);
   const runs = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
   console.log("");
   console.log(`no-op up (7 resources):      median ${Math.round(noOpMs)} ms of ${runs(noOp)}`);
   console.log(`floor (empty TS program):    median ${Math.round(floorMs)} ms of ${runs(floorNoOp)}`);
-  console.log(`noop_up_ratio ${noOpRatio.toFixed(2)} (target ≤ 1.3)`);
+  console.log(`one trivial dynamic resource: median ${Math.round(dynamicMs)} ms of ${runs(dynamicNoOp)}`);
+  console.log(
+    `noop_up_ratio ${noOpRatio.toFixed(2)} (target ≤ 1.3); against one trivial dynamic resource ` +
+      `${(noOpMs / dynamicMs).toFixed(2)}, which is itself ${(dynamicMs / floorMs).toFixed(2)}× the floor`,
+  );
   console.log(
     `state_bytes_per_resource ${state.bytesPerResource} (target ≤ 20480; max ${state.maxBytes}, ` +
       `stored provider ${state.providerBytesPerResource} of it, ${state.resources} Graph resources)`,
@@ -145,6 +166,7 @@ async function main(): Promise<void> {
       state_bytes_per_resource: state.bytesPerResource,
       noop_up_ms: Math.round(noOpMs),
       floor_noop_up_ms: Math.round(floorMs),
+      dynamic_floor_noop_up_ms: Math.round(dynamicMs),
       noop_up_graph_calls: noOpCounts.reads + noOpCounts.writes,
       first_up_graph_calls: rows[0]![1].reads + rows[0]![1].writes,
     }),

@@ -1,11 +1,12 @@
 /**
- * What the engine stores as each Graph resource's provider (`__provider`) is a fixed shim of ~1.5 KB naming
+ * What the engine stores as each Graph resource's provider (`__provider`) is a fixed shim of under 3 KB naming
  * the resource kind, with no credential, no secret, no provider code and no path of this checkout. At run
  * time it loads the installed package's provider, so `read` and `delete` — which run the text stored in
  * state — always run the current code. Revived here with a `require` that resolves packages and Node
  * built-ins only, as the provider process does (require-from-string).
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -266,4 +267,26 @@ test("the shim finds the package from a program folder that installs it, and nam
     delete g[cacheKey];
     fs.rmSync(outside, { recursive: true, force: true });
   }
+});
+
+test("in a plain Node.js process, as the provider host is, the shim loads the TypeScript providers", () => {
+  // No TypeScript loader here: the shim bundles the registry with esbuild, like in the provider process.
+  const script = `
+    const text = require("node:fs").readFileSync(0, "utf8");
+    const m = new (require("node:module"))("");
+    m.paths = require("node:module")._nodeModulePaths(process.cwd());
+    m._compile(text, "");
+    m.exports.handler().check({}, { connection: { cloud: "nowhere" } }).then((r) => console.log(JSON.stringify(r)));
+  `;
+  const out = execFileSync(process.execPath, ["-e", script], {
+    cwd: repoRoot,
+    input: storedProviderText("UserFlowAttribute"),
+    encoding: "utf8",
+  });
+  const result = JSON.parse(out) as { failures?: Array<{ property: string }> };
+  assert.ok(
+    result.failures?.some((f) => f.property === "connection"),
+    `the current provider's check ran: ${out}`,
+  );
+  assert.ok(result.failures?.some((f) => f.property === "displayName"));
 });
