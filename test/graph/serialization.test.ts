@@ -18,7 +18,7 @@ import { apiConnectorProvider } from "../../components/graph/providers/connector
 import { b2xUserFlowProvider } from "../../components/graph/providers/userflow";
 import { userFlowAppAssociationProvider } from "../../components/graph/providers/listener";
 import { socialIdentityProviderProvider } from "../../components/graph/providers/social-idp";
-import { graphProviderCode } from "../../components/graph/providers/registry";
+import { graphProviderCode, withReleaseHandling } from "../../components/graph/providers/registry";
 import {
   graphResourceKinds,
   providerVersionKey,
@@ -233,6 +233,24 @@ test("a new release is an in-place update of every resource, with no Graph call 
     ((await revived.diff!(olds.attributeId, unversioned, news)) as { changes: boolean }).changes,
     true,
   );
+});
+
+test("refresh of state written by an older release keeps its outputs and adds no undefined member", async () => {
+  const found = { id: "x", props: { a: 1 }, inputs: { a: 1 } };
+  const p = withReleaseHandling({
+    create: () => Promise.reject(new Error("unused")),
+    read: async () => found,
+  });
+  for (const props of [{ a: 1 }, { a: 1, [providerVersionKey]: "0.0.9" }]) {
+    const r = (await p.read!("x", props)) as {
+      props: Record<string, unknown>;
+      inputs: Record<string, unknown>;
+    };
+    for (const bag of [r.props, r.inputs]) {
+      assert.ok(!Object.values(bag).includes(undefined), "the provider host refuses undefined members");
+      assert.equal(bag[providerVersionKey], (props as Record<string, unknown>)[providerVersionKey]);
+    }
+  }
 });
 
 test("the shim finds the package from a program folder that installs it, and names the fix elsewhere", async () => {

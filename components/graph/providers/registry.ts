@@ -31,9 +31,14 @@ export const graphProviderCode: Record<GraphResourceKind, Provider> = {
   SocialIdentityProvider: socialIdentityProviderProvider,
 };
 
-/** `props` with the version of `from` (outputs keep the release that wrote them). */
+/**
+ * `props` with the version of `from` (outputs keep the release that wrote them); without the key when
+ * `from` has none (state of an older release): the provider host refuses `undefined` members.
+ */
 function withVersion<T extends Props | undefined>(props: T, from: Props): T {
-  return (props === undefined ? props : { ...props, [providerVersionKey]: from[providerVersionKey] }) as T;
+  if (props === undefined) return props;
+  const version = from[providerVersionKey];
+  return (version === undefined ? withoutVersion(props) : { ...props, [providerVersionKey]: version }) as T;
 }
 
 function withoutVersion(props: Props): Props {
