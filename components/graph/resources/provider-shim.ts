@@ -26,7 +26,12 @@ export const packageName = "entra-signup";
 /** Input and output holding the release (package version) of the provider code that last wrote the state. */
 export const providerVersionKey = "__providerVersion";
 
-/** The module (inside the package, without extension) that maps each kind to its provider. */
+/**
+ * The module (inside the package, without extension) that maps each kind to its provider. Every state
+ * written since the shim holds this path, and `read`/`delete` run before the next `up` rewrites it: it is a
+ * contract with those states. Never move it; if the providers move, leave a module here that re-exports
+ * `providerFor`.
+ */
 export const registryModule = "components/graph/providers/registry";
 
 /** The Graph resource kinds, as the last part of their type token `pulumi-nodejs:dynamic/entra-signup/graph:<kind>`. */
