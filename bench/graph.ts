@@ -1,11 +1,67 @@
 /**
- * Graph calls per deployment: runs the representative program (test/graph/engine-program.ts: tenant
- * toggle, custom attribute, API connector, Google IdP, B2X flow with 2 IdPs / 3 attributes / 1 connector
- * step, app association) through the real engine against the emulator, and prints the reads and writes of
- * a first `up` and of a no-op `up` next to the minimum the contract needs. `npm run bench:graph`
+ * Graph calls, time and state per deployment: runs the representative program (test/graph/engine-program.ts:
+ * tenant toggle, custom attribute, API connector, Google IdP, B2X flow with 2 IdPs / 3 attributes / 1
+ * connector step, app association) through the real engine against the emulator, and prints
+ * - the reads and writes of a first `up` and of a no-op `up` next to the minimum the contract needs;
+ * - the no-op `up` time against the floor: a no-op `up` of an empty TypeScript program with the same
+ *   toolchain, measured in the same run, interleaved (median of {@link noOpRuns} each) so load on the
+ *   machine hits both alike. Target ≤ 1.3×. Also against a second floor, a program with one trivial
+ *   dynamic resource: what any dynamic provider costs (the engine starts Pulumi's Node.js provider host),
+ *   so the part that is this package's own shows;
+ * - the state bytes per Graph resource (target ≤ 20 KB) and the stored provider's share of it.
+ * Ends with one JSON summary line. `npm run bench:graph`
  */
 import { startGraphEmulator } from "../local/graph-emulator";
+import { localProgramStack, makeTempDir, writeProgram, type LocalProgramStack } from "../test/helpers/pulumi";
 import { graphProgramStack } from "../test/graph/engine-program";
+
+/** No-op `up` runs per program; the median is reported. */
+const noOpRuns = 3;
+
+/** The floor: the smallest TypeScript program, same Pulumi.yaml runtime options and tsconfig. */
+const emptyProgram = `import * as pulumi from "@pulumi/pulumi";\nexport const stack = pulumi.getStack();\n`;
+
+/** The dynamic-provider floor: one dynamic resource whose provider does nothing. */
+const oneDynamicProgram = `import * as pulumi from "@pulumi/pulumi";
+const provider: pulumi.dynamic.ResourceProvider = { async create() { return { id: "one", outs: {} }; } };
+new pulumi.dynamic.Resource(provider, "one", {}, {});
+`;
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timedUp(ctx: LocalProgramStack): Promise<number> {
+  const t0 = performance.now();
+  await ctx.stack.up();
+  return performance.now() - t0;
+}
+
+interface StateFigures {
+  resources: number;
+  bytesPerResource: number;
+  maxBytes: number;
+  providerBytesPerResource: number;
+}
+
+/** Bytes of each Graph resource in the exported state (inputs, outputs, stored provider), as JSON. */
+async function stateFigures(ctx: LocalProgramStack): Promise<StateFigures> {
+  const deployment = (await ctx.stack.exportStack()).deployment as {
+    resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
+  };
+  const graph = (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+  const bytes = graph.map((r) => Buffer.byteLength(JSON.stringify(r)));
+  const provider = graph.map(
+    (r) =>
+      Buffer.byteLength(String(r.inputs?.__provider ?? "")) +
+      Buffer.byteLength(String(r.outputs?.__provider ?? "")),
+  );
+  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+  return {
+    resources: graph.length,
+    bytesPerResource: mean(bytes),
+    maxBytes: Math.max(0, ...bytes),
+    providerBytesPerResource: mean(provider),
+  };
+}
 
 /** The fewest calls the contract allows for the first `up` of that program, one comment per call. */
 function firstUpMinimum(): { reads: number; writes: number } {
@@ -36,21 +92,46 @@ async function main(): Promise<void> {
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
   const emu = await startGraphEmulator();
   const { ctx, cleanupDir } = await graphProgramStack("bench-graph", emu);
+  const floorDir = makeTempDir("bench-floor");
+  writeProgram(floorDir.dir, "bench-floor", emptyProgram);
+  const floor = await localProgramStack(floorDir.dir, "dev");
+  const dynamicDir = makeTempDir("bench-dynamic-floor");
+  writeProgram(dynamicDir.dir, "bench-dynamic-floor", oneDynamicProgram);
+  const dynamicFloor = await localProgramStack(dynamicDir.dir, "dev");
   const rows: Array<[string, { reads: number; writes: number }, { reads: number; writes: number }, number]> =
     [];
+  const noOp: number[] = [];
+  const floorNoOp: number[] = [];
+  const dynamicNoOp: number[] = [];
+  let noOpCounts = { reads: 0, writes: 0 };
+  let state: StateFigures;
   try {
     emu.clearLog();
-    let t0 = Date.now();
-    await ctx.stack.up();
-    rows.push(["first up", emu.counts(), firstUpMinimum(), Date.now() - t0]);
-    emu.clearLog();
-    t0 = Date.now();
-    await ctx.stack.up();
-    rows.push(["no-op up", emu.counts(), noOpMinimum, Date.now() - t0]);
+    const firstMs = await timedUp(ctx);
+    rows.push(["first up", emu.counts(), firstUpMinimum(), firstMs]);
+    state = await stateFigures(ctx);
+    await floor.stack.up(); // creates the floors' resources; later runs are no-ops
+    await dynamicFloor.stack.up();
+    for (let i = 0; i < noOpRuns; i++) {
+      floorNoOp.push(await timedUp(floor));
+      dynamicNoOp.push(await timedUp(dynamicFloor));
+      emu.clearLog();
+      noOp.push(await timedUp(ctx));
+      const c = emu.counts();
+      noOpCounts = {
+        reads: Math.max(noOpCounts.reads, c.reads),
+        writes: Math.max(noOpCounts.writes, c.writes),
+      };
+    }
+    rows.push(["no-op up", noOpCounts, noOpMinimum, median(noOp)]);
     await ctx.stack.destroy();
   } finally {
     await ctx.cleanup();
+    await floor.cleanup();
+    await dynamicFloor.cleanup();
     cleanupDir();
+    floorDir.cleanup();
+    dynamicDir.cleanup();
     await emu.close();
   }
   const ratio = (actual: number, min: number) =>
@@ -59,9 +140,37 @@ async function main(): Promise<void> {
   for (const [name, actual, min, ms] of rows) {
     console.log(
       `${name.padEnd(10)} ${String(actual.reads).padStart(5)} ${String(min.reads).padStart(4)} ${ratio(actual.reads, min.reads).padStart(6)}` +
-        `   ${String(actual.writes).padStart(6)} ${String(min.writes).padStart(4)} ${ratio(actual.writes, min.writes).padStart(6)}   ${String(ms).padStart(7)}`,
+        `   ${String(actual.writes).padStart(6)} ${String(min.writes).padStart(4)} ${ratio(actual.writes, min.writes).padStart(6)}   ${String(Math.round(ms)).padStart(7)}`,
     );
   }
+  const noOpMs = median(noOp);
+  const floorMs = median(floorNoOp);
+  const noOpRatio = noOpMs / floorMs;
+  const dynamicMs = median(dynamicNoOp);
+  const runs = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
+  console.log("");
+  console.log(`no-op up (7 resources):      median ${Math.round(noOpMs)} ms of ${runs(noOp)}`);
+  console.log(`floor (empty TS program):    median ${Math.round(floorMs)} ms of ${runs(floorNoOp)}`);
+  console.log(`one trivial dynamic resource: median ${Math.round(dynamicMs)} ms of ${runs(dynamicNoOp)}`);
+  console.log(
+    `noop_up_ratio ${noOpRatio.toFixed(2)} (target ≤ 1.3); against one trivial dynamic resource ` +
+      `${(noOpMs / dynamicMs).toFixed(2)}, which is itself ${(dynamicMs / floorMs).toFixed(2)}× the floor`,
+  );
+  console.log(
+    `state_bytes_per_resource ${state.bytesPerResource} (target ≤ 20480; max ${state.maxBytes}, ` +
+      `stored provider ${state.providerBytesPerResource} of it, ${state.resources} Graph resources)`,
+  );
+  console.log(
+    JSON.stringify({
+      noop_up_ratio: Number(noOpRatio.toFixed(2)),
+      state_bytes_per_resource: state.bytesPerResource,
+      noop_up_ms: Math.round(noOpMs),
+      floor_noop_up_ms: Math.round(floorMs),
+      dynamic_floor_noop_up_ms: Math.round(dynamicMs),
+      noop_up_graph_calls: noOpCounts.reads + noOpCounts.writes,
+      first_up_graph_calls: rows[0]![1].reads + rows[0]![1].writes,
+    }),
+  );
 }
 
 main().catch((e: unknown) => {

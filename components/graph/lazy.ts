@@ -1,9 +1,11 @@
 /**
- * Heavy packages are loaded here, at call time, never at module top level. Dynamic providers are
- * serialized into state by value; a module-level import of the Graph SDK, @azure/identity or node-forge
- * would be captured by the serializer, and a captured client or credential can leak tokens into state
- * (pulumi/pulumi#8265). `require` is deliberately not captured by Pulumi's closure serializer, so in the
- * provider process it resolves from the program's node_modules.
+ * Heavy packages are loaded here, at call time, never at module top level: the provider process loads
+ * every Graph provider on its first call (resources/provider-shim.ts), and a no-op `up` — check and diff
+ * only — then loads neither the Graph SDK nor @azure/identity (node-forge only to read a given
+ * certificate). It also keeps a client or credential out of any provider that an older release
+ * serialized into state by value (pulumi/pulumi#8265).
+ * These `require`s stay calls when the shim bundles the providers (packages are external), so they
+ * resolve from the package's node_modules in the provider process.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- see the module comment */
 

@@ -48,9 +48,12 @@ test("retries are bounded: a permanent 503 surfaces as GraphRequestError with re
     kind: "unavailable",
     times: 50,
   });
+  // A zero throttling window leaves the minimum of 6 retries (retry-budget.test.ts covers the window).
+  process.env.ENTRA_SIGNUP_GRAPH_THROTTLE_WINDOW_SECONDS = "0";
   const err = await graphApi(connection)
     .get("/policies/authenticationFlowsPolicy")
-    .catch((e: unknown) => e);
+    .catch((e: unknown) => e)
+    .finally(() => delete process.env.ENTRA_SIGNUP_GRAPH_THROTTLE_WINDOW_SECONDS);
   assert.ok(isGraphRequestError(err));
   assert.equal(err.status, 503);
   assert.match(

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { apiConnectorProvider } from "../providers/connector";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 /** A client certificate for the connector (PKCS#12 / .pfx with private key). */
 export interface ApiConnectorCertificate {
@@ -32,7 +31,7 @@ export interface ApiConnectorArgs extends GraphResourceArgs {
 }
 
 /** An API connector (`identity/apiConnectors`) with Basic or client-certificate auth. */
-export class ApiConnector extends pulumi.dynamic.Resource {
+export class ApiConnector extends GraphResource {
   declare readonly connectorId: pulumi.Output<string>;
   declare readonly displayName: pulumi.Output<string>;
   declare readonly targetUrl: pulumi.Output<string>;
@@ -56,23 +55,19 @@ export class ApiConnector extends pulumi.dynamic.Resource {
       certificates: args.certificates === undefined ? undefined : pulumi.secret(args.certificates),
     };
     super(
-      apiConnectorProvider,
-      name,
-      {
-        ...seedOutputs([
-          "connectorId",
-          "authType",
-          "credentialHash",
-          "credentialSalt",
-          "thumbprints",
-          "activeThumbprints",
-          "staleThumbprints",
-        ]),
-        ...secretArgs,
-      },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates"] }),
-      "entra-signup/graph",
       "ApiConnector",
+      name,
+      [
+        "connectorId",
+        "authType",
+        "credentialHash",
+        "credentialSalt",
+        "thumbprints",
+        "activeThumbprints",
+        "staleThumbprints",
+      ],
+      secretArgs,
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates"] }),
     );
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { b2xUserFlowProvider } from "../providers/userflow";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 export type UserInputType =
   | "textBox"
@@ -58,7 +57,7 @@ export interface B2xUserFlowArgs extends GraphResourceArgs {
 }
 
 /** A B2X self-service sign-up user flow with its identity providers, attribute page and connectors. */
-export class B2xUserFlow extends pulumi.dynamic.Resource {
+export class B2xUserFlow extends GraphResource {
   /** `B2X_1_<name>`. */
   declare readonly flowId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -70,13 +69,6 @@ export class B2xUserFlow extends pulumi.dynamic.Resource {
   }>;
 
   constructor(name: string, args: B2xUserFlowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      b2xUserFlowProvider,
-      name,
-      { ...seedOutputs(["flowId"]), ...args },
-      opts,
-      "entra-signup/graph",
-      "B2xUserFlow",
-    );
+    super("B2xUserFlow", name, ["flowId"], args, opts);
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { selfServiceSignUpPolicyProvider } from "../providers/policy";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 export interface SelfServiceSignUpPolicyArgs extends GraphResourceArgs {
   /** Turn guest self-service sign-up via user flows on or off. @default true */
@@ -10,19 +9,12 @@ export interface SelfServiceSignUpPolicyArgs extends GraphResourceArgs {
 }
 
 /** The tenant toggle "Enable guest self-service sign up via user flows" (authenticationFlowsPolicy). */
-export class SelfServiceSignUpPolicy extends pulumi.dynamic.Resource {
+export class SelfServiceSignUpPolicy extends GraphResource {
   declare readonly enabled: pulumi.Output<boolean>;
   declare readonly previousEnabled: pulumi.Output<boolean>;
   declare readonly keepOnDelete: pulumi.Output<boolean>;
 
   constructor(name: string, args: SelfServiceSignUpPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      selfServiceSignUpPolicyProvider,
-      name,
-      { ...seedOutputs(["previousEnabled"]), ...args },
-      opts,
-      "entra-signup/graph",
-      "SelfServiceSignUpPolicy",
-    );
+    super("SelfServiceSignUpPolicy", name, ["previousEnabled"], args, opts);
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { socialIdentityProviderProvider } from "../providers/social-idp";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 export type SocialIdentityProviderType = "Google" | "Facebook";
 
@@ -18,7 +17,7 @@ export interface SocialIdentityProviderArgs extends GraphResourceArgs {
 }
 
 /** A tenant social identity provider (`identity/identityProviders`) that flows can offer. */
-export class SocialIdentityProvider extends pulumi.dynamic.Resource {
+export class SocialIdentityProvider extends GraphResource {
   /** e.g. `Google-OAUTH`: what a B2xUserFlow lists in identityProviders. */
   declare readonly identityProviderId: pulumi.Output<string>;
   declare readonly type: pulumi.Output<SocialIdentityProviderType>;
@@ -27,16 +26,11 @@ export class SocialIdentityProvider extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SocialIdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      socialIdentityProviderProvider,
-      name,
-      {
-        ...seedOutputs(["identityProviderId", "secretHash", "secretSalt"]),
-        ...args,
-        clientSecret: pulumi.secret(args.clientSecret),
-      },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
-      "entra-signup/graph",
       "SocialIdentityProvider",
+      name,
+      ["identityProviderId", "secretHash", "secretSalt"],
+      { ...args, clientSecret: pulumi.secret(args.clientSecret) },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
     );
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { userFlowAppAssociationProvider } from "../providers/listener";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 export interface UserFlowAppAssociationArgs extends GraphResourceArgs {
   /** The B2X flow id (`B2X_1_…`). */
@@ -14,20 +13,13 @@ export interface UserFlowAppAssociationArgs extends GraphResourceArgs {
 }
 
 /** App ↔ flow association: a beta `identity/events/onSignupStart` invokeUserFlowListener (contract §5.1). */
-export class UserFlowAppAssociation extends pulumi.dynamic.Resource {
+export class UserFlowAppAssociation extends GraphResource {
   declare readonly listenerId: pulumi.Output<string>;
   declare readonly userFlowId: pulumi.Output<string>;
   declare readonly appIds: pulumi.Output<string[]>;
   declare readonly priority: pulumi.Output<number>;
 
   constructor(name: string, args: UserFlowAppAssociationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      userFlowAppAssociationProvider,
-      name,
-      { ...seedOutputs(["listenerId"]), ...args },
-      opts,
-      "entra-signup/graph",
-      "UserFlowAppAssociation",
-    );
+    super("UserFlowAppAssociation", name, ["listenerId"], args, opts);
   }
 }

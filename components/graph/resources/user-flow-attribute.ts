@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { userFlowAttributeProvider } from "../providers/attribute";
-import { seedOutputs, type GraphResourceArgs } from "./common";
+import { GraphResource, type GraphResourceArgs } from "./common";
 
 export type UserFlowAttributeDataType = "string" | "boolean" | "int64";
 
@@ -16,7 +15,7 @@ export interface UserFlowAttributeArgs extends GraphResourceArgs {
 }
 
 /** A custom user flow attribute (`identity/userFlowAttributes`). Its id is read from Graph, never derived. */
-export class UserFlowAttribute extends pulumi.dynamic.Resource {
+export class UserFlowAttribute extends GraphResource {
   /** `extension_<appIdNoDashes>_<Name>`, as Graph returned it. */
   declare readonly attributeId: pulumi.Output<string>;
   /** appId (with dashes) of aad-extensions-app, parsed from the attribute id. */
@@ -27,13 +26,6 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
   declare readonly userFlowAttributeType: pulumi.Output<string>;
 
   constructor(name: string, args: UserFlowAttributeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      userFlowAttributeProvider,
-      name,
-      { ...seedOutputs(["attributeId", "extensionsAppId", "userFlowAttributeType"]), ...args },
-      opts,
-      "entra-signup/graph",
-      "UserFlowAttribute",
-    );
+    super("UserFlowAttribute", name, ["attributeId", "extensionsAppId", "userFlowAttributeType"], args, opts);
   }
 }
