@@ -16,7 +16,11 @@ export const AZURITE_KEY =
 export interface AzuriteOptions {
   /** Base port: blob = port, queue = port + 1, table = port + 2. @default 0 (free ports) */
   readonly port?: number;
-  /** @default 20000 */
+  /**
+   * How long to wait for Azurite to report its three services listening. Readiness is what is awaited;
+   * the bound only turns a hung start into an error, so it is generous for loaded CI machines.
+   * @default 180000
+   */
   readonly startTimeoutMs?: number;
 }
 
@@ -29,6 +33,9 @@ export interface Azurite {
   readonly pid: number | undefined;
   stop(): Promise<void>;
 }
+
+/** Upper bound on a start-up that is awaited by readiness (a loaded 2-core CI machine can take minutes). */
+export const READY_BOUND_MS = 180_000;
 
 const READY = /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g;
 
@@ -75,7 +82,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     fs.rmSync(cwd, { recursive: true, force: true });
   };
   try {
-    const ports = await waitForPorts(child, options.startTimeoutMs ?? 20_000);
+    const ports = await waitForPorts(child, options.startTimeoutMs ?? READY_BOUND_MS);
     return {
       connectionString: connectionStringFor(ports),
       blobPort: ports.blob,
@@ -98,7 +105,14 @@ function waitForPorts(
     const found: Record<string, number> = {};
     let output = "";
     const timer = setTimeout(
-      () => reject(new Error(`Azurite did not start within ${timeoutMs} ms:\n${output}`)),
+      () =>
+        reject(
+          new Error(
+            `Azurite did not report its blob, queue and table services listening within ${timeoutMs / 1000} s ` +
+              `(heard: ${Object.keys(found).join(", ") || "none"}); the machine may be overloaded, or Azurite ` +
+              `failed: its output follows.\n${output}`,
+          ),
+        ),
       timeoutMs,
     );
     const onData = (data: Buffer) => {
