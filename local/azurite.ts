@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { READY_BOUND_MS } from "./readiness";
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -33,9 +34,6 @@ export interface Azurite {
   readonly pid: number | undefined;
   stop(): Promise<void>;
 }
-
-/** Upper bound on a start-up that is awaited by readiness (a loaded 2-core CI machine can take minutes). */
-export const READY_BOUND_MS = 180_000;
 
 const READY = /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g;
 

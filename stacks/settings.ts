@@ -48,6 +48,17 @@ export const SECRET_KEYS = [
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/**
+ * The command that sets a secret key on `stack`. The `local` stack is rebuilt from Pulumi.local.yaml in
+ * the state folder on every `npm run local`, so `pulumi config set` cannot reach it: `npm run local --
+ * --secret <key>` asks for the value and keeps it encrypted there (README, "Secrets on the local stack").
+ */
+export function setSecretCommand(key: SecretKey, stack?: string): string {
+  return stack === "local"
+    ? `npm run local -- --secret ${key}`
+    : `pulumi config set --secret ${NAMESPACE}:${key} <value>`;
+}
+
 /** What the loader needs from Pulumi config; tests pass a plain object. */
 export interface ConfigSource {
   /** The parsed value of `entra-signup:<key>` (objects/arrays as parsed JSON), or undefined. */
@@ -96,11 +107,16 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    stack?: string,
+  ) {
     super(
       `The stack configuration has ${problems.length} problem(s):\n` +
         problems.map((p) => `  - ${p}`).join("\n") +
-        `\nFix them with 'pulumi config set' (secrets with --secret) or in Pulumi.<stack>.yaml; stacks/README.md documents every key.`,
+        (stack === "local"
+          ? `\nFix them in Pulumi.local.yaml (secrets with 'npm run local -- --secret <key>'); stacks/README.md documents every key.`
+          : `\nFix them with 'pulumi config set' (secrets with --secret) or in Pulumi.<stack>.yaml; stacks/README.md documents every key.`),
     );
     this.name = "SettingsError";
   }
@@ -141,7 +157,7 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     if (source.get(key) === undefined) continue;
     if (!source.isSecret(key)) {
       problems.push(
-        `${NAMESPACE}:${key} is stored in plain text: remove it and run 'pulumi config set --secret ${NAMESPACE}:${key} <value>'`,
+        `${NAMESPACE}:${key} is stored in plain text: remove it and run '${setSecretCommand(key, source.stack)}'`,
       );
     }
     secretsPresent.add(key);
@@ -149,8 +165,9 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
 
   if (tenant) problems.push(...checkTenant(tenant));
   if (attributes && userFlow) problems.push(...checkPage(attributes, userFlow));
-  if (userFlow) problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent));
-  if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent));
+  if (userFlow)
+    problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent, source.stack));
+  if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent, source.stack));
   if (connector) problems.push(...checkHostingForStack(connector, source.stack));
   const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
   if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
@@ -166,7 +183,7 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     !socialProviders ||
     adoptExisting === undefined
   ) {
-    throw new SettingsError(problems);
+    throw new SettingsError(problems, source.stack);
   }
   return {
     tenant,
@@ -346,6 +363,7 @@ export function checkIdentityProviders(
   flow: UserFlowConfig,
   social: SocialProvidersConfig | undefined,
   secrets: ReadonlySet<SecretKey>,
+  stack?: string,
 ): string[] {
   const problems: string[] = [];
   const ids = flow.identityProviders;
@@ -365,20 +383,24 @@ export function checkIdentityProviders(
     }
     if (!secrets.has(secret)) {
       problems.push(
-        `${NAMESPACE}:${secret} is required because userFlow.identityProviders has ${idp}: 'pulumi config set --secret ${NAMESPACE}:${secret} <value>'`,
+        `${NAMESPACE}:${secret} is required because userFlow.identityProviders has ${idp}: '${setSecretCommand(secret, stack)}'`,
       );
     }
   }
   return problems;
 }
 
-export function checkConnectorAuth(connector: ConnectorConfig, secrets: ReadonlySet<SecretKey>): string[] {
+export function checkConnectorAuth(
+  connector: ConnectorConfig,
+  secrets: ReadonlySet<SecretKey>,
+  stack?: string,
+): string[] {
   const problems: string[] = [];
   if (connector.auth === "certificate") {
     for (const key of ["connectorCertificatePfx", "connectorCertificatePassword"] as const) {
       if (!secrets.has(key)) {
         problems.push(
-          `${NAMESPACE}:${key} is required for connector.auth 'certificate': 'pulumi config set --secret ${NAMESPACE}:${key} <value>' (base64 PFX / its password, '' if none)`,
+          `${NAMESPACE}:${key} is required for connector.auth 'certificate': '${setSecretCommand(key, stack)}' (base64 PFX / its password, '' if none)`,
         );
       }
     }
