@@ -4,6 +4,7 @@
  * step, app association) through the real engine against the emulator, and prints the reads and writes of
  * a first `up` and of a no-op `up` next to the minimum the contract needs. `npm run bench:graph`
  */
+import { parseCommandLine } from "../local/cli-usage";
 import { startGraphEmulator } from "../local/graph-emulator";
 import { graphProgramStack } from "../test/graph/engine-program";
 
@@ -32,7 +33,13 @@ function firstUpMinimum(): { reads: number; writes: number } {
 /** A no-op `up` needs nothing from Graph: diffs compare desired inputs with state. */
 const noOpMinimum = { reads: 0, writes: 0 };
 
+const USAGE = `usage: npm run bench:graph
+
+Runs the representative program through the real engine against the Graph emulator and prints the Graph
+reads and writes of a first \`up\` and of a no-op \`up\` next to the minimum the contract needs. No options.`;
+
 async function main(): Promise<void> {
+  parseCommandLine("bench:graph", USAGE, {});
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
   const emu = await startGraphEmulator();
   const { ctx, cleanupDir } = await graphProgramStack("bench-graph", emu);

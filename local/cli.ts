@@ -14,6 +14,7 @@ import {
   stopServiceNow,
 } from "./daemons";
 import { RunProcesses } from "./run-processes";
+import { DEFAULT_STATE_DIR } from "./state-folder";
 import {
   PlainSecretError,
   isSecretKey,
@@ -21,16 +22,7 @@ import {
   readSecretValue,
   storeLocalSecret,
 } from "./secrets";
-import {
-  DEFAULT_PORTS,
-  PORT_FLAGS,
-  down,
-  localProject,
-  localStack,
-  repoRoot,
-  up,
-  type LocalPorts,
-} from "./system";
+import { DEFAULT_PORTS, PORT_FLAGS, down, localProject, localStack, up, type LocalPorts } from "./system";
 
 const column = (flag: string, text: string) => `  ${flag.padEnd(28)}${text}`;
 
@@ -82,7 +74,7 @@ export function parseLocalArgs(argv: string[]) {
       );
     taken.set(port, key);
   }
-  const stateDir = path.resolve(values["state-dir"] ?? path.join(repoRoot, ".local"));
+  const stateDir = path.resolve(values["state-dir"] ?? DEFAULT_STATE_DIR);
   let secret: SecretKey | undefined;
   if (values.secret !== undefined) {
     const key = values.secret.replace(/^entra-signup:/, "");

@@ -24,8 +24,9 @@ import {
   type ServiceSpec,
 } from "./daemons";
 import { PlainSecretError, plainSecretKeys, readLocalSecrets, rememberSalt } from "./secrets";
+import { paths, repoRoot } from "./state-folder";
 
-export const repoRoot = path.resolve(__dirname, "..");
+export { paths, repoRoot } from "./state-folder";
 
 /** Only ever protects throwaway local state; real stacks use their own passphrase or a KMS. */
 export const LOCAL_PASSPHRASE = "entra-signup-local";
@@ -91,17 +92,6 @@ export function azuriteConnectionString(ports: LocalPorts): string {
     queue: ports.azuriteQueue,
     table: ports.azuriteTable,
   });
-}
-
-export function paths(stateDir: string) {
-  return {
-    project: path.join(stateDir, "project"),
-    backend: path.join(stateDir, "pulumi-state"),
-    pulumiHome: path.join(stateDir, "pulumi-home"),
-    graphState: path.join(stateDir, "graph-emulator.json"),
-    connectorSettings: path.join(stateDir, "connector-settings.json"),
-    azurite: path.join(stateDir, "azurite"),
-  };
 }
 
 const tsx = ["--import", "tsx"];
