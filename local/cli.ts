@@ -138,9 +138,13 @@ async function runSecret(args: ReturnType<typeof parseLocalArgs>, key: SecretKey
 /**
  * Ctrl-C once: `onFirst` (a graceful cancel). Ctrl-C again, SIGTERM or SIGHUP (terminal closed): every
  * process this run started is killed — the engine and its plugins by process group (RunProcesses), the
- * services it started by theirs — and the run exits 130. Returns the uninstall function.
+ * services it started by theirs — and the run exits 130. Returns the function to call when the run ends.
  */
-function onInterrupt(stateDir: string, started: readonly string[], onFirst: () => void): () => void {
+function onInterrupt(
+  stateDir: string,
+  started: readonly string[],
+  onFirst: () => void,
+): (outcome: "succeeded" | "failed") => void {
   const processes = new RunProcesses();
   let interrupted = false;
   const forced = () => {
@@ -157,15 +161,19 @@ function onInterrupt(stateDir: string, started: readonly string[], onFirst: () =
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", forced);
   process.on("SIGHUP", forced);
-  return () => {
+  // After an interrupted or failed run, whatever the engine left (a plugin it did not stop because it
+  // was terminated by a quick second SIGINT of the terminal) is killed. A successful run leaves only its
+  // detached services, which are meant to keep running.
+  return (outcome) => {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", forced);
     process.off("SIGHUP", forced);
+    if (interrupted || outcome === "failed") processes.killAll();
   };
 }
 
 async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
-  const uninstall = onInterrupt(args.stateDir, [], () =>
+  const finish = onInterrupt(args.stateDir, [], () =>
     print("interrupted: the destroy stops after the Graph calls in flight (Ctrl-C again to force)"),
   );
   try {
@@ -173,12 +181,12 @@ async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number>
     print(
       `down: ${result.destroyed ? "stack destroyed" : "no local stack"}; stopped ${result.stopped.join(", ") || "nothing"}`,
     );
+    finish("succeeded");
     return 0;
   } catch (err) {
+    finish("failed");
     console.error(`local: ${(err as Error).message}`);
     return err instanceof PortInUseError || err instanceof PlainSecretError ? 2 : 1;
-  } finally {
-    uninstall();
   }
 }
 
@@ -187,7 +195,7 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   const started: string[] = [];
   const controller = new AbortController();
   let interrupted = false;
-  const uninstall = onInterrupt(args.stateDir, started, () => {
+  const finish = onInterrupt(args.stateDir, started, () => {
     interrupted = true;
     print("interrupted: cancelling the update and stopping what this run started (Ctrl-C again to force)");
     controller.abort();
@@ -209,17 +217,17 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
     console.log(
       "Change Pulumi.local.yaml and run `npm run local` again to update; `npm run local -- --down` stops everything.",
     );
+    finish("succeeded");
     return 0;
   } catch (err) {
     for (const name of started.reverse()) await stopService(args.stateDir, name);
+    finish("failed");
     if (interrupted) {
       print(`stopped ${started.join(", ") || "nothing (services of earlier runs keep running)"}`);
       return 130;
     }
     console.error(`local: ${(err as Error).message}`);
     return err instanceof PortInUseError || err instanceof PlainSecretError ? 2 : 1;
-  } finally {
-    uninstall();
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * The processes a foreground run of `npm run local` starts besides its background services: the Pulumi
- * engine (spawned by the Automation API), its language host and provider plugins, and their Node.js
- * programs. They share the run's process group, and that membership survives when a parent dies and the
- * child is re-parented — which is exactly what a forced double Ctrl-C does (the engine terminates and
- * leaves `pulumi-language-nodejs` running). On a forced exit the run kills, by process group, every
- * process it started, so nothing it started outlives it. The background services lead process groups of
- * their own (`daemons.ts`) and are stopped separately.
+ * engine (spawned by the Automation API) and the plugins it starts — the language host, the dynamic
+ * provider — with their Node.js programs. The engine starts each plugin as the leader of a process group
+ * of its own (so a terminal's Ctrl-C reaches only the engine), and a plugin keeps that group when the
+ * engine dies and it is re-parented: the orphan `pulumi-language-nodejs` of a forced double Ctrl-C.
+ * So the run remembers its descendants and their process groups while they are alive (on the first
+ * Ctrl-C), and on a forced exit kills every remembered process and every process still in a remembered
+ * group — nothing it started outlives it. Its own group (npm, the shell) is never signalled as a group.
+ * The background services lead groups of their own too, and are stopped separately (`daemons.ts`).
  */
 import { execFileSync } from "node:child_process";
 
@@ -56,45 +58,45 @@ function ancestorsOf(table: readonly ProcessEntry[], self: number): Set<number> 
   return found;
 }
 
-/** A Pulumi engine, plugin or SDK program (`pulumi`, `pulumi-language-nodejs`, `node …/@pulumi/pulumi/…`). */
-const PULUMI_PROCESS = /(^|[\s/])pulumi(-[a-z-]+)?(\s|$)|@pulumi\/pulumi\//;
-
 /**
- * Remembers the run's descendants over time (`remember()` while they are alive, e.g. on the first
- * Ctrl-C) and kills them all on a forced exit (`killAll()`), including re-parented ones: a process is
- * the run's if it was seen as a descendant, or if it is in the run's process group and is a Pulumi
- * process. Ancestors (npm, the shell) are never touched.
+ * Remembers the run's descendants and their process groups (`remember()`, while they are alive) and kills
+ * them on a forced exit (`killAll()`), including processes re-parented since, found by their group.
+ * `self` and its ancestors are never touched.
  */
 export class RunProcesses {
   private readonly seen = new Set<number>();
+  private readonly groups = new Set<number>();
 
   constructor(
     private readonly self: number = process.pid,
     private readonly table: () => ProcessEntry[] = processTable,
   ) {}
 
-  remember(): void {
-    try {
-      for (const pid of descendantsOf(this.table(), this.self)) this.seen.add(pid);
-    } catch {
-      // `ps` missing or failing: killAll() then has only what it finds itself.
-    }
-  }
-
-  /** Sends SIGKILL to every process of the run; returns their pids. Synchronous: safe right before exit. */
-  killAll(): number[] {
+  /** Records the current descendants and their groups; returns the table it read (empty if `ps` failed). */
+  remember(): ProcessEntry[] {
     let table: ProcessEntry[];
     try {
       table = this.table();
     } catch {
-      table = [];
+      return []; // `ps` missing or failing: killAll() then has what earlier calls saw
     }
-    const group = table.find((p) => p.pid === this.self)?.pgid;
+    const own = table.find((p) => p.pid === this.self)?.pgid;
+    const byPid = new Map(table.map((p) => [p.pid, p]));
+    for (const pid of descendantsOf(table, this.self)) {
+      this.seen.add(pid);
+      const group = byPid.get(pid)?.pgid;
+      if (group !== undefined && group !== own) this.groups.add(group);
+    }
+    return table;
+  }
+
+  /** Sends SIGKILL to every process of the run; returns their pids. Synchronous: safe right before exit. */
+  killAll(): number[] {
+    const table = this.remember();
     const ancestors = ancestorsOf(table, this.self);
-    const victims = new Set<number>([...this.seen, ...descendantsOf(table, this.self)]);
-    if (group !== undefined) {
-      for (const p of table) if (p.pgid === group && PULUMI_PROCESS.test(p.args)) victims.add(p.pid);
-    }
+    const own = table.find((p) => p.pid === this.self)?.pgid;
+    const victims = new Set(this.seen);
+    for (const p of table) if (this.groups.has(p.pgid)) victims.add(p.pid);
     const alive = new Set(table.map((p) => p.pid));
     const killed: number[] = [];
     for (const pid of victims) {
@@ -104,6 +106,15 @@ export class RunProcesses {
         killed.push(pid);
       } catch {
         // already gone
+      }
+    }
+    // Anything that joined a remembered group after the table was read.
+    for (const group of this.groups) {
+      if (group === own || ancestors.has(group)) continue;
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // the group is empty
       }
     }
     return killed;
