@@ -24,7 +24,6 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { BUNDLE_BUDGET_BYTES, buildConnectorPackage } from "../functions/build";
 import {
   BENCH_MIX,
@@ -38,6 +37,7 @@ import { processRequest } from "../functions/engine/pipeline";
 import type { DecisionLogger } from "../functions/engine/types";
 import { STORAGE_CALLS_MINIMUM, type StorageOutcome } from "../functions/storage/roundTrips";
 import { startAzurite, type Azurite } from "../local/azurite";
+import { parseCommandLine } from "../local/cli-usage";
 import {
   countCallsPerOutcome,
   describeCalls,
@@ -500,9 +500,17 @@ function cpuTimes(f: Figures, floor: Figures): string {
     : `${(f.cpuUs / floor.cpuUs).toFixed(1)}×`;
 }
 
+const USAGE = `usage: npm run bench:connector [-- --seconds <s>] [--concurrency <n>]
+
+Connector latency and throughput next to a bare Node.js server, cold start and bundle size (figures only).
+  --seconds <s>        duration of each scenario (default 3)
+  --concurrency <n>    requests in flight (default 16)
+  -h, --help           this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { seconds: { type: "string", default: "3" }, concurrency: { type: "string", default: "16" } },
+  const values = parseCommandLine("bench:connector", USAGE, {
+    seconds: { type: "string", default: "3" },
+    concurrency: { type: "string", default: "16" },
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);

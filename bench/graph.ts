@@ -11,6 +11,7 @@
  * - the state bytes per Graph resource (target ≤ 20 KB) and the stored provider's share of it.
  * Ends with one JSON summary line. `npm run bench:graph`
  */
+import { parseCommandLine } from "../local/cli-usage";
 import { startGraphEmulator } from "../local/graph-emulator";
 import { localProgramStack, makeTempDir, writeProgram, type LocalProgramStack } from "../test/helpers/pulumi";
 import { graphProgramStack } from "../test/graph/engine-program";
@@ -88,7 +89,13 @@ function firstUpMinimum(): { reads: number; writes: number } {
 /** A no-op `up` needs nothing from Graph: diffs compare desired inputs with state. */
 const noOpMinimum = { reads: 0, writes: 0 };
 
+const USAGE = `usage: npm run bench:graph
+
+Runs the representative program through the real engine against the Graph emulator and prints the Graph
+reads and writes of a first \`up\` and of a no-op \`up\` next to the minimum the contract needs. No options.`;
+
 async function main(): Promise<void> {
+  parseCommandLine("bench:graph", USAGE, {});
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
   const emu = await startGraphEmulator();
   const { ctx, cleanupDir } = await graphProgramStack("bench-graph", emu);

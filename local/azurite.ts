@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { READY_BOUND_MS } from "./readiness";
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -16,7 +17,11 @@ export const AZURITE_KEY =
 export interface AzuriteOptions {
   /** Base port: blob = port, queue = port + 1, table = port + 2. @default 0 (free ports) */
   readonly port?: number;
-  /** @default 20000 */
+  /**
+   * How long to wait for Azurite to report its three services listening. Readiness is what is awaited;
+   * the bound only turns a hung start into an error, so it is generous for loaded CI machines.
+   * @default 180000
+   */
   readonly startTimeoutMs?: number;
 }
 
@@ -75,7 +80,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     fs.rmSync(cwd, { recursive: true, force: true });
   };
   try {
-    const ports = await waitForPorts(child, options.startTimeoutMs ?? 20_000);
+    const ports = await waitForPorts(child, options.startTimeoutMs ?? READY_BOUND_MS);
     return {
       connectionString: connectionStringFor(ports),
       blobPort: ports.blob,
@@ -98,7 +103,14 @@ function waitForPorts(
     const found: Record<string, number> = {};
     let output = "";
     const timer = setTimeout(
-      () => reject(new Error(`Azurite did not start within ${timeoutMs} ms:\n${output}`)),
+      () =>
+        reject(
+          new Error(
+            `Azurite did not report its blob, queue and table services listening within ${timeoutMs / 1000} s ` +
+              `(heard: ${Object.keys(found).join(", ") || "none"}); the machine may be overloaded, or Azurite ` +
+              `failed: its output follows.\n${output}`,
+          ),
+        ),
       timeoutMs,
     );
     const onData = (data: Buffer) => {

@@ -1,15 +1,46 @@
 /**
  * `npm run local` — the whole sign-up system on this machine, then the sign-up page's URL.
  * `npm run local -- --down` — destroy the local stack and stop every local service.
+ * `npm run local -- --secret <key>` — store a secret of the local stack (encrypted, in the state folder).
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PortInUseError, StateFolderBusyError, lockStateFolder, stopService } from "./daemons";
-import { DEFAULT_PORTS, PORT_FLAGS, down, repoRoot, up, type LocalPorts } from "./system";
+import { SECRET_KEYS, type SecretKey } from "../stacks/settings";
+import {
+  PortInUseError,
+  StateFolderBusyError,
+  lockStateFolder,
+  stopService,
+  stopServiceNow,
+} from "./daemons";
+import { RunProcesses } from "./run-processes";
+import { DEFAULT_STATE_DIR } from "./state-folder";
+import {
+  PlainSecretError,
+  isSecretKey,
+  localSecretsPath,
+  readSecretValue,
+  storeLocalSecret,
+} from "./secrets";
+import { DEFAULT_PORTS, PORT_FLAGS, down, localProject, localStack, up, type LocalPorts } from "./system";
 
-const usage = `usage: npm run local [-- --down] [--state-dir <dir>] ${Object.values(PORT_FLAGS)
-  .map((f) => `[${f} <port>]`)
-  .join(" ")}`;
+const column = (flag: string, text: string) => `  ${flag.padEnd(28)}${text}`;
+
+export const usage = [
+  "usage: npm run local [-- <options>]",
+  "",
+  column("(no options)", "start the local system (Azurite, Graph emulator, connector host, sign-up"),
+  column("", "page) and run `pulumi up` of Pulumi.local.yaml on it; run again to apply changes"),
+  column("--down", "destroy the local stack and stop every local service"),
+  column("--secret <key>", "store a secret of the local stack: asks for the value (or reads stdin)"),
+  column("", "and keeps it encrypted in <state-dir>/local-secrets.yaml; <key> is one of"),
+  ...SECRET_KEYS.map((key) => column("", `  ${key}`)),
+  column("--state-dir <dir>", "services, logs and local state (default .local/)"),
+  ...Object.entries(PORT_FLAGS).map(([key, flag]) =>
+    column(`${flag} <port>`, `default ${DEFAULT_PORTS[key as keyof LocalPorts]}`),
+  ),
+  column("-h, --help", "this text"),
+].join("\n");
 
 export function parseLocalArgs(argv: string[]) {
   const portOptions = Object.fromEntries(
@@ -19,7 +50,8 @@ export function parseLocalArgs(argv: string[]) {
     args: argv,
     options: {
       down: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+      secret: { type: "string" },
       "state-dir": { type: "string" },
       ...portOptions,
     },
@@ -42,8 +74,18 @@ export function parseLocalArgs(argv: string[]) {
       );
     taken.set(port, key);
   }
-  const stateDir = path.resolve(values["state-dir"] ?? path.join(repoRoot, ".local"));
-  return { down: values.down, help: values.help, ports: ports as unknown as LocalPorts, stateDir };
+  const stateDir = path.resolve(values["state-dir"] ?? DEFAULT_STATE_DIR);
+  let secret: SecretKey | undefined;
+  if (values.secret !== undefined) {
+    const key = values.secret.replace(/^entra-signup:/, "");
+    if (!isSecretKey(key))
+      throw new Error(
+        `--secret '${values.secret}' is not a secret key: use one of ${SECRET_KEYS.join(", ")}`,
+      );
+    if (values.down) throw new Error("--secret and --down are separate runs: run one, then the other");
+    secret = key;
+  }
+  return { down: values.down, help: values.help, secret, ports: ports as unknown as LocalPorts, stateDir };
 }
 
 function print(line: string): void {
@@ -55,7 +97,7 @@ async function main(): Promise<number> {
   try {
     args = parseLocalArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`local: ${(err as Error).message}\n${usage}`);
+    console.error(`local: ${(err as Error).message}\n(npm run local -- --help lists the options)`);
     return 2;
   }
   if (args.help) {
@@ -71,22 +113,80 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
+    if (args.secret !== undefined) return await runSecret(args, args.secret);
     return args.down ? await runDown(args) : await runUp(args);
   } finally {
     release();
   }
 }
 
+async function runSecret(args: ReturnType<typeof parseLocalArgs>, key: SecretKey): Promise<number> {
+  try {
+    await localStack({ stateDir: args.stateDir, ports: args.ports });
+    const value = await readSecretValue(key);
+    await storeLocalSecret(args.stateDir, localProject(args.stateDir), key, value);
+    print(
+      `stored entra-signup:${key} encrypted in ${localSecretsPath(args.stateDir)}; 'npm run local' applies it (also after --down)`,
+    );
+    return 0;
+  } catch (err) {
+    console.error(`local: ${(err as Error).message}`);
+    return err instanceof PlainSecretError ? 2 : 1;
+  }
+}
+
+/**
+ * Ctrl-C once: `onFirst` (a graceful cancel). Ctrl-C again, SIGTERM or SIGHUP (terminal closed): every
+ * process this run started is killed — the engine and its plugins by process group (RunProcesses), the
+ * services it started by theirs — and the run exits 130. Returns the function to call when the run ends.
+ */
+function onInterrupt(
+  stateDir: string,
+  started: readonly string[],
+  onFirst: () => void,
+): (outcome: "succeeded" | "failed") => void {
+  const processes = new RunProcesses();
+  let interrupted = false;
+  const forced = () => {
+    processes.killAll();
+    for (const name of started) stopServiceNow(stateDir, name);
+    process.exit(130);
+  };
+  const onSigint = () => {
+    if (interrupted) return forced();
+    interrupted = true;
+    processes.remember();
+    onFirst();
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", forced);
+  process.on("SIGHUP", forced);
+  // After an interrupted or failed run, whatever the engine left (a plugin it did not stop because it
+  // was terminated by a quick second SIGINT of the terminal) is killed. A successful run leaves only its
+  // detached services, which are meant to keep running.
+  return (outcome) => {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", forced);
+    process.off("SIGHUP", forced);
+    if (interrupted || outcome === "failed") processes.killAll();
+  };
+}
+
 async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
+  const finish = onInterrupt(args.stateDir, [], () =>
+    print("interrupted: the destroy stops after the Graph calls in flight (Ctrl-C again to force)"),
+  );
   try {
     const result = await down({ stateDir: args.stateDir, ports: args.ports, onProgress: print });
     print(
       `down: ${result.destroyed ? "stack destroyed" : "no local stack"}; stopped ${result.stopped.join(", ") || "nothing"}`,
     );
+    finish("succeeded");
     return 0;
   } catch (err) {
+    finish("failed");
     console.error(`local: ${(err as Error).message}`);
-    return err instanceof PortInUseError ? 2 : 1;
+    return err instanceof PortInUseError || err instanceof PlainSecretError ? 2 : 1;
   }
 }
 
@@ -95,13 +195,11 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   const started: string[] = [];
   const controller = new AbortController();
   let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
+  const finish = onInterrupt(args.stateDir, started, () => {
     interrupted = true;
     print("interrupted: cancelling the update and stopping what this run started (Ctrl-C again to force)");
     controller.abort();
-  };
-  process.on("SIGINT", onSigint);
+  });
   try {
     const info = await up(
       { stateDir: args.stateDir, ports: args.ports, onProgress: print },
@@ -124,17 +222,17 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
     console.log(
       "Change Pulumi.local.yaml and run `npm run local` again to update; `npm run local -- --down` stops everything.",
     );
+    finish("succeeded");
     return 0;
   } catch (err) {
     for (const name of started.reverse()) await stopService(args.stateDir, name);
+    finish("failed");
     if (interrupted) {
       print(`stopped ${started.join(", ") || "nothing (services of earlier runs keep running)"}`);
       return 130;
     }
     console.error(`local: ${(err as Error).message}`);
-    return err instanceof PortInUseError ? 2 : 1;
-  } finally {
-    process.off("SIGINT", onSigint);
+    return err instanceof PortInUseError || err instanceof PlainSecretError ? 2 : 1;
   }
 }
 

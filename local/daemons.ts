@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { READY_BOUND_MS, waitUntilReady } from "./readiness";
 
 export interface ServiceSpec {
   readonly name: string;
@@ -28,16 +29,29 @@ export interface ServiceRecord {
   readonly startedAt: string;
 }
 
+export interface PortConflict {
+  readonly port: number;
+  /** The CLI flag that changes the port. */
+  readonly flag: string;
+  readonly service: string;
+}
+
+/** One or more ports a service needs are held by another program; names each port and its flag. */
 export class PortInUseError extends Error {
-  constructor(
-    readonly port: number,
-    readonly flag: string,
-    service: string,
-  ) {
+  readonly port: number;
+  readonly flag: string;
+  constructor(readonly conflicts: readonly PortConflict[]) {
     super(
-      `port ${port} (${service}) is already in use by another program: stop it, or pick another port with ${flag} <port>`,
+      conflicts
+        .map(
+          (c) =>
+            `port ${c.port} (${c.service}) is already in use by another program: stop it, or pick another port with ${c.flag} <port>`,
+        )
+        .join("\n"),
     );
     this.name = "PortInUseError";
+    this.port = conflicts[0]!.port;
+    this.flag = conflicts[0]!.flag;
   }
 }
 
@@ -60,7 +74,8 @@ export class StateFolderBusyError extends Error {
  */
 export function lockStateFolder(stateDir: string): () => void {
   const file = path.join(stateDir, "local.lock");
-  fs.mkdirSync(stateDir, { recursive: true });
+  // Owner only: the folder holds the emulator's secrets, connector settings and the local stack's secrets.
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   for (;;) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: "wx" });
@@ -129,6 +144,27 @@ export function portIsOpen(port: number, host = "127.0.0.1", timeoutMs = 500): P
 }
 
 /**
+ * The ports of `specs` that another program holds, all at once, so `npm run local` can refuse before it
+ * starts anything. A service of this state folder already running on the same ports is not a conflict
+ * (it is reused).
+ */
+export async function portConflicts(
+  stateDir: string,
+  specs: readonly ServiceSpec[],
+): Promise<PortConflict[]> {
+  const conflicts: PortConflict[] = [];
+  for (const spec of specs) {
+    const existing = runningService(stateDir, spec.name);
+    if (existing && sameNumbers(existing.ports, spec.ports)) continue;
+    for (const [i, port] of spec.ports.entries()) {
+      if (await portIsOpen(port))
+        conflicts.push({ port, flag: spec.portFlags[i] ?? "--port", service: spec.name });
+    }
+  }
+  return conflicts;
+}
+
+/**
  * Starts a service detached, unless a recorded instance is already running (then it is reused).
  * Returns whether this call started it, so Ctrl-C can stop only what this run started.
  */
@@ -141,9 +177,8 @@ export async function startService(
   if (existing && sameNumbers(existing.ports, spec.ports)) return { record: existing, started: false };
   if (existing) await stopService(stateDir, spec.name);
 
-  for (const [i, port] of spec.ports.entries()) {
-    if (await portIsOpen(port)) throw new PortInUseError(port, spec.portFlags[i] ?? "--port", spec.name);
-  }
+  const conflicts = await portConflicts(stateDir, [spec]);
+  if (conflicts.length > 0) throw new PortInUseError(conflicts);
   fs.mkdirSync(pidDir(stateDir), { recursive: true });
   fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
   const log = fs.openSync(path.join(stateDir, "logs", `${spec.name}.log`), "a");
@@ -166,23 +201,23 @@ export async function startService(
   };
   fs.writeFileSync(recordPath(stateDir, spec.name), JSON.stringify(record));
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
-  for (const port of spec.ports) {
-    while (!(await portIsOpen(port))) {
-      if (!isAlive(child.pid)) {
-        fs.rmSync(recordPath(stateDir, spec.name), { force: true });
-        throw new Error(
-          `${spec.name} exited during start-up; see ${path.join(stateDir, "logs", `${spec.name}.log`)}:\n${tail(stateDir, spec.name)}`,
-        );
-      }
-      if (Date.now() > deadline) {
-        await stopService(stateDir, spec.name);
-        throw new Error(
-          `${spec.name} did not open port ${port} in time; see ${path.join(stateDir, "logs", `${spec.name}.log`)}`,
-        );
-      }
-      await sleep(100);
+  const logFile = path.join(stateDir, "logs", `${spec.name}.log`);
+  const pid = child.pid;
+  try {
+    for (const port of spec.ports) {
+      await waitUntilReady(`${spec.name} (port ${port})`, () => portIsOpen(port), {
+        boundMs: opts.readyTimeoutMs ?? READY_BOUND_MS,
+        failed: () =>
+          isAlive(pid)
+            ? undefined
+            : `${spec.name} exited during start-up; see ${logFile}:\n${tail(stateDir, spec.name)}`,
+        hint: `see ${logFile}`,
+      });
     }
+  } catch (err) {
+    if (isAlive(pid)) await stopService(stateDir, spec.name);
+    fs.rmSync(recordPath(stateDir, spec.name), { force: true });
+    throw err;
   }
   // A service can open its port and then die on what it reads next (settings, state file): give it a
   // moment and report that now, instead of printing a URL nobody answers.
@@ -207,6 +242,17 @@ export async function stopService(stateDir: string, name: string, graceMs = 5_00
   while (isAlive(record.pid)) await sleep(20);
   fs.rmSync(recordPath(stateDir, name), { force: true });
   return true;
+}
+
+/**
+ * Kills a service's whole process group at once and forgets it, synchronously: for a run that must exit
+ * now (a forced Ctrl-C) and may not await a graceful stop.
+ */
+export function stopServiceNow(stateDir: string, name: string): void {
+  const record = runningService(stateDir, name);
+  if (!record) return;
+  signalGroup(record.pid, "SIGKILL");
+  fs.rmSync(recordPath(stateDir, name), { force: true });
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

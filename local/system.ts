@@ -13,10 +13,20 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { lineSplitter, printableOutputs } from "../stacks/engine-output";
+import { NAMESPACE } from "../stacks/settings";
 import { connectionStringFor } from "./azurite";
-import { listServices, startService, stopService, type ServiceSpec } from "./daemons";
+import {
+  listServices,
+  portConflicts,
+  PortInUseError,
+  startService,
+  stopService,
+  type ServiceSpec,
+} from "./daemons";
+import { PlainSecretError, plainSecretKeys, readLocalSecrets, rememberSalt } from "./secrets";
+import { paths, repoRoot } from "./state-folder";
 
-export const repoRoot = path.resolve(__dirname, "..");
+export { paths, repoRoot } from "./state-folder";
 
 /** Only ever protects throwaway local state; real stacks use their own passphrase or a KMS. */
 export const LOCAL_PASSPHRASE = "entra-signup-local";
@@ -60,6 +70,13 @@ export interface LocalSystemOptions {
   readonly beforeStop?: () => Promise<void>;
 }
 
+/** The working project of the local stack: its folder, stack file and the engine's environment. */
+export interface LocalProject {
+  readonly workDir: string;
+  readonly stackFile: string;
+  readonly env: Record<string, string>;
+}
+
 export interface LocalSystemInfo {
   readonly graphUrl: string;
   readonly connectorUrl: string;
@@ -75,17 +92,6 @@ export function azuriteConnectionString(ports: LocalPorts): string {
     queue: ports.azuriteQueue,
     table: ports.azuriteTable,
   });
-}
-
-export function paths(stateDir: string) {
-  return {
-    project: path.join(stateDir, "project"),
-    backend: path.join(stateDir, "pulumi-state"),
-    pulumiHome: path.join(stateDir, "pulumi-home"),
-    graphState: path.join(stateDir, "graph-emulator.json"),
-    connectorSettings: path.join(stateDir, "connector-settings.json"),
-    azurite: path.join(stateDir, "azurite"),
-  };
 }
 
 const tsx = ["--import", "tsx"];
@@ -174,10 +180,23 @@ export function serviceSpecs(
 
 /**
  * Writes the working project (Pulumi.yaml with `main:` → repository, and Pulumi.local.yaml with this
- * machine's ports and paths applied) and returns the stack.
+ * machine's ports and paths and the local secrets applied) and returns the stack.
+ *
+ * A secret key in plain text in the config file is refused before anything is written (PlainSecretError)
+ * — unless `plainSecrets` is "drop" (`--down`: a destroy runs no program, so the value is left out and
+ * named in `dropped`).
  */
-export async function localStack(opts: LocalSystemOptions): Promise<Stack> {
+export async function localStack(
+  opts: LocalSystemOptions,
+  plainSecrets: "refuse" | "drop" = "refuse",
+  dropped: string[] = [],
+): Promise<Stack> {
   const p = paths(opts.stateDir);
+  const repoConfig = readLocalConfig(opts, plainSecrets === "refuse");
+  for (const key of plainSecretKeys(repoConfig)) {
+    delete repoConfig[`${NAMESPACE}:${key}`];
+    dropped.push(key);
+  }
   fs.mkdirSync(p.project, { recursive: true });
   fs.mkdirSync(p.backend, { recursive: true });
   fs.mkdirSync(p.pulumiHome, { recursive: true });
@@ -189,17 +208,54 @@ export async function localStack(opts: LocalSystemOptions): Promise<Stack> {
   >;
   fs.writeFileSync(path.join(p.project, "Pulumi.yaml"), stringifyYaml({ ...project, main }));
 
-  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
-  const stackFile = parseYaml(fs.readFileSync(configFile, "utf8")) as { config?: Record<string, unknown> };
-  const config = applyLocalOverrides(stackFile.config ?? {}, opts);
+  const secrets = readLocalSecrets(opts.stateDir);
+  const config = { ...applyLocalOverrides(repoConfig, opts), ...secrets.config };
   const target = path.join(p.project, `Pulumi.${LOCAL_STACK}.yaml`);
-  // Keep the encryption salt the engine wrote on earlier runs: it belongs to this state folder.
+  // Keep the encryption salt of this state folder: the one in the secrets file (it outlives `--down`),
+  // else the one the engine wrote on an earlier run.
   const previous = fs.existsSync(target)
     ? (parseYaml(fs.readFileSync(target, "utf8")) as Record<string, unknown>)
     : {};
-  fs.writeFileSync(target, stringifyYaml({ ...previous, config }));
+  const salt = secrets.encryptionsalt ? { encryptionsalt: secrets.encryptionsalt } : {};
+  fs.writeFileSync(target, stringifyYaml({ ...previous, ...salt, config }), { mode: 0o600 });
 
-  const envVars = {
+  const envVars = localEnv(opts.stateDir);
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: LOCAL_STACK, workDir: p.project },
+    { workDir: p.project, pulumiHome: p.pulumiHome, envVars },
+  );
+  rememberSalt(opts.stateDir, target);
+  return stack;
+}
+
+/**
+ * The `config:` map of the local stack's config file. With `refuse`, a secret key in plain text there
+ * throws PlainSecretError naming each key and `npm run local -- --secret <key>`.
+ */
+export function readLocalConfig(opts: LocalSystemOptions, refuse: boolean): Record<string, unknown> {
+  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const stackFile = (parseYaml(fs.readFileSync(configFile, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const config = { ...(stackFile.config ?? {}) };
+  const plain = plainSecretKeys(config);
+  if (refuse && plain.length > 0) throw new PlainSecretError(plain, configFile);
+  return config;
+}
+
+/** Where the local stack's project lives and the environment its engine runs with. */
+export function localProject(stateDir: string): LocalProject {
+  const p = paths(stateDir);
+  return {
+    workDir: p.project,
+    stackFile: path.join(p.project, `Pulumi.${LOCAL_STACK}.yaml`),
+    env: localEnv(stateDir),
+  };
+}
+
+function localEnv(stateDir: string): Record<string, string> {
+  const p = paths(stateDir);
+  return {
     PULUMI_BACKEND_URL: `file://${p.backend}`,
     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
     PULUMI_HOME: p.pulumiHome,
@@ -208,10 +264,6 @@ export async function localStack(opts: LocalSystemOptions): Promise<Stack> {
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
-  return LocalWorkspace.createOrSelectStack(
-    { stackName: LOCAL_STACK, workDir: p.project },
-    { workDir: p.project, pulumiHome: p.pulumiHome, envVars },
-  );
 }
 
 /** Points the stack's Graph and connector endpoints at this machine's ports and state folder. */
@@ -249,6 +301,10 @@ export async function up(
 ): Promise<LocalSystemInfo> {
   const say = opts.onProgress ?? (() => undefined);
   const specs = serviceSpecs(opts);
+  // Every port and the config's secrets are checked before anything starts (not after a full `pulumi up`).
+  const conflicts = await portConflicts(opts.stateDir, Object.values(specs));
+  if (conflicts.length > 0) throw new PortInUseError(conflicts);
+  readLocalConfig(opts, true);
   fs.mkdirSync(paths(opts.stateDir).azurite, { recursive: true });
   for (const key of ["azurite", "graph"] as const) {
     say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);
@@ -352,6 +408,8 @@ export function hasLocalStack(backendDir: string): boolean {
  * Destroys the local stack (while the emulator is still up), then stops every service. Works on a
  * partial state folder and with services already stopped; if the destroy fails, the services are still
  * stopped but the emulator state and backend are kept, so `--down` can simply be run again.
+ * The local secrets file (`local-secrets.yaml`: the secrets set with `--secret`, encrypted, and the
+ * stack's encryption salt they need) is kept, so the next `npm run local` has them again.
  */
 export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boolean; stopped: string[] }> {
   const say = opts.onProgress ?? (() => undefined);
@@ -362,7 +420,12 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
     if (hasLocalStack(p.backend)) {
       say("starting the Graph emulator for the destroy");
       await startService(opts.stateDir, serviceSpecs(opts).graph);
-      const stack = await localStack(opts);
+      const dropped: string[] = [];
+      const stack = await localStack(opts, "drop", dropped);
+      if (dropped.length > 0)
+        say(
+          `left out of the destroy: ${dropped.join(", ")} (plain text in the config file; not written anywhere)`,
+        );
       await repairInterruptedUpdate(stack, p.backend, say);
       say("pulumi destroy (local stack)");
       await stack.destroy({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) });

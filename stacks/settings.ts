@@ -31,6 +31,17 @@ export const SECRET_KEYS = [
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/**
+ * The command that sets a secret key on `stack`. The `local` stack is rebuilt from Pulumi.local.yaml in
+ * the state folder on every `npm run local`, so `pulumi config set` cannot reach it: `npm run local --
+ * --secret <key>` asks for the value and keeps it encrypted there (README, "Secrets on the local stack").
+ */
+export function setSecretCommand(key: SecretKey, stack?: string): string {
+  return stack === "local"
+    ? `npm run local -- --secret ${key}`
+    : `pulumi config set --secret ${NAMESPACE}:${key} <value>`;
+}
+
 /** What the loader needs from Pulumi config; tests pass a plain object. */
 export interface ConfigSource {
   /** The parsed value of `entra-signup:<key>` (objects/arrays as parsed JSON), or undefined. */
@@ -79,11 +90,16 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    stack?: string,
+  ) {
     super(
       `The stack configuration has ${problems.length} problem(s):\n` +
         problems.map((p) => `  - ${p}`).join("\n") +
-        `\nFix them with 'pulumi config set' (secrets with --secret) or in Pulumi.<stack>.yaml; stacks/README.md documents every key.`,
+        (stack === "local"
+          ? `\nFix them in Pulumi.local.yaml (secrets with 'npm run local -- --secret <key>'); stacks/README.md documents every key.`
+          : `\nFix them with 'pulumi config set' (secrets with --secret) or in Pulumi.<stack>.yaml; stacks/README.md documents every key.`),
     );
     this.name = "SettingsError";
   }
@@ -121,7 +137,7 @@ export function loadSettings(source: ConfigSource): Settings {
     if (source.get(key) === undefined) continue;
     if (!source.isSecret(key)) {
       problems.push(
-        `${NAMESPACE}:${key} is stored in plain text: remove it and run 'pulumi config set --secret ${NAMESPACE}:${key} <value>'`,
+        `${NAMESPACE}:${key} is stored in plain text: remove it and run '${setSecretCommand(key, source.stack)}'`,
       );
     }
     secretsPresent.add(key);
@@ -157,7 +173,7 @@ export function loadSettings(source: ConfigSource): Settings {
     !socialProviders ||
     adoptExisting === undefined
   ) {
-    throw new SettingsError(problems);
+    throw new SettingsError(problems, source.stack);
   }
   return {
     tenant,
@@ -239,7 +255,7 @@ function readPolicy(
 }
 
 /** Argument paths of the component → the config keys they come from, with the config-specific fix. */
-function configProblem(p: ArgProblem): string {
+function configProblem(p: ArgProblem, stack: string | undefined): string {
   const secret: Record<string, SecretKey> = {
     "socialProviders.google.clientSecret": "googleClientSecret",
     "socialProviders.facebook.clientSecret": "facebookClientSecret",
@@ -248,7 +264,7 @@ function configProblem(p: ArgProblem): string {
   };
   const key = secret[p.path];
   if (key)
-    return `${NAMESPACE}:${key} is ${p.message.replace(/ — .*$/, "")} — run 'pulumi config set --secret ${NAMESPACE}:${key} <value>'`;
+    return `${NAMESPACE}:${key} is ${p.message.replace(/ — .*$/, "")} — run '${setSecretCommand(key, stack)}'`;
   const path = p.path
     .replace(/^connection\.baseUrl/, "tenant.graphBaseUrl")
     .replace(/^connection\.credential/, "tenant.graphCredential")
@@ -300,6 +316,6 @@ function validateAsComponent(
     !(connector === undefined && p.path.startsWith("connector")) &&
     !(policy === undefined && p.path.startsWith("connector.policy")) &&
     !(source.get("userFlow") === undefined && p.path.startsWith("userFlow"));
-  problems.push(...found.filter(own).map(configProblem));
+  problems.push(...found.filter(own).map((p) => configProblem(p, source.stack)));
   return value;
 }

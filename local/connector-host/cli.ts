@@ -4,26 +4,27 @@
  * settings file that is reloaded on change). Storage: point AzureWebJobsStorage at Azurite, or
  * `--storage memory` (loopback only) for tests and the benchmark.
  */
-import { parseArgs } from "node:util";
 import { SettingsError } from "../../functions/settings";
+import { parseCommandLine } from "../cli-usage";
 import { startConnectorHost } from "./server";
 
+const USAGE = `usage: npm run connector -- [--port <n>] [--host <addr>] [--settings <settings.json>] [--storage table|memory]
+
+Serves the connector functions with the same app settings as Azure (environment, or a settings file that
+is reloaded on change).
+  --port <n>              default 7071 (or $PORT); 0 picks a free port
+  --host <addr>           default 127.0.0.1
+  --settings <file>       flat JSON of app settings, or local.settings.json ({ "Values": { … } })
+  --storage table|memory  table (default): AzureWebJobsStorage, e.g. Azurite; memory: loopback tests only
+  -h, --help              this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: process.env.PORT ?? "7071" },
-      host: { type: "string", default: "127.0.0.1" },
-      settings: { type: "string" },
-      storage: { type: "string", default: "table" },
-      help: { type: "boolean", default: false },
-    },
+  const values = parseCommandLine("connector-host", USAGE, {
+    port: { type: "string", default: process.env.PORT ?? "7071" },
+    host: { type: "string", default: "127.0.0.1" },
+    settings: { type: "string" },
+    storage: { type: "string", default: "table" },
   });
-  if (values.help) {
-    console.log(
-      "usage: npm run connector -- [--port <n>] [--host <addr>] [--settings <settings.json>] [--storage table|memory]",
-    );
-    return;
-  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);

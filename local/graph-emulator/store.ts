@@ -32,12 +32,16 @@ export class Store {
     this.state = stateFile && fs.existsSync(stateFile) ? loadStateFile(stateFile) : structuredClone(seed);
   }
 
-  /** Writes the state atomically so a crash mid-write never leaves half a file behind. */
+  /**
+   * Writes the state atomically so a crash mid-write never leaves half a file behind, readable by its
+   * owner only (0600): it holds connector passwords and identity-provider client secrets.
+   */
   persist(): void {
     if (!this.stateFile) return;
     fs.mkdirSync(path.dirname(path.resolve(this.stateFile)), { recursive: true });
     const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600); // a leftover temporary file keeps its old mode through writeFileSync
     fs.renameSync(tmp, this.stateFile);
   }
 

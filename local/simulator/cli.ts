@@ -2,26 +2,19 @@
  * `node --import tsx local/simulator/cli.ts --port <p> --graph-url <emulator root>` — the local sign-up
  * page, started as a service by `npm run local`.
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../cli-usage";
 import { startSimulator } from "./server";
 
 const usage =
   "usage: node --import tsx local/simulator/cli.ts [--port 4300] [--host 127.0.0.1] --graph-url <url> [--connector-timeout-ms 20000]";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "4300" },
-      host: { type: "string", default: "127.0.0.1" },
-      "graph-url": { type: "string" },
-      "connector-timeout-ms": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
+  const values = parseCommandLine("simulator", usage, {
+    port: { type: "string", default: "4300" },
+    host: { type: "string", default: "127.0.0.1" },
+    "graph-url": { type: "string" },
+    "connector-timeout-ms": { type: "string" },
   });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
   const port = Number(values.port);
   const timeout =
     values["connector-timeout-ms"] === undefined ? undefined : Number(values["connector-timeout-ms"]);

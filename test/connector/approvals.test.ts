@@ -5,11 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { ADMIN_KEY_HEADER } from "../../functions/auth/admin";
-import { approvalPolicy, attributeCollection, REPO_ROOT, SECRETS } from "./helpers/fixtures";
+import { runApprovalsCli } from "../../functions/cli/approvals";
+import { approvalPolicy, attributeCollection, basicSettings, REPO_ROOT, SECRETS } from "./helpers/fixtures";
 import { reply, startTestConnector, type TestConnector } from "./helpers/host";
 
 let connector: TestConnector;
@@ -112,4 +115,72 @@ test("deciding an unknown id is a 404; an unknown decision verb is a 404", async
   assert.equal((await admin("POST", "/ffffffffffffffffffffffffffffffff/approve")).status, 404);
   assert.equal((await admin("POST", "/not-an-id/deny")).status, 404);
   assert.equal((await admin("POST", "/ffffffffffffffffffffffffffffffff/maybe")).status, 404);
+});
+
+test("the CLI answers --help with its usage, and no arguments or an unknown command with the usage and exit 2, before touching storage", async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    err: (l: string) => err.push(l),
+    findLocal: () => Promise.reject(new Error("storage must not be looked up")),
+  };
+  assert.equal(await runApprovalsCli(["--help"], {}, (l) => out.push(l), io), 0);
+  assert.match(out.join("\n"), /^usage: npm run approvals -- <command>/);
+  assert.match(out.join("\n"), /approve <id>.*\n.*deny <id>/s);
+  for (const [argv, why] of [
+    [[], /no command given/],
+    [["remove", "x"], /unknown command 'remove'/],
+    [["approve"], /approve needs the request's id/],
+    [["--nope"], /Unknown option '--nope'/],
+  ] as const) {
+    err.length = 0;
+    assert.equal(await runApprovalsCli(argv, {}, (l) => out.push(l), io), 2, argv.join(" "));
+    assert.match(err.join("\n"), why);
+    assert.match(err.join("\n"), /usage: npm run approvals/);
+  }
+});
+
+test("with no storage given, the CLI finds the running `npm run local` system from its state folder", async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "approvals-local-"));
+  try {
+    // What `npm run local` leaves: the settings file `pulumi up` writes, and Azurite's pid record.
+    const { AzureWebJobsStorage: _storage, ...settings } = basicSettings(connector.azurite.connectionString);
+    fs.writeFileSync(path.join(stateDir, "connector-settings.json"), JSON.stringify(settings));
+    fs.mkdirSync(path.join(stateDir, "pids"));
+    const { blobPort, queuePort, tablePort } = connector.azurite;
+    fs.writeFileSync(
+      path.join(stateDir, "pids", "azurite.json"),
+      JSON.stringify({
+        name: "azurite",
+        pid: process.pid,
+        ports: [blobPort, queuePort, tablePort],
+        startedAt: "",
+      }),
+    );
+    const email = "lu@thirdcorp.example";
+    assert.equal((await signUp(email)).json.code, "pending_approval");
+    const { AzureWebJobsStorage: _env, ...env } = process.env;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(REPO_ROOT, "functions", "cli", "approvals.ts"),
+        "list",
+        "--state-dir",
+        stateDir,
+      ],
+      { cwd: REPO_ROOT, env },
+    );
+    assert.match(stdout, new RegExp(`${await pendingId(email)}\\s+pending\\s+thirdcorp\\.example`));
+
+    fs.rmSync(path.join(stateDir, "pids", "azurite.json"));
+    const out: string[] = [];
+    await assert.rejects(
+      runApprovalsCli(["list", "--state-dir", stateDir], {}, (l) => out.push(l)),
+      /the local system's Azurite is not running .*start it with 'npm run local'/,
+    );
+  } finally {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
 });

@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { loadSettings, SettingsError } from "../../functions/settings";
 import { startAzurite, type Azurite } from "../../local/azurite";
 import { startConnectorHost } from "../../local/connector-host/server";
+import { waitUntilReady } from "../../local/readiness";
 import { basicAuthHeader, basicSettings, REPO_ROOT, SECRETS } from "./helpers/fixtures";
 
 const BAD = {
@@ -105,7 +106,13 @@ test("the local host reloads a changed settings file and keeps running settings 
   const file = path.join(dir, "local.settings.json");
   const settings = basicSettings(azurite.connectionString);
   fs.writeFileSync(file, JSON.stringify({ IsEncrypted: false, Values: settings }));
-  const host = await startConnectorHost({ port: 0, env: {}, settingsFile: file, log: () => {} });
+  const logs: string[] = [];
+  const host = await startConnectorHost({
+    port: 0,
+    env: {},
+    settingsFile: file,
+    log: (_level, message) => logs.push(message),
+  });
   const call = async (password: string) => {
     const r = await fetch(`${host.url}/api/postFederationSignup`, {
       method: "POST",
@@ -118,19 +125,18 @@ test("the local host reloads a changed settings file and keeps running settings 
     await r.arrayBuffer();
     return r.status;
   };
-  const waitFor = async (condition: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(await condition(), "the host did not pick up the settings change");
-  };
+  const waitFor = (what: string, condition: () => boolean | Promise<boolean>) =>
+    waitUntilReady(what, condition, { intervalMs: 100 });
   try {
     assert.equal(await call(SECRETS.password), 200);
     const rotated = `${SECRETS.password}-rotated`;
     fs.writeFileSync(file, JSON.stringify({ Values: { ...settings, CONNECTOR_BASIC_PASSWORD: rotated } }));
-    await waitFor(async () => (await call(rotated)) === 200);
+    await waitFor("the host to pick up the rotated password", async () => (await call(rotated)) === 200);
     assert.equal(await call(SECRETS.password), 401);
 
     fs.writeFileSync(file, JSON.stringify({ Values: { ...settings, CONNECTOR_AUTH_MODE: "none" } }));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Wait until the host has read the bad edit (it says so), then prove the old settings still answer.
+    await waitFor("the host to read the bad edit", () => logs.some((l) => /settings NOT reloaded/.test(l)));
     assert.equal(await call(rotated), 200, "a bad edit keeps the previous settings");
   } finally {
     await host.close();

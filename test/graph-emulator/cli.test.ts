@@ -5,6 +5,7 @@ import { once } from "node:events";
 import * as path from "node:path";
 import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator/index";
+import { waitUntilReady } from "../../local/readiness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "local/graph-emulator/cli.ts");
@@ -38,10 +39,9 @@ test("a port already in use gives one clear line naming the port and the --port 
 
 test("the CLI prints a URL that serves Graph and exits cleanly on SIGTERM", async () => {
   const run = runCli(["--port", "0", "--tenant-id", "22222222-2222-4222-8222-222222222222"]);
-  const deadline = Date.now() + 20_000;
-  while (!/listening on (http:\/\/\S+)/.test(run.out()) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilReady("the emulator CLI's URL", () => /listening on (http:\/\/\S+)/.test(run.out()), {
+    failed: () => (run.child.exitCode === null ? undefined : `the CLI exited: ${run.err()}`),
+  });
   const url = /listening on (http:\/\/\S+)/.exec(run.out())?.[1];
   assert.ok(url, `no URL printed; stdout=${run.out()} stderr=${run.err()}`);
   const info = (await (await fetch(`${url}/_emulator/info`)).json()) as { tenantId: string };

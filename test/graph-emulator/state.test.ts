@@ -134,6 +134,21 @@ test("with a stateFile, state survives a restart and the file follows every writ
   }
 });
 
+test("the state file, which holds connector passwords, is readable by its owner only (0600), even over a crash's leftover", async () => {
+  const file = path.join(dir, "modes", "graph.json");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, "left by a crash", { mode: 0o644 });
+  const emu = await startGraphEmulator({ port: 0, stateFile: file });
+  try {
+    const made = await client(emu)("POST", "/identity/apiConnectors", basicConnector());
+    assert.equal(made.status, 201);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    assert.match(fs.readFileSync(file, "utf8"), /"password"/, "the file does hold the password");
+  } finally {
+    await emu.close();
+  }
+});
+
 test("a corrupt stateFile fails start-up with a message naming the file", async () => {
   const file = path.join(dir, "corrupt.json");
   fs.writeFileSync(file, "{oops");

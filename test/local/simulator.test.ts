@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, test } from "node:test";
 import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulator/index";
 import { startSimulator, type Simulator } from "../../local/simulator/server";
+import { READY_BOUND_MS } from "../../local/readiness";
 import { createFlow, fakeConnector, graphFor, postForm, type Json } from "./helpers";
 
 const USER = "entra-sim";
@@ -262,7 +263,7 @@ test("the CLI explains a port conflict and exits 2", async () => {
   const run = (args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", "local/simulator/cli.ts", ...args], {
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: READY_BOUND_MS, // a bound on a hung start only; the CLI answers as soon as it can
     });
   const taken = run(["--port", String(sim.port), "--graph-url", emulator.url]);
   assert.equal(taken.status, 2);

@@ -9,8 +9,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { lockStateFolder, startService, StateFolderBusyError } from "../../local/daemons";
-import { cancellableUp, down, DEFAULT_PORTS, engineLocks, repairInterruptedUpdate } from "../../local/system";
+import { lockStateFolder, PortInUseError, startService, StateFolderBusyError } from "../../local/daemons";
+import {
+  cancellableUp,
+  down,
+  DEFAULT_PORTS,
+  engineLocks,
+  repairInterruptedUpdate,
+  up,
+} from "../../local/system";
 import { localProgramStack, makeTempDir, repoRoot, writeProgram } from "../helpers/pulumi";
 
 const tmp = makeTempDir("local-system");
@@ -74,6 +81,44 @@ test("a service that dies right after opening its port is reported with its log,
     /flaky exited (right after|during) start-up; see .*flaky\.log:\n.*boom: bad settings file/s,
   );
   assert.equal(fs.existsSync(path.join(stateDir, "pids", "flaky.json")), false);
+});
+
+test("ports in use are all reported before anything starts, each with the flag that changes it", async () => {
+  const stateDir = path.join(tmp.dir, "ports");
+  const ports = {
+    ...DEFAULT_PORTS,
+    graph: await freePort(),
+    connector: await freePort(),
+    simulator: await freePort(),
+    azuriteBlob: await freePort(),
+    azuriteQueue: await freePort(),
+    azuriteTable: await freePort(),
+  };
+  const held = await Promise.all(
+    [ports.simulator, ports.azuriteTable].map(
+      (port) =>
+        new Promise<net.Server>((resolve) => {
+          const server = net.createServer().listen(port, "127.0.0.1", () => resolve(server));
+        }),
+    ),
+  );
+  try {
+    await assert.rejects(up({ stateDir, ports }), (err: Error) => {
+      assert.ok(err instanceof PortInUseError);
+      assert.deepEqual(
+        err.conflicts.map((c) => [c.port, c.flag]),
+        [
+          [ports.azuriteTable, "--azurite-table-port"],
+          [ports.simulator, "--simulator-port"],
+        ],
+      );
+      assert.match(err.message, new RegExp(`port ${ports.simulator} \\(simulator\\) is already in use`));
+      return true;
+    });
+    assert.equal(fs.existsSync(path.join(stateDir, "pids")), false, "no service was started");
+  } finally {
+    await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  }
 });
 
 test("--down on a partial state folder with nothing running succeeds and stops nothing", async () => {

@@ -11,14 +11,20 @@ import { ATTRIBUTE_IDS, memoryDeps, partnerRequest, policyWith } from "./fixture
 
 const claimsOf = (d: { response: unknown }) => d.response as Record<string, unknown>;
 
-/** A verifier that answers after `delayMs`, and records whether it saw the abort. */
-function fakeVerifier(status: "verified" | "rejected" | "review", delayMs = 0) {
+/**
+ * A verifier that answers after `delayMs` (or never: then only the rule's time budget can end the call),
+ * and records whether it saw the abort.
+ */
+function fakeVerifier(status: "verified" | "rejected" | "review", delayMs: number | "never" = 0) {
   const seen = { aborted: false, calls: 0 };
   const verifier: IdentityVerifier = {
     verify: ({ signal }) =>
       new Promise((resolve) => {
         seen.calls++;
-        const timer = setTimeout(() => resolve({ status, reference: "case-42" }), delayMs);
+        const timer =
+          delayMs === "never"
+            ? undefined
+            : setTimeout(() => resolve({ status, reference: "case-42" }), delayMs);
         signal.addEventListener("abort", () => {
           seen.aborted = true;
           clearTimeout(timer);
@@ -54,14 +60,13 @@ test("the example blocks a rejected identity with a localised message and the cu
 });
 
 test("a slow rule is cut off at its timeout and blocks when onTimeout is block; the call is aborted", async () => {
-  const { verifier, seen } = fakeVerifier("verified", 5_000);
+  // The verifier never answers, so the decision can only come from the 50 ms budget running out.
+  const { verifier, seen } = fakeVerifier("verified", "never");
   const deps = memoryDeps(undefined, {
     customRules: [identityVerificationRule({ verifier, timeoutMs: 50 })],
   });
-  const started = performance.now();
   const d = await processRequest("postAttributeCollection", partnerRequest(), deps);
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < 1_000, `honoured the 50 ms budget (took ${Math.round(elapsed)} ms)`);
+  assert.equal(seen.calls, 1);
   assert.equal(d.reason, "custom_rule:identity_verification");
   assert.equal(d.response.action, "ShowBlockPage");
   assert.ok(seen.aborted, "the rule's signal was aborted");
