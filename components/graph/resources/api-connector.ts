@@ -40,7 +40,7 @@ export class ApiConnector extends pulumi.dynamic.Resource {
   declare readonly username: pulumi.Output<string | undefined>;
   /** The Basic password (given or generated). Always a secret. */
   declare readonly password: pulumi.Output<string | undefined>;
-  /** Salted hash of the desired credential, so credential changes are diffable without the secret. */
+  /** Salted hash of the desired credential, so credential changes are diffable without the secret; a secret itself (a weak password could be guessed from it offline). */
   declare readonly credentialHash: pulumi.Output<string>;
   /** Thumbprints (SHA-1, hex upper case) of the desired certificates. */
   declare readonly thumbprints: pulumi.Output<string[]>;
@@ -70,7 +70,7 @@ export class ApiConnector extends pulumi.dynamic.Resource {
         ]),
         ...secretArgs,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates", "credentialHash"] }),
       "entra-signup/graph",
       "ApiConnector",
     );

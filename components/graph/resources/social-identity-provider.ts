@@ -34,7 +34,7 @@ export class SocialIdentityProvider extends pulumi.dynamic.Resource {
         ...args,
         clientSecret: pulumi.secret(args.clientSecret),
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret", "secretHash"] }),
       "entra-signup/graph",
       "SocialIdentityProvider",
     );
