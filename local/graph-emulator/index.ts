@@ -81,13 +81,14 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     writes: log.filter((e) => e.handled && e.write).length,
   });
   const clearLog = () => void log.splice(0, log.length);
+  const holds: ResponseHold[] = [];
   const reset = () => {
     store.reset();
     faults.clear();
     clearLog();
+    holds.splice(0, holds.length);
   };
   const roots = () => [url, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  const holds: ResponseHold[] = [];
   const graphDeps = { store, faults, log, holds, extensionsAppId: seedOptions.extensionsAppId, roots };
   const holdResponse = (matches: (entry: RequestLogEntry) => boolean) => {
     let release!: () => void;

@@ -12,7 +12,12 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { startGraphEmulator, type GraphEmulator, type RequestLogEntry } from "../../local/graph-emulator";
+import {
+  startGraphEmulator,
+  type FaultRule,
+  type GraphEmulator,
+  type RequestLogEntry,
+} from "../../local/graph-emulator";
 import {
   localProgramStack,
   makeTempDir,
@@ -30,6 +35,10 @@ after(() => emu?.close());
 interface KillPoint {
   readonly method: string;
   readonly path: RegExp;
+  /** A fault injected first, e.g. a create whose answer is lost. */
+  readonly fault?: FaultRule;
+  /** Only requests after this one count (e.g. the look-up that follows a lost create answer). */
+  readonly after?: (log: readonly RequestLogEntry[]) => boolean;
 }
 
 /** One create step per resource kind (and the toggle's write and a flow part). */
@@ -41,6 +50,12 @@ const killPoints: Record<string, KillPoint> = {
   "the user flow create": { method: "POST", path: /^\/identity\/b2xUserFlows$/ },
   "a flow part (attribute assignment)": { method: "POST", path: /\/userAttributeAssignments$/ },
   "the app association create": { method: "POST", path: /^\/identity\/events\/onSignupStart$/ },
+  "the look-up after a lost connector create answer": {
+    method: "GET",
+    path: /^\/identity\/apiConnectors$/,
+    fault: { method: "POST", path: "^/identity/apiConnectors$", kind: "createThenFail" },
+    after: (log) => log.some((e) => e.fault === "createThenFail" && e.path === "/identity/apiConnectors"),
+  },
 };
 
 async function stackFor(
@@ -130,8 +145,13 @@ for (const adoptExisting of [false, true]) {
       emu.reset();
       const { ctx, env, cleanup } = await stackFor("graph-crash", adoptExisting);
       try {
+        if (point.fault) emu.faults.add(point.fault);
         const hold = emu.holdResponse(
-          (e) => e.method === point.method && point.path.test(e.path) && e.status < 400,
+          (e) =>
+            e.method === point.method &&
+            point.path.test(e.path) &&
+            e.status < 400 &&
+            (point.after?.(emu.log.slice(0, -1)) ?? true),
         );
         const engine = spawn(
           "pulumi",
