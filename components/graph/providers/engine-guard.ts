@@ -47,9 +47,7 @@ export function engineGone(address: string, timeoutMs = 2000): Promise<boolean> 
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("connect", () => done(false));
-    socket.once("error", (e: NodeJS.ErrnoException) =>
-      done(e.code === "ECONNREFUSED" || e.code === "ECONNRESET"),
-    );
+    socket.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED"));
   });
 }
 
