@@ -8,6 +8,7 @@
  * truth while ports and paths for this machine are applied to a working copy — so tests can run a
  * private system on free ports without touching the repository.
  */
+import { cleanUpKilledRun } from "./cleanup";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -266,6 +267,13 @@ function localEnv(stateDir: string): Record<string, string> {
   };
 }
 
+/** Where `cleanUpKilledRun` looks: the project's processes, its create ledger, the emulator. */
+const cleanupPaths = (opts: LocalSystemOptions) => ({
+  projectDir: paths(opts.stateDir).project,
+  pulumiHome: paths(opts.stateDir).pulumiHome,
+  graphUrl: `http://127.0.0.1:${opts.ports.graph}`,
+});
+
 /** Points the stack's Graph and connector endpoints at this machine's ports and state folder. */
 export function applyLocalOverrides(
   config: Record<string, unknown>,
@@ -315,6 +323,7 @@ export async function up(
   throwIfAborted(signal);
   const stack = await localStack(opts);
   await repairInterruptedUpdate(stack, paths(opts.stateDir).backend, say);
+  await cleanUpKilledRun({ stack, ...cleanupPaths(opts), untracked: false, say });
   throwIfAborted(signal);
   say("pulumi up (local stack)");
   const result = await cancellableUp(stack, say, signal);
@@ -427,6 +436,7 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
           `left out of the destroy: ${dropped.join(", ")} (plain text in the config file; not written anywhere)`,
         );
       await repairInterruptedUpdate(stack, p.backend, say);
+      await cleanUpKilledRun({ stack, ...cleanupPaths(opts), untracked: true, say });
       say("pulumi destroy (local stack)");
       await stack.destroy({ color: "never", onOutput: lineSplitter((l) => say(`  ${l}`)) });
       await stack.workspace.removeStack(LOCAL_STACK);

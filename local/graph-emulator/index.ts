@@ -9,7 +9,7 @@ import * as http from "node:http";
 import { serveAdmin } from "./admin";
 import { Faults, type FaultController } from "./faults";
 import { DEFAULT_SEED, buildSeed, type SeedOptions } from "./seed";
-import { serveGraph } from "./server";
+import { serveGraph, type ResponseHold } from "./server";
 import { Store } from "./store";
 import type { EmulatorState, RequestLogEntry } from "./types";
 
@@ -51,6 +51,15 @@ export interface GraphEmulator {
   snapshot(): EmulatorState;
   /** Differences from the freshly seeded state; `[]` means as seeded. */
   diffFromSeed(): string[];
+  /**
+   * Holds back the answer to the next request that `matches` (after it was handled and logged, so a write
+   * is applied): `reached` resolves with it, and the answer is sent on `release()`. For tests of what
+   * happens when the caller dies while a call is in flight.
+   */
+  holdResponse(matches: (entry: RequestLogEntry) => boolean): {
+    reached: Promise<RequestLogEntry>;
+    release: () => void;
+  };
   /** Back to the seed; also clears the log and all fault rules. */
   reset(): void;
   close(): Promise<void>;
@@ -72,13 +81,23 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     writes: log.filter((e) => e.handled && e.write).length,
   });
   const clearLog = () => void log.splice(0, log.length);
+  const holds: ResponseHold[] = [];
   const reset = () => {
     store.reset();
     faults.clear();
     clearLog();
+    holds.splice(0, holds.length);
   };
   const roots = () => [url, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  const graphDeps = { store, faults, log, extensionsAppId: seedOptions.extensionsAppId, roots };
+  const graphDeps = { store, faults, log, holds, extensionsAppId: seedOptions.extensionsAppId, roots };
+  const holdResponse = (matches: (entry: RequestLogEntry) => boolean) => {
+    let release!: () => void;
+    let reach!: (entry: RequestLogEntry) => void;
+    const released = new Promise<void>((r) => (release = r));
+    const reached = new Promise<RequestLogEntry>((r) => (reach = r));
+    holds.push({ matches, reached: reach, released });
+    return { reached, release };
+  };
   const adminDeps = {
     store,
     faults,
@@ -126,6 +145,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     faults,
     snapshot: () => store.snapshot(),
     diffFromSeed: () => store.diffFromSeed(),
+    holdResponse,
     reset,
     close: () =>
       new Promise<void>((resolve, reject) => {

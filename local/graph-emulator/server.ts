@@ -14,8 +14,19 @@ import type { FaultKind, FaultRule, GraphVersion, RequestLogEntry } from "./type
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 const VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
 
+/** Holds back the answer to one request (tests: "the engine dies while this call is in flight"). */
+export interface ResponseHold {
+  readonly matches: (entry: RequestLogEntry) => boolean;
+  /** Called once, with the request that matched, after it was handled and logged. */
+  readonly reached: (entry: RequestLogEntry) => void;
+  /** Resolves when the answer may be sent. */
+  readonly released: Promise<void>;
+}
+
 /** What the pipeline needs from the emulator. */
 export interface PipelineDeps {
+  /** Answers held back until released (test hook). */
+  holds: ResponseHold[];
   store: Store;
   faults: Faults;
   log: RequestLogEntry[];
@@ -269,6 +280,12 @@ export async function serveGraph(
   entry.handled = outcome.handled;
   if (outcome.fault) entry.fault = outcome.fault;
   deps.log.push(entry);
+  const hold = deps.holds.find((h) => h.matches(entry));
+  if (hold) {
+    deps.holds.splice(deps.holds.indexOf(hold), 1);
+    hold.reached(entry);
+    await hold.released;
+  }
   if (!res.headersSent) {
     // Drain an unread body so the client is not left writing into a closed socket.
     req.resume();

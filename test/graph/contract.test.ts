@@ -361,7 +361,7 @@ test("attribute replace on a case-only rename ends with the attribute present (n
   await attribute.delete(replaced.id, replaced.outs!);
 });
 
-test("flow diff: input type and identity provider id case are normalised; only `name` replaces, deleting first", async () => {
+test("flow diff: input type and identity provider id case are normalised; only `name` replaces, deleting first only when the ids collide", async () => {
   const olds = {
     ...(await checked(flow, {
       connection,
@@ -385,6 +385,11 @@ test("flow diff: input type and identity provider id case are normalised; only `
     deleteBeforeReplace: false,
   });
   assert.deepEqual(await flow.diff("B2X_1_Case", olds, { ...news, name: "Other" }), {
+    changes: true,
+    replaces: ["name"],
+    deleteBeforeReplace: false,
+  });
+  assert.deepEqual(await flow.diff("B2X_1_Case", olds, { ...news, name: "CASE" }), {
     changes: true,
     replaces: ["name"],
     deleteBeforeReplace: true,

@@ -1,13 +1,26 @@
 /** Shared fixtures for the Graph-layer tests: an emulator per test file, its connection, PFX files. */
 import forge from "node-forge";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulator";
 import type { GraphConnection } from "../../components/graph";
 
 // Back-off waits become milliseconds; the 404-after-create budget still spans ~0.4 s of real time.
 process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
+// Each test process gets its own create ledger (docs/crash-safety.md), never the user's.
+process.env.ENTRA_SIGNUP_CREATE_LEDGER_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "create-ledger-"));
 
 export async function emulatorWithConnection(): Promise<{ emu: GraphEmulator; connection: GraphConnection }> {
   const emu = await startGraphEmulator();
+  // A reset tenant is a fresh start for the "stack" too: forget its interrupted creates.
+  const reset = emu.reset.bind(emu);
+  emu.reset = () => {
+    reset();
+    const dir = process.env.ENTRA_SIGNUP_CREATE_LEDGER_DIR!;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+  };
   return { emu, connection: { cloud: "global", baseUrl: emu.url, credential: "emulator" } };
 }
 

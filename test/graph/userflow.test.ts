@@ -151,7 +151,13 @@ test("create → read → update every part → drift → replace → delete", a
 
   const rename = await flow.diff(id, again.outs!, { ...checkedNew, name: "Suppliers" });
   assert.deepEqual(rename.replaces, ["name"]);
-  assert.equal(rename.deleteBeforeReplace, true);
+  assert.equal(rename.deleteBeforeReplace, false, "a new id: the new flow exists before the old one goes");
+  const recase = await flow.diff(id, again.outs!, {
+    ...checkedNew,
+    name: id.replace(/^B2X_1_/, "").toUpperCase(),
+  });
+  assert.deepEqual(recase.replaces, ["name"]);
+  assert.equal(recase.deleteBeforeReplace, true, "ids equal but for case collide: delete first");
   assert.equal(
     (
       await flow.diff(id, again.outs!, {
@@ -181,25 +187,19 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
       { attributeId: attrId, displayName: "Company" },
     ],
   });
-  // The assignment is written but the response is lost (as when the process dies right there).
-  emu.faults.add({ method: "POST", path: "/userAttributeAssignments$", kind: "createThenFail" });
+  // A definite failure on a part (Graph refuses the assignment): the flow exists, its parts do not.
+  emu.faults.add({ method: "POST", path: "/userAttributeAssignments$", kind: "status", status: 403 });
   const err = (await flow.create(inputs).then(
     () => assert.fail("create should fail"),
     (e: unknown) => e,
   )) as { id?: string; properties?: Record<string, unknown>; message: string };
   assert.equal(err.id, "B2X_1_Crashy", "the engine learns the id (ErrorResourceInitFailed)");
   assert.equal(err.properties?.converged, false);
-  assert.match(err.message, /500/);
+  assert.match(err.message, /403/);
 
-  // Path 1: the engine kept the partial resource → diff forces an update that finishes the parts.
-  assert.equal((await flow.diff(err.id!, err.properties!, inputs)).changes, true);
-  // Path 2: the engine lost it entirely (a crashed `up`) → without adoptExisting a create refuses to take
-  // over an object it cannot tell from someone else's; with it, the existing flow is adopted.
-  await assert.rejects(
-    flow.create(inputs),
-    /user flow "B2X_1_Crashy" already exists in the tenant .*Graph 400 .*request-id .*Fix: set adoptExisting: true/,
-  );
-  const rerun = await flow.create({ ...inputs, adoptExisting: true });
+  // The engine lost it entirely (a crashed `up`): the create ledger proves the flow is this stack's own
+  // interrupted create, so the re-run finishes it without adoptExisting.
+  const rerun = await flow.create(inputs);
   assert.equal(rerun.id, "B2X_1_Crashy");
   const flows = emu.snapshot().b2xUserFlows.filter((f) => f.id.toLowerCase() === "b2x_1_crashy");
   assert.equal(flows.length, 1, "no duplicate flow");
@@ -209,9 +209,72 @@ test("a failure after the flow exists: partial create is recorded, and a re-run 
     "no duplicate assignment",
   );
   const fresh = await flow.read(rerun.id, rerun.outs!);
-  assert.equal((await flow.diff(rerun.id, fresh.props!, { ...inputs, adoptExisting: true })).changes, false);
+  assert.equal((await flow.diff(rerun.id, fresh.props!, inputs)).changes, false);
+  // Had the engine kept the partial resource instead, its diff forces the update that finishes the parts.
+  assert.equal((await flow.diff(err.id!, err.properties!, inputs)).changes, true);
   await flow.delete(rerun.id, rerun.outs!);
   assert.equal(emu.snapshot().b2xUserFlows.length, 0, "no orphan");
+});
+
+test("a flow someone else made is never taken over without adoptExisting, and the message names the object", async () => {
+  emu.reset();
+  await outOfBand(emu, "PATCH", "/policies/authenticationFlowsPolicy", {
+    selfServiceSignUp: { isEnabled: true },
+  });
+  await outOfBand(emu, "POST", "/identity/b2xUserFlows", {
+    id: "Theirs",
+    userFlowType: "signUpOrSignIn",
+    userFlowTypeVersion: 1,
+  });
+  const inputs = await checked(flow, { connection, name: "Theirs" });
+  const err = (await flow.create(inputs).then(
+    () => assert.fail("create should refuse"),
+    (e: unknown) => e,
+  )) as Error;
+  assert.match(
+    err.message,
+    /user flow "B2X_1_Theirs" already exists in the tenant and this stack does not manage it/,
+  );
+  assert.match(err.message, /Fix: set adoptExisting: true/);
+  assert.doesNotMatch(err.message, /\[object Object\]/);
+  assert.equal((await flow.create({ ...inputs, adoptExisting: true })).id, "B2X_1_Theirs");
+});
+
+test("a lost answer on an attribute assignment write is re-read and converged: the create succeeds, one assignment", async () => {
+  emu.reset();
+  const { attrId } = await fixtures();
+  const inputs = await checked(flow, {
+    connection,
+    name: "Lossy",
+    attributes: [
+      { attributeId: "email", displayName: "Email" },
+      { attributeId: attrId, displayName: "Company" },
+    ],
+  });
+  emu.faults.add({ method: "POST", path: "/userAttributeAssignments$", kind: "createThenFail" });
+  const created = await flow.create(inputs);
+  assert.deepEqual(emu.faults.remaining(), [], "the fault fired");
+  assert.deepEqual(
+    storedFlow(created.id)?.assignments.map((a) => a.id.toLowerCase()),
+    ["email", attrId.toLowerCase()],
+  );
+  // In-place writes (label change, page order) whose answers are lost: re-read, the update succeeds.
+  emu.faults.add({ method: "PATCH", path: "/userAttributeAssignments/", kind: "createThenFail" });
+  emu.faults.add({ method: "POST", path: "/setOrder$", kind: "createThenFail" });
+  const relabel = await checked(flow, {
+    ...inputs,
+    attributes: [
+      { attributeId: attrId, displayName: "Employer" },
+      { attributeId: "email", displayName: "Email" },
+    ],
+  });
+  await flow.update(created.id, created.outs!, relabel);
+  assert.deepEqual(emu.faults.remaining(), [], "both faults fired");
+  assert.deepEqual(
+    storedFlow(created.id)?.assignments.map((a) => a.displayName),
+    ["Employer", "Email"],
+  );
+  await flow.delete(created.id, created.outs!);
 });
 
 test("a flow that requires an attribute (email) keeps it; diffs stay quiet about it", async () => {

@@ -3,13 +3,12 @@
  * description is the only updatable property. The id is always read from Graph, never computed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { graphApi, type GraphApi } from "../client";
+import type { GraphApi } from "../client";
 import type { GraphConnection } from "../connection";
 import {
   changedFields,
   checkConnection,
   connectionOf,
-  createOrAdopt,
   createdNow,
   isUnknown,
   odataString,
@@ -19,6 +18,10 @@ import {
   toCheckResult,
   type Problem,
 } from "./common";
+import { clearLedger } from "./create-ledger";
+import { createSafely } from "./create-safely";
+import { providerApi } from "./engine-guard";
+import { convergeRetrying } from "./idempotent";
 
 export const attributesPath = "/identity/userFlowAttributes";
 /** The create page lists only these for B2X; stringCollection/dateTime are UNCONFIRMED there (§2.1). */
@@ -107,17 +110,28 @@ function toOutputs(inputs: UserFlowAttributeInputs, a: GraphAttribute): UserFlow
   };
 }
 
+const ledgerOf = (i: Pick<UserFlowAttributeInputs, "connection" | "displayName">) => ({
+  connection: i.connection,
+  kind: "userFlowAttribute",
+  key: attributeNameKey(i.displayName),
+});
+
 async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAttribute> {
-  const api = graphApi(inputs.connection);
+  const api = providerApi(inputs.connection);
   const body = {
     displayName: inputs.displayName,
     description: inputs.description,
     dataType: inputs.dataType,
   };
-  const { object, adopted } = await createOrAdopt({
+  const { object, adopted } = await createSafely({
     adoptExisting: inputs.adoptExisting,
     describe: `user flow attribute "${inputs.displayName}"`,
-    find: () => findAttributeByName(api, inputs.displayName),
+    ledger: ledgerOf(inputs),
+    unique: true,
+    findAll: async () => {
+      const a = await findAttributeByName(api, inputs.displayName);
+      return a ? [a] : [];
+    },
     create: () => api.post<GraphAttribute>(attributesPath, body, { create: true }),
   });
   if (!adopted) return object;
@@ -129,7 +143,7 @@ async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAt
   }
   if ((object.description ?? "") !== inputs.description) {
     const path = `${attributesPath}/${encodeURIComponent(object.id)}`;
-    await api.patch(path, { description: inputs.description }, { afterCreate: true });
+    await convergeRetrying(() => api.patch(path, { description: inputs.description }, { afterCreate: true }));
   }
   return { ...object, description: inputs.description };
 }
@@ -141,12 +155,73 @@ async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAt
  */
 export const attributeNameKey = (name: string): string => name.replace(/\s+/g, "").toLowerCase();
 
+/**
+ * Replacing an attribute deletes it, and with it the value every existing guest stored in it; Graph also
+ * refuses to delete one a flow still collects. So a change that would replace it is refused at preview,
+ * with what would be lost and the two runs that do it on purpose (docs/crash-safety.md#replacements).
+ */
+export function replacementProblems(olds: Record<string, unknown>, news: Record<string, unknown>): Problem[] {
+  const was = olds.displayName;
+  const name = news.displayName;
+  if (typeof was !== "string" || typeof name !== "string" || isUnknown(name) || isUnknown(news.dataType))
+    return [];
+  const oldType = (olds.dataType ?? "string") as string;
+  const newType = (news.dataType ?? "string") as string;
+  const lost =
+    `Graph deletes the attribute and the value every existing guest has stored in it ` +
+    `(extension_…_${was.replace(/\s+/g, "")}), and refuses while a user flow still collects it`;
+  if (name !== was) {
+    return [
+      [
+        "displayName",
+        `displayName: renaming user flow attribute "${was}" to "${name}" replaces it (its id comes from the name): ${lost}. ` +
+          `To rename on purpose: add "${name}" as a new attribute, move the sign-up page and the connector policy to it and run up; ` +
+          `then remove "${was}" and run up (this deletes "${was}" and its stored values)`,
+      ],
+    ];
+  }
+  if (newType !== oldType) {
+    return [
+      [
+        "dataType",
+        `dataType: changing user flow attribute "${was}" from ${oldType} to ${newType} replaces it: ${lost}. ` +
+          `To retype on purpose: (1) remove "${was}" from attributes, from the sign-up page and from the connector policy, and run up ` +
+          `(this deletes the attribute and the values stored in it); (2) add it back with dataType ${newType} and run up`,
+      ],
+    ];
+  }
+  return [];
+}
+
+/**
+ * The id the attribute keeps, when that is already known: an update never changes it, so passing it as an
+ * input makes it known during preview too (the engine previews an update's outputs as its inputs), and a
+ * flow that uses it previews no change. Read from the last inputs, or once from Graph by name.
+ */
+async function knownAttributeId(
+  olds: Record<string, unknown>,
+  news: UserFlowAttributeInputs,
+): Promise<string | undefined> {
+  if (typeof olds.displayName !== "string" || olds.displayName !== news.displayName) return undefined;
+  if (typeof olds.attributeId === "string" && olds.attributeId !== "") return olds.attributeId;
+  if (isUnknown(news.connection) || isUnknown(news.displayName)) return undefined;
+  try {
+    return (await findAttributeByName(providerApi(news.connection), news.displayName))?.id;
+  } catch {
+    return undefined; // only a preview nicety: the update reads the id anyway
+  }
+}
+
 export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    return toCheckResult(normalizeAttributeInputs(news), validateAttributeInputs(news));
+  async check(olds, news) {
+    const inputs = normalizeAttributeInputs(news);
+    const problems = [...validateAttributeInputs(news), ...replacementProblems(olds, news)];
+    const attributeId = problems.length === 0 ? await knownAttributeId(olds, inputs) : undefined;
+    return toCheckResult({ ...inputs, ...(attributeId ? { attributeId } : {}) }, problems);
   },
 
   async diff(_id, olds: UserFlowAttributeOutputs, news: UserFlowAttributeInputs) {
+    clearLedger(ledgerOf(olds));
     const fields = changedFields({ ...olds }, { ...news }, [
       "displayName",
       "dataType",
@@ -155,9 +230,8 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider = {
       "adoptExisting",
     ]);
     const replaces = fields.filter((f) => f === "displayName" || f === "dataType");
-    // A name with the same id key (same name, or one differing only in case/whitespace) would collide with
-    // the old attribute: delete it first. A truly new name gets a new id, so create-before-delete lets the
-    // flows move to it before the old one goes (Graph refuses to delete an attribute still assigned).
+    // Only reachable when check did not refuse (e.g. an unknown name during preview). A name with the same
+    // id key would collide with the old attribute: delete it first.
     const collides =
       typeof olds.displayName === "string" &&
       typeof news.displayName === "string" &&
@@ -172,34 +246,30 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: UserFlowAttributeOutputs) {
-    const a = await graphApi(connectionOf(props)).find<GraphAttribute>(
+    clearLedger(ledgerOf(props));
+    const a = await providerApi(connectionOf(props)).find<GraphAttribute>(
       `${attributesPath}/${encodeURIComponent(id)}`,
       { afterCreate: recentlyCreated(props) },
     );
     if (!a) return {};
     const outs = toOutputs(props, a);
-    const {
-      attributeId: _a,
-      extensionsAppId: _e,
-      userFlowAttributeType: _t,
-      createdAt: _c,
-      ...inputs
-    } = outs;
+    const { extensionsAppId: _e, userFlowAttributeType: _t, createdAt: _c, ...inputs } = outs;
     return { id, props: outs, inputs };
   },
 
   async update(id, olds: UserFlowAttributeOutputs, news: UserFlowAttributeInputs) {
+    clearLedger(ledgerOf(olds));
     if (news.description !== olds.description) {
-      await graphApi(news.connection).patch(
-        `${attributesPath}/${encodeURIComponent(id)}`,
-        { description: news.description },
-        { afterCreate: recentlyCreated(olds) },
-      );
+      const api = providerApi(news.connection);
+      const path = `${attributesPath}/${encodeURIComponent(id)}`;
+      const fresh = { afterCreate: recentlyCreated(olds) };
+      await convergeRetrying(() => api.patch(path, { description: news.description }, fresh));
     }
-    return { outs: { ...olds, ...news } };
+    return { outs: { ...olds, ...news, attributeId: olds.attributeId } };
   },
 
   async delete(id, props: UserFlowAttributeOutputs) {
-    await graphApi(connectionOf(props)).delete(`${attributesPath}/${encodeURIComponent(id)}`);
+    await providerApi(connectionOf(props)).delete(`${attributesPath}/${encodeURIComponent(id)}`);
+    clearLedger(ledgerOf(props));
   },
 };

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { validateConnection, type GraphConnection } from "../connection";
 import { graphStatus, isMaybeExists } from "../errors";
 import { retryDelayMs, retryScale, sleep } from "../retry";
+import { errorText } from "./error-text";
 
 import { PREVIEW_UNKNOWN as unknownValue, isPreviewUnknown as isUnknown } from "../../../contract/preview";
 
@@ -84,7 +85,7 @@ export class PartialCreateError extends Error {
     readonly properties: Record<string, unknown>,
     cause: unknown,
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorText(cause);
     const message = `${id} was created but not fully configured (the next run finishes it): ${reason}`;
     super(message);
     this.message = message; // see GraphRequestError: serialized Error subclasses lose `message`
@@ -109,7 +110,7 @@ export interface CreateOrAdopt<T> {
 
 /** The conflict a user fixes by setting `adoptExisting` (or by choosing another name). */
 export function alreadyExistsError(describe: string, cause: unknown): Error {
-  const graph = cause instanceof Error ? cause.message : String(cause);
+  const graph = errorText(cause);
   const message =
     `${describe} already exists in the tenant and this stack does not manage it (${graph}). ` +
     "Fix: set adoptExisting: true to take it over, or choose another name";

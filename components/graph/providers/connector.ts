@@ -4,17 +4,21 @@
  * unlink flows — the Microsoft365DSC behaviour users complain about).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { graphApi, type GraphApi } from "../client";
+import type { GraphApi } from "../client";
 import {
   compact,
   connectionOf,
   createdNow,
-  createOrAdopt,
+  isUnknown,
   PartialCreateError,
   recentlyCreated,
   sameCi,
   toCheckResult,
 } from "./common";
+import { clearLedger } from "./create-ledger";
+import { createSafely } from "./create-safely";
+import { providerApi } from "./engine-guard";
+import { convergeRetrying } from "./idempotent";
 import {
   certificatesToUpload,
   credentialHash,
@@ -77,19 +81,17 @@ export function authenticationBody(
   return { "@odata.type": "#microsoft.graph.basicAuthentication", username: i.username, password };
 }
 
-/** Uploads desired certificates Graph does not list yet, oldest first so the newest ends up active. */
-async function uploadMissing(
-  api: GraphApi,
-  id: string,
-  i: ApiConnectorInputs,
-  present: string[],
-): Promise<GraphConnector | undefined> {
+/**
+ * Uploads desired certificates Graph does not list yet, oldest first so the newest ends up active. Reads
+ * the connector first, so a repeat after a lost answer uploads only what is still missing.
+ */
+async function uploadMissing(api: GraphApi, id: string, i: ApiConnectorInputs): Promise<GraphConnector> {
   const desired = (i.certificates ?? []).map((c) => ({
     ...c,
     thumbprint: readPfx(c.pkcs12Base64, c.password).thumbprint,
   }));
-  let last: GraphConnector | undefined;
-  for (const c of certificatesToUpload(desired, present)) {
+  let last = await api.get<GraphConnector>(connectorPath(id), { afterCreate: true });
+  for (const c of certificatesToUpload(desired, graphThumbprints(last))) {
     last = await api.post<GraphConnector>(
       `${connectorPath(id)}/uploadClientCertificate`,
       { pkcs12Value: c.pkcs12Base64, password: c.password },
@@ -129,14 +131,21 @@ function outputsFor(
   });
 }
 
-async function findConnector(api: GraphApi, displayName: string): Promise<GraphConnector | undefined> {
+/** Every connector with this display name (names are not unique in Graph). */
+async function findConnectors(api: GraphApi, displayName: string): Promise<GraphConnector[]> {
   // $filter on displayName is undocumented for connectors (contract §3.3): list and match here.
   const all = await api.list<GraphConnector>(connectorsPath);
-  return all.find((c) => sameCi(c.displayName, displayName));
+  return all.filter((c) => sameCi(c.displayName, displayName));
 }
 
+const ledgerOf = (i: Pick<ApiConnectorInputs, "connection" | "displayName">) => ({
+  connection: i.connection,
+  kind: "apiConnector",
+  key: i.displayName,
+});
+
 async function createConnector(i: ApiConnectorInputs) {
-  const api = graphApi(i.connection);
+  const api = providerApi(i.connection);
   const password = authTypeOf(i) === "basic" ? (i.password ?? generatePassword()) : undefined;
   const salt = newSalt();
   const body = {
@@ -144,21 +153,23 @@ async function createConnector(i: ApiConnectorInputs) {
     targetUrl: i.targetUrl,
     authenticationConfiguration: authenticationBody(i, password),
   };
-  const { object, adopted } = await createOrAdopt({
+  const { object, adopted, extras } = await createSafely({
     adoptExisting: i.adoptExisting,
     describe: `API connector "${i.displayName}"`,
-    find: () => findConnector(api, i.displayName),
+    ledger: ledgerOf(i),
+    unique: false,
+    findAll: () => findConnectors(api, i.displayName),
     create: () => api.post<GraphConnector>(connectorsPath, body, { create: true }),
   });
   let current = object;
   const createdAt = createdNow();
   try {
+    // Copies an interrupted earlier attempt made (ours by the create ledger): one connector stays.
+    for (const extra of extras) await api.delete(connectorPath(extra.id));
     // An adopted connector's secret is unknown: always send ours (one PATCH), then add certificates.
-    if (adopted) {
-      await api.patch(connectorPath(object.id), body, { afterCreate: true });
-      current = (await api.get<GraphConnector>(connectorPath(object.id), { afterCreate: true })) ?? object;
-    }
-    current = (await uploadMissing(api, object.id, i, graphThumbprints(current))) ?? current;
+    if (adopted)
+      await convergeRetrying(() => api.patch(connectorPath(object.id), body, { afterCreate: true }));
+    current = await convergeRetrying(() => uploadMissing(api, object.id, i));
   } catch (e) {
     throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt, createdAt) }, e);
   }
@@ -166,7 +177,7 @@ async function createConnector(i: ApiConnectorInputs) {
 }
 
 async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
-  const api = graphApi(news.connection);
+  const api = providerApi(news.connection);
   const changes = connectorChanges(olds, news);
   const type = authTypeOf(news);
   const rotate =
@@ -188,24 +199,46 @@ async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiC
     patch.authenticationConfiguration = authenticationBody(news, undefined);
   }
   if (Object.keys(patch).length > 0) {
-    await api.patch(connectorPath(id), patch, fresh);
+    await convergeRetrying(() => api.patch(connectorPath(id), patch, fresh));
     current = await api.get<GraphConnector>(connectorPath(id), fresh);
   }
-  if (type === "certificate")
-    current = (await uploadMissing(api, id, news, graphThumbprints(current))) ?? current;
+  if (type === "certificate") current = await convergeRetrying(() => uploadMissing(api, id, news));
   return {
     outs: outputsFor(news, current, password, olds.credentialSalt || newSalt(), olds.createdAt),
   };
 }
 
+/**
+ * The connector's id when already known: a connector is never replaced, so the id of the one this resource
+ * manages is passed on as an input and stays known during preview (the engine previews an update's
+ * outputs as its inputs): a flow wired to it previews no change. From the last inputs, or once from Graph
+ * when exactly one connector has the name.
+ */
+async function knownConnectorId(
+  olds: Record<string, unknown>,
+  news: ApiConnectorInputs,
+): Promise<string | undefined> {
+  if (typeof olds.displayName !== "string") return undefined;
+  if (typeof olds.connectorId === "string" && olds.connectorId !== "") return olds.connectorId;
+  if (isUnknown(news.connection) || olds.displayName !== news.displayName) return undefined;
+  try {
+    const found = await findConnectors(providerApi(news.connection), olds.displayName);
+    return found.length === 1 ? found[0]!.id : undefined;
+  } catch {
+    return undefined; // only a preview nicety
+  }
+}
+
 export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
+  async check(olds, news) {
     const inputs = normalizeConnectorInputs(news);
     const { problems, thumbprints } = validateConnectorInputs(news);
-    return toCheckResult({ ...inputs, thumbprints }, problems);
+    const connectorId = problems.length === 0 ? await knownConnectorId(olds, inputs) : undefined;
+    return toCheckResult({ ...inputs, thumbprints, ...(connectorId ? { connectorId } : {}) }, problems);
   },
 
   async diff(_id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
+    clearLedger(ledgerOf(olds));
     const fields = connectorChanges(olds, news);
     return { changes: fields.length > 0, replaces: [], deleteBeforeReplace: false };
   },
@@ -213,7 +246,8 @@ export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
   create: (inputs: ApiConnectorInputs) => createConnector(inputs),
 
   async read(id, props: ApiConnectorOutputs) {
-    const c = await graphApi(connectionOf(props)).find<GraphConnector>(connectorPath(id), {
+    clearLedger(ledgerOf(props));
+    const c = await providerApi(connectionOf(props)).find<GraphConnector>(connectorPath(id), {
       afterCreate: recentlyCreated(props),
     });
     if (!c) return {};
@@ -237,13 +271,18 @@ export const apiConnectorProvider: pulumi.dynamic.ResourceProvider = {
       rotationKey: outs.rotationKey,
       adoptExisting: outs.adoptExisting,
       thumbprints: outs.thumbprints,
+      connectorId: id,
     };
     return { id, props: compact(outs), inputs: compact(inputs) };
   },
 
-  update: (id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) => updateConnector(id, olds, news),
+  update: (id, olds: ApiConnectorOutputs, news: ApiConnectorInputs) => {
+    clearLedger(ledgerOf(olds));
+    return updateConnector(id, olds, news);
+  },
 
   async delete(id, props: ApiConnectorOutputs) {
-    await graphApi(connectionOf(props)).delete(connectorPath(id));
+    await providerApi(connectionOf(props)).delete(connectorPath(id));
+    clearLedger(ledgerOf(props));
   },
 };

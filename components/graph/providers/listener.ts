@@ -4,7 +4,7 @@
  * (flow id, set of appIds) when the stored id is gone or when adopting.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { graphApi, type GraphApi } from "../client";
+import type { GraphApi } from "../client";
 import { graphStatus } from "../errors";
 import type { GraphConnection } from "../connection";
 import {
@@ -12,7 +12,6 @@ import {
   checkConnection,
   connectionOf,
   createdNow,
-  createOrAdopt,
   isUnknown,
   recentlyCreated,
   requireString,
@@ -20,6 +19,10 @@ import {
   toCheckResult,
   type Problem,
 } from "./common";
+import { clearLedger } from "./create-ledger";
+import { createSafely } from "./create-safely";
+import { providerApi } from "./engine-guard";
+import { convergeRetrying } from "./idempotent";
 
 export const listenersPath = "/identity/events/onSignupStart";
 const expandFlow = "$expand=microsoft.graph.invokeUserFlowListener/userFlow";
@@ -113,27 +116,41 @@ export function listenerBody(i: UserFlowAppAssociationInputs): Record<string, un
   };
 }
 
-async function findListener(
+async function findListeners(
   api: GraphApi,
   userFlowId: string,
   appIds: readonly string[],
-): Promise<GraphListener | undefined> {
+): Promise<GraphListener[]> {
   const all = await api.list<GraphListener>(`${listenersPath}?${expandFlow}`);
-  return all.find((l) => matchesListener(l, userFlowId, appIds));
+  return all.filter((l) => matchesListener(l, userFlowId, appIds));
 }
 
+/** A listener has no name: its natural key is the flow and the set of apps. */
+const ledgerOf = (i: Pick<UserFlowAppAssociationInputs, "connection" | "userFlowId" | "appIds">) => ({
+  connection: i.connection,
+  kind: "onSignupStartListener",
+  key: `${i.userFlowId}|${[...i.appIds]
+    .map((a) => a.toLowerCase())
+    .sort()
+    .join(",")}`,
+});
+
 async function createListener(i: UserFlowAppAssociationInputs): Promise<GraphListener> {
-  const api = graphApi(i.connection, "listener");
-  const { object, adopted } = await createOrAdopt({
+  const api = providerApi(i.connection, "listener");
+  const { object, adopted, extras } = await createSafely({
     adoptExisting: i.adoptExisting,
     describe: `an onSignupStart listener for ${i.userFlowId} and apps ${i.appIds.join(", ")}`,
-    find: () => findListener(api, i.userFlowId, i.appIds),
+    ledger: ledgerOf(i),
+    unique: false,
+    findAll: () => findListeners(api, i.userFlowId, i.appIds),
     // afterCreate: the flow may have been created moments ago.
     create: () =>
       api.post<GraphListener>(listenersPath, listenerBody(i), { create: true, afterCreate: true }),
   });
+  // Copies an interrupted earlier attempt made (ours by the create ledger): one listener stays.
+  for (const extra of extras) await api.delete(listenerPath(extra.id));
   if (adopted && object.priority !== i.priority) {
-    await api.patch(listenerPath(object.id), listenerBody(i), { afterCreate: true });
+    await convergeRetrying(() => api.patch(listenerPath(object.id), listenerBody(i), { afterCreate: true }));
   }
   return object;
 }
@@ -160,9 +177,12 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
       "connection",
       "adoptExisting",
     ]);
+    clearLedger(ledgerOf(olds));
     if (isUnknown(news.appIds) || !sameAppSet(olds.appIds, news.appIds)) fields.push("appIds");
-    // A new flow means a new listener. Declaring it a replacement also lets the engine delete this
-    // listener before a delete-before-replace of the flow (Graph refuses to delete a flow still in use).
+    // A new flow means a new listener. The flow id is known by construction (the flow passes it through
+    // as an input), so it is unknown only while the engine plans a delete-before-replace of the flow,
+    // and there declaring a replacement is what makes the engine delete this listener first (Graph
+    // refuses to delete a flow still in use).
     const replaces =
       isUnknown(news.userFlowId) || !sameCi(olds.userFlowId, news.userFlowId) ? ["userFlowId"] : [];
     return { changes: fields.length > 0, replaces, deleteBeforeReplace: false };
@@ -174,17 +194,21 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: UserFlowAppAssociationOutputs) {
-    const api = graphApi(connectionOf(props), "listener");
+    clearLedger(ledgerOf(props));
+    const api = providerApi(connectionOf(props), "listener");
     const l =
       (await api.find<GraphListener>(`${listenerPath(id)}?${expandFlow}`, {
         afterCreate: recentlyCreated(props),
-      })) ?? (await findListener(api, props.userFlowId, props.appIds));
+      })) ?? (await findListeners(api, props.userFlowId, props.appIds))[0];
     if (!l) return {};
     const outs: UserFlowAppAssociationOutputs = {
       ...props,
       listenerId: l.id,
       userFlowId: l.userFlow?.id ?? props.userFlowId,
-      appIds: l.sourceFilter?.includeApplications ?? [],
+      // Graph's order of the apps is not guaranteed: keep the known order when the set is the same.
+      appIds: sameAppSet(l.sourceFilter?.includeApplications ?? [], props.appIds)
+        ? props.appIds
+        : (l.sourceFilter?.includeApplications ?? []),
       priority: l.priority ?? props.priority,
     };
     const { listenerId: _l, createdAt: _c, ...inputs } = outs;
@@ -192,11 +216,13 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: UserFlowAppAssociationOutputs, news: UserFlowAppAssociationInputs) {
-    const api = graphApi(news.connection, "listener");
+    clearLedger(ledgerOf(olds));
+    const api = providerApi(news.connection, "listener");
     try {
       // Moments after the create a 404 is replication lag, not a deletion: retry it first, or the
       // recreate below would leave a duplicate listener behind.
-      await api.patch(listenerPath(id), listenerBody(news), { afterCreate: recentlyCreated(olds) });
+      const fresh = { afterCreate: recentlyCreated(olds) };
+      await convergeRetrying(() => api.patch(listenerPath(id), listenerBody(news), fresh));
       return { outs: outputsFor(news, id, olds.createdAt) };
     } catch (e) {
       if (graphStatus(e) !== 404) throw e;
@@ -207,6 +233,7 @@ export const userFlowAppAssociationProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id, props: UserFlowAppAssociationOutputs) {
-    await graphApi(connectionOf(props), "listener").delete(listenerPath(id));
+    await providerApi(connectionOf(props), "listener").delete(listenerPath(id));
+    clearLedger(ledgerOf(props));
   },
 };

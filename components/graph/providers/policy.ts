@@ -4,7 +4,8 @@
  * takes it over, remembers what it found, and "delete" puts that value back unless `keepOnDelete`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { graphApi } from "../client";
+import { providerApi } from "./engine-guard";
+import { convergeRetrying } from "./idempotent";
 import type { GraphConnection } from "../connection";
 import {
   checkConnection,
@@ -51,16 +52,22 @@ export function validatePolicyInputs(raw: Record<string, unknown>): Problem[] {
 }
 
 async function currentEnabled(connection: GraphConnection): Promise<boolean> {
-  const body = await graphApi(connection).get<PolicyBody>(policyPath);
+  const body = await providerApi(connection).get<PolicyBody>(policyPath);
   return body.selfServiceSignUp?.isEnabled === true;
 }
 
-/** PATCH only when the tenant differs, so a converged tenant sees no write. */
+/**
+ * PATCH only when the tenant differs, so a converged tenant sees no write. Returns the value found first;
+ * a PATCH whose answer was lost is re-read and repeated only if it did not apply.
+ */
 async function converge(connection: GraphConnection, enabled: boolean): Promise<boolean> {
   const found = await currentEnabled(connection);
-  if (found !== enabled) {
-    await graphApi(connection).patch(policyPath, { selfServiceSignUp: { isEnabled: enabled } });
-  }
+  if (found === enabled) return found;
+  const api = providerApi(connection);
+  await convergeRetrying(async () => {
+    if ((await currentEnabled(connection)) !== enabled)
+      await api.patch(policyPath, { selfServiceSignUp: { isEnabled: enabled } });
+  });
   return found;
 }
 

@@ -3,14 +3,13 @@
  * client secret is write-only in Graph (`******` on read), so a salted hash makes secret changes diffable.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { graphApi, type GraphApi } from "../client";
+import type { GraphApi } from "../client";
 import type { GraphConnection } from "../connection";
 import {
   changedFields,
   checkConnection,
   connectionOf,
   createdNow,
-  createOrAdopt,
   isUnknown,
   recentlyCreated,
   requireString,
@@ -19,6 +18,10 @@ import {
   type Problem,
 } from "./common";
 import { credentialHash, newSalt } from "./connector-credential";
+import { clearLedger } from "./create-ledger";
+import { createSafely } from "./create-safely";
+import { providerApi } from "./engine-guard";
+import { convergeRetrying } from "./idempotent";
 
 export const identityProvidersPath = "/identity/identityProviders";
 export const socialTypes = ["Google", "Facebook"] as const;
@@ -75,6 +78,29 @@ export function validateIdpInputs(raw: Record<string, unknown>): Problem[] {
   return problems;
 }
 
+const ledgerOf = (i: Pick<SocialIdentityProviderInputs, "connection" | "type">) => ({
+  connection: i.connection,
+  kind: "socialIdentityProvider",
+  key: i.type,
+});
+
+/**
+ * A provider's type cannot change in place, and replacing it would delete the tenant's provider that flows
+ * offer (Graph refuses while a flow links it). Refused at preview with the way to do it on purpose.
+ */
+export function typeChangeProblems(olds: Record<string, unknown>, news: Record<string, unknown>): Problem[] {
+  if (typeof olds.type !== "string" || typeof news.type !== "string" || isUnknown(news.type)) return [];
+  if (sameCi(olds.type, news.type)) return [];
+  return [
+    [
+      "type",
+      `type: a ${olds.type} identity provider cannot become ${news.type}; replacing it would delete ${olds.type}-OAUTH, ` +
+        `which user flows still offer. To switch: add a ${news.type} provider as a new resource and list it in the flow's ` +
+        `identityProviders, run up; then remove ${olds.type} from the flow and this resource, and run up`,
+    ],
+  ];
+}
+
 async function findByType(api: GraphApi, type: string): Promise<GraphIdp | undefined> {
   const all = await api.list<GraphIdp>(identityProvidersPath);
   return all.find(
@@ -115,11 +141,15 @@ function outputsFor(
 }
 
 export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    return toCheckResult(normalizeIdpInputs(news), validateIdpInputs(news));
+  async check(olds, news) {
+    return toCheckResult(normalizeIdpInputs(news), [
+      ...validateIdpInputs(news),
+      ...typeChangeProblems(olds, news),
+    ]);
   },
 
   async diff(_id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
+    clearLedger(ledgerOf(olds));
     const fields = changedFields({ ...olds }, { ...news }, [
       "type",
       "clientId",
@@ -139,20 +169,27 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: SocialIdentityProviderInputs) {
-    const api = graphApi(inputs.connection);
-    const { object, adopted } = await createOrAdopt({
+    const api = providerApi(inputs.connection);
+    const { object, adopted } = await createSafely({
       adoptExisting: inputs.adoptExisting,
       describe: `${inputs.type} identity provider "${inputs.type}-OAUTH"`,
-      find: () => findByType(api, inputs.type),
+      ledger: ledgerOf(inputs),
+      unique: true,
+      findAll: async () => {
+        const found = await findByType(api, inputs.type);
+        return found ? [found] : [];
+      },
       create: () => api.post<GraphIdp>(identityProvidersPath, body(inputs), { create: true }),
     });
     // An adopted provider's secret is unknown: send ours.
-    if (adopted) await api.patch(idpPath(object.id), patchBody(inputs), { afterCreate: true });
+    if (adopted)
+      await convergeRetrying(() => api.patch(idpPath(object.id), patchBody(inputs), { afterCreate: true }));
     return { id: object.id, outs: outputsFor(inputs, object.id, newSalt(), createdNow()) };
   },
 
   async read(id, props: SocialIdentityProviderOutputs) {
-    const i = await graphApi(connectionOf(props)).find<GraphIdp>(idpPath(id), {
+    clearLedger(ledgerOf(props));
+    const i = await providerApi(connectionOf(props)).find<GraphIdp>(idpPath(id), {
       afterCreate: recentlyCreated(props),
     });
     if (!i) return {};
@@ -166,13 +203,15 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) {
-    await graphApi(news.connection).patch(idpPath(id), patchBody(news), {
-      afterCreate: recentlyCreated(olds),
-    });
+    clearLedger(ledgerOf(olds));
+    const api = providerApi(news.connection);
+    const fresh = { afterCreate: recentlyCreated(olds) };
+    await convergeRetrying(() => api.patch(idpPath(id), patchBody(news), fresh));
     return { outs: outputsFor(news, id, olds.secretSalt || newSalt(), olds.createdAt) };
   },
 
   async delete(id, props: SocialIdentityProviderOutputs) {
-    await graphApi(connectionOf(props)).delete(idpPath(id));
+    await providerApi(connectionOf(props)).delete(idpPath(id));
+    clearLedger(ledgerOf(props));
   },
 };

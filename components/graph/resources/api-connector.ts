@@ -39,7 +39,7 @@ export class ApiConnector extends GraphResource {
   declare readonly username: pulumi.Output<string | undefined>;
   /** The Basic password (given or generated). Always a secret. */
   declare readonly password: pulumi.Output<string | undefined>;
-  /** Salted hash of the desired credential, so credential changes are diffable without the secret. */
+  /** Salted hash of the desired credential, so credential changes are diffable without the secret; a secret itself (a weak password could be guessed from it offline). */
   declare readonly credentialHash: pulumi.Output<string>;
   /** Thumbprints (SHA-1, hex upper case) of the desired certificates. */
   declare readonly thumbprints: pulumi.Output<string[]>;
@@ -67,7 +67,7 @@ export class ApiConnector extends GraphResource {
         "staleThumbprints",
       ],
       secretArgs,
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates", "credentialHash"] }),
     );
   }
 }

@@ -30,7 +30,7 @@ export class SocialIdentityProvider extends GraphResource {
       name,
       ["identityProviderId", "secretHash", "secretSalt"],
       { ...args, clientSecret: pulumi.secret(args.clientSecret) },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientSecret", "secretHash"] }),
     );
   }
 }
