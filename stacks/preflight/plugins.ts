@@ -63,7 +63,7 @@ export function checkPlugins(installed: readonly InstalledPlugin[], needs: reado
         "plugins",
         `the ${n.name} resource plugin v${n.version} (pinned in package.json) is not installed` +
           (others.length ? `; installed: ${others.join(", ")}` : ""),
-        `npm run pulumi -- plugin install resource ${n.name} ${n.version}`,
+        `pulumi plugin install resource ${n.name} ${n.version} (with the project's toolchain: npm run pulumi -- plugin install resource ${n.name} ${n.version})`,
         n.key,
       );
     });

@@ -38,14 +38,14 @@ test("GET /organization reports a workforce tenant by default and the kind set t
 });
 
 test("the token endpoint issues the granted roles for the emulated tenant, or refuses like a bad secret", async () => {
-  const granted = await (await admin("POST", "token")).json();
+  const granted = (await (await admin("POST", "token")).json()) as { access_token: string };
   const claims = claimsOf(granted.access_token);
   assert.equal(claims.tid, emu.tenantId);
   assert.deepEqual(claims.roles, [...ALL_ROLES]);
   emu.tenant.set({ credentialValid: false });
   const refused = await admin("POST", "token");
   assert.equal(refused.status, 401);
-  assert.match((await refused.json()).error_description, /^AADSTS7000215/);
+  assert.match(((await refused.json()) as { error_description: string }).error_description, /^AADSTS7000215/);
   assert.equal((await call("GET", "/identity/apiConnectors")).status, 401, "Graph refuses every call too");
 });
 
@@ -78,7 +78,10 @@ test("a B2C or external tenant refuses the B2X surface; a tenant without sign-up
 test("the admin route refuses unknown settings and bad values, and reset restores the defaults", async () => {
   const unknown = await admin("PATCH", "tenant", { tenantKind: "AAD" });
   assert.equal(unknown.status, 400);
-  assert.match((await unknown.json()).error.message, /unknown tenant setting 'tenantKind'/);
+  assert.match(
+    ((await unknown.json()) as { error: { message: string } }).error.message,
+    /unknown tenant setting 'tenantKind'/,
+  );
   assert.equal((await admin("PATCH", "tenant", { tenantType: "B2C" })).status, 400);
   emu.tenant.set({ grantedRoles: [] });
   emu.reset();

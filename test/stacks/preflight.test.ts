@@ -11,6 +11,7 @@ import type { Finding } from "../../stacks/preflight/finding";
 import { preflightMain } from "../../stacks/preflight/cli";
 import { checkPermissions, requiredPermissions } from "../../stacks/preflight/permissions";
 import { listInstalledPlugins, type InstalledPlugin } from "../../stacks/preflight/plugins";
+import { planWrapper } from "../../stacks/preflight/pulumi-wrapper";
 import { runPreflight } from "../../stacks/preflight/run";
 import { readStackConfig, repoRoot, settingsFromConfig } from "../../stacks/preflight/stack-config";
 import { makeTempDir } from "../helpers/pulumi";
@@ -156,7 +157,7 @@ test("an object with our name that the stack does not manage fails with the adop
 test("Azure hosting without the pinned azure-native plugin prints the exact install command", async () => {
   const config = localConfig();
   const f = onlyFailure(await preflight(functionAppHosting(config)), "plugins");
-  assert.equal(f.fix, `npm run pulumi -- plugin install resource azure-native ${azureNativeVersion}`);
+  assert.ok(f.fix?.startsWith(`pulumi plugin install resource azure-native ${azureNativeVersion} `), f.fix);
   const installed = [{ name: "azure-native", kind: "resource", version: azureNativeVersion }];
   assert.deepEqual(failures(await preflight(functionAppHosting(config), { plugins: installed })), []);
 });
@@ -226,4 +227,26 @@ test("npm run preflight exits 0 on a ready stack and 1 with one block per proble
   } finally {
     dir.cleanup();
   }
+});
+
+test("npm run pulumi runs preflight before preview and up only, for the named stack", () => {
+  assert.deepEqual(planWrapper(["preview", "--stack", "dev", "--diff"], {}).preflight, {
+    operation: "preview",
+    stack: "dev",
+  });
+  assert.deepEqual(planWrapper(["--cwd", "x", "up", "--stack=prod", "--yes"], {}).preflight, {
+    operation: "up",
+    stack: "prod",
+  });
+  assert.deepEqual(planWrapper(["up", "-s", "test"], {}).preflight, { operation: "up", stack: "test" });
+  assert.equal(
+    planWrapper(["plugin", "install", "resource", "azure-native", "3.28.0"], {}).preflight,
+    undefined,
+  );
+  assert.equal(planWrapper(["stack", "select", "up"], {}).preflight, undefined);
+  assert.equal(planWrapper(["refresh", "--stack", "dev"], {}).preflight, undefined);
+  const skipped = planWrapper(["up", "--skip-preflight", "--stack", "dev"], {});
+  assert.equal(skipped.preflight, undefined);
+  assert.deepEqual(skipped.pulumiArgs, ["up", "--stack", "dev"], "the flag is not passed to Pulumi");
+  assert.equal(planWrapper(["preview"], { ENTRA_SIGNUP_SKIP_PREFLIGHT: "1" }).preflight, undefined);
 });
