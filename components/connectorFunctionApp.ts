@@ -20,6 +20,7 @@ import { createKeyVaultStore } from "./hosting/keyVault";
 import { createAlerts, createTelemetry } from "./hosting/monitoring";
 import { defaultNameSuffix, hostingNames, type HostingNames } from "./hosting/names";
 import { assignRole } from "./hosting/roles";
+import { warnIfCertificateOnFlex } from "./hosting/certificateOnFlex";
 import { validateConnectorFunctionAppArgs } from "./hosting/validation";
 
 export type { ConnectorAlertsArgs, ConnectorFunctionAppArgs, CredentialStore } from "./hosting/args";
@@ -76,6 +77,7 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         this,
       );
     }
+    warnIfCertificateOnFlex(args.clientCertificate, this);
     const names = hostingNames(
       args.namePrefix,
       args.nameSuffix ??
