@@ -12,6 +12,16 @@ import { detectDrift, formatDrift } from "./run";
 const usage = "usage: npm run drift -- --stack <name> [--verbose]";
 const repoRoot = path.resolve(__dirname, "..", "..");
 
+/** The engine's own `error:` lines (the Automation API wraps them in `code: -2 stdout … stderr …`), once each. */
+export function engineErrors(text: string): string[] {
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /^error:/i.test(l));
+  const unique = [...new Set(lines)].slice(-5);
+  return unique.length > 0 ? unique : [text.split("\n")[0] ?? text];
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -33,24 +43,24 @@ async function main(argv: string[]): Promise<number> {
     console.log(text);
     return code;
   } catch (err) {
-    const tail = log.filter((l) => /error|fail/i.test(l)).slice(-5);
+    const reasons = engineErrors(`${(err as Error).message}\n${log.join("\n")}`);
     console.error(
       [
-        `drift: the refresh-preview of stack '${values.stack}' failed: ${(err as Error).message.split("\n")[0]}`,
-        ...tail.map((l) => `  ${l}`),
-        "Run 'npm run preflight -- --stack " +
-          values.stack +
-          " --operation preview' to see why, or add --verbose.",
+        `drift: the refresh-preview of stack '${values.stack}' failed:`,
+        ...reasons.map((l) => `  ${l}`),
+        `Run 'npm run preflight -- --stack ${values.stack} --operation preview' to see why, or add --verbose.`,
       ].join("\n"),
     );
     return 2;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`drift: ${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`drift: ${(err as Error).message}\n${usage}`);
+      process.exit(2);
+    },
+  );
+}

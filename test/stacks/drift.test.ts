@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulator";
 import { describeDrift } from "../../stacks/drift/identity-diff";
+import { engineErrors } from "../../stacks/drift/cli";
 import { detectDrift, formatDrift } from "../../stacks/drift/run";
 import { graphProgramStack } from "../graph/engine-program";
 import { outOfBand } from "../graph/helpers";
@@ -103,4 +104,10 @@ test("a resource deleted in the portal and a toggled tenant switch read as ident
     }),
     ["user flow B2X_1_P: page fields reordered in the tenant: city, email (config: email, city)"],
   );
+});
+
+test("a failed drift run shows the engine's error lines once, not the Automation API's wrapper", () => {
+  const wrapped =
+    "code: -2\n stdout: \n stderr: Command failed with exit code 6: pulumi stack select --stack dev\nerror: no stack named 'dev' found\n err?: Error: Command failed\nerror: no stack named 'dev' found\n";
+  assert.deepEqual(engineErrors(wrapped), ["error: no stack named 'dev' found"]);
 });
