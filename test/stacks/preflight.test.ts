@@ -3,6 +3,7 @@
  * on its own with its message when the emulated tenant (or the machine) is made to fail it.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, beforeEach, test } from "node:test";
@@ -249,4 +250,15 @@ test("npm run pulumi runs preflight before preview and up only, for the named st
   assert.equal(skipped.preflight, undefined);
   assert.deepEqual(skipped.pulumiArgs, ["up", "--stack", "dev"], "the flag is not passed to Pulumi");
   assert.equal(planWrapper(["preview"], { ENTRA_SIGNUP_SKIP_PREFLIGHT: "1" }).preflight, undefined);
+});
+
+test("npm run pulumi does not start a preview whose preflight fails", () => {
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "stacks/preflight/pulumi-wrapper.ts", "preview", "--stack", "no-such-stack-here"],
+    { cwd: repoRoot, encoding: "utf8", timeout: 120_000 },
+  );
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stdout, /✗ config: no stack file Pulumi\.no-such-stack-here\.yaml/);
+  assert.match(run.stderr, /preflight failed: 'pulumi preview' was not started/);
 });
