@@ -14,7 +14,7 @@ import { checkExisting, type FoundObject, type TenantObjects } from "./existing"
 import { fail, type Finding } from "./finding";
 import { checkPermissions, requiredPermissions, type Operation } from "./permissions";
 import { checkPlugins, pluginsNeeded, type InstalledPlugin } from "./plugins";
-import { checkSignUp, type Answer } from "./sign-up";
+import { checkSignUp, isPermissionDenied, type Answer } from "./sign-up";
 import { checkTenantKind } from "./tenant-kind";
 import { acquireToken, decodeClaims, type TokenClaims } from "./token";
 
@@ -50,9 +50,6 @@ async function answer<T>(read: () => Promise<T>): Promise<Answer<T>> {
     return { ok: false, message: (err as Error).message };
   }
 }
-
-const isPermissionError = (a: Answer<unknown>) =>
-  !a.ok && a.status === 403 && a.code === "Authorization_RequestDenied";
 
 /** The credential check: a token for the configured tenant. */
 async function credential(settings: Settings): Promise<{ claims?: TokenClaims; findings: Finding[] }> {
@@ -110,7 +107,7 @@ async function tenantChecks(api: GraphApi, input: PreflightInput): Promise<Findi
         api.list<{ appId: string }>(`/applications?$filter=appId eq '${appId}'&$select=appId`),
       );
       if (apps.ok) apps.value.forEach((a) => found.add(a.appId));
-      else if (!isPermissionError(apps)) {
+      else if (!isPermissionDenied(apps)) {
         findings.push(
           fail("apps", `cannot look up app ${appId}: ${apps.message}`, "retry; check the Graph answer above"),
         );
@@ -125,7 +122,7 @@ async function tenantChecks(api: GraphApi, input: PreflightInput): Promise<Findi
   );
   const connectors = await answer(() => api.list<FoundObject>("/identity/apiConnectors"));
   const lists = [attributes, connectors, flows];
-  const failed = lists.find((a) => !a.ok && !isPermissionError(a));
+  const failed = lists.find((a) => !a.ok && !isPermissionDenied(a));
   if (failed && !failed.ok) {
     findings.push(
       fail(

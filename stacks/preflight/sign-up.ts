@@ -21,9 +21,9 @@ export interface SignUpFacts {
   readonly userFlows: Answer<unknown>;
 }
 
-/** A missing permission is the permissions check's finding, not this one's. */
-const isPermissionError = (a: { status?: number; code?: string }) =>
-  a.status === 403 && a.code === "Authorization_RequestDenied";
+/** A missing permission is the permissions check's finding, not the check that made the call. */
+export const isPermissionDenied = (a: Answer<unknown>): boolean =>
+  !a.ok && a.status === 403 && a.code === "Authorization_RequestDenied";
 
 export function checkSignUp(settings: Settings, facts: SignUpFacts): Finding[] {
   const findings: Finding[] = [];
@@ -33,7 +33,7 @@ export function checkSignUp(settings: Settings, facts: SignUpFacts): Finding[] {
       ["GET /identity/b2xUserFlows", facts.userFlows],
     ] as const
   ).flatMap(([what, answer]) =>
-    answer.ok || isPermissionError(answer) ? [] : [`${what} answered ${answer.message}`],
+    answer.ok || isPermissionDenied(answer) ? [] : [`${what} answered ${answer.message}`],
   );
   if (refused.length > 0) {
     findings.push(
