@@ -31,8 +31,6 @@ after(async () => {
 test("a portal edit is reported in identity terms and exits 1; after up the drift check exits 0", async () => {
   const up = await ctx.stack.up();
   assert.equal(up.summary.result, "succeeded");
-  const clean = formatDrift("dev", await detectDrift(ctx.stack));
-  assert.equal(clean.code, 0, clean.text);
 
   const flow = "/identity/b2xUserFlows/B2X_1_Partners";
   const company = String(up.outputs.attributeId?.value);
