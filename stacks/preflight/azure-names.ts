@@ -8,15 +8,22 @@ import type { Settings } from "../settings";
 import { NAMESPACE } from "../settings";
 import { fail, type Finding } from "./finding";
 
-/** The name prefix the program derives for the stack's Azure resources (index.ts). */
-export function namePrefixFor(settings: Settings, stack: string): string {
-  const configured = (settings.connector.hosting as { namePrefix?: string }).namePrefix;
-  return configured ?? `signup-${stack}`;
-}
+/** Problems with the Azure names a stack's Function App would get, as the hosting component words them. */
+export type AzureNameValidator = (settings: Settings, stack: string) => string[];
 
-export function checkAzureNames(settings: Settings, stack: string): Finding[] {
+/** The name prefix the program derives for the stack (index.ts), checked by the component's rule. */
+export const validateStackAzureNames: AzureNameValidator = (settings, stack) => {
+  const configured = (settings.connector.hosting as { namePrefix?: string }).namePrefix;
+  return validateNamePrefix(configured ?? `signup-${stack}`);
+};
+
+export function checkAzureNames(
+  settings: Settings,
+  stack: string,
+  validate: AzureNameValidator = validateStackAzureNames,
+): Finding[] {
   if (settings.connector.hosting.kind !== "functionApp") return [];
-  return validateNamePrefix(namePrefixFor(settings, stack)).map((problem) =>
+  return validate(settings, stack).map((problem) =>
     fail(
       "azure names",
       `stack '${stack}': ${problem}`,

@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { parsePolicy, PolicyError } from "../../functions/policy/load";
 import { loadSettings, NAMESPACE, type Settings } from "../settings";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -34,27 +33,17 @@ export function settingsFromConfig(
   root = repoRoot,
 ): Settings {
   const prefix = `${NAMESPACE}:`;
-  return loadSettings(
-    {
-      get: (key) => config[`${prefix}${key}`],
-      isSecret: (key) => isSecure(config[`${prefix}${key}`]),
-      readFile: (relative) => fs.readFileSync(path.resolve(root, relative), "utf8"),
-      keys: () =>
-        Object.keys(config)
-          .filter((k) => k.startsWith(prefix))
-          .map((k) => k.slice(prefix.length)),
-      stack,
-    },
-    (policy) => {
-      try {
-        parsePolicy(policy);
-        return [];
-      } catch (err) {
-        if (err instanceof PolicyError) return err.problems;
-        throw err;
-      }
-    },
-  );
+  // The program's own loader (stacks/settings.ts): preflight refuses a config the way the program would.
+  return loadSettings({
+    get: (key) => config[`${prefix}${key}`],
+    isSecret: (key) => isSecure(config[`${prefix}${key}`]),
+    readFile: (relative) => fs.readFileSync(path.resolve(root, relative), "utf8"),
+    keys: () =>
+      Object.keys(config)
+        .filter((k) => k.startsWith(prefix))
+        .map((k) => k.slice(prefix.length)),
+    stack,
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { after, before, beforeEach, test } from "node:test";
 import { startGraphEmulator, ALL_ROLES, type GraphEmulator } from "../../local/graph-emulator";
 import type { Finding } from "../../stacks/preflight/finding";
 import { preflightMain } from "../../stacks/preflight/cli";
+import { checkAzureNames } from "../../stacks/preflight/azure-names";
 import { checkPermissions, requiredPermissions } from "../../stacks/preflight/permissions";
 import { listInstalledPlugins, type InstalledPlugin } from "../../stacks/preflight/plugins";
 import { planWrapper } from "../../stacks/preflight/pulumi-wrapper";
@@ -173,14 +174,21 @@ test("the plugin list comes from the Pulumi CLI: an empty plugin folder has no a
   }
 });
 
-test("a stack whose derived Azure names do not fit fails the Azure names check", async () => {
-  const installed = [{ name: "azure-native", kind: "resource", version: azureNativeVersion }];
-  const f = onlyFailure(
-    await preflight(functionAppHosting(localConfig()), { stack: "staging-westeurope", plugins: installed }),
-    "azure names",
+test("a Function App stack whose Azure names the hosting component refuses fails the Azure names check", () => {
+  const settings = settingsFromConfig({ ...localConfig(), ...functionAppHosting(localConfig()) }, "local");
+  assert.deepEqual(checkAzureNames(settings, "local"), [], "the local stack's names fit");
+  const refused = checkAzureNames(settings, "staging-westeurope", () => [
+    'keyVault: "kv-x" has 4 characters (3–24 allowed)',
+  ]);
+  assert.equal(refused.length, 1);
+  assert.equal(refused[0]!.check, "azure names");
+  assert.match(refused[0]!.problem, /^stack 'staging-westeurope': keyVault: /);
+  assert.equal(refused[0]!.key, "entra-signup:connector.hosting");
+  assert.deepEqual(
+    checkAzureNames(settingsFromConfig(localConfig(), "local"), "x", () => ["never"]),
+    [],
+    "local hosting creates no Azure names",
   );
-  assert.match(f.problem, /stack 'staging-westeurope'/);
-  assert.equal(f.key, "entra-signup:connector.hosting");
 });
 
 test("a preview needs only read permissions; up needs the write ones", () => {
