@@ -7,6 +7,7 @@ import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Component from "../../components/connectorFunctionApp";
 import { certificateOnFlexWarning } from "../../components/hosting/certificateOnFlex";
+import { validateConnectorFunctionAppArgs } from "../../components/hosting/validation";
 
 let mod: typeof Component;
 
@@ -87,6 +88,30 @@ function args(overrides: Partial<Component.ConnectorFunctionAppArgs>): Component
   };
 }
 
+/**
+ * Certificate-auth arguments the component accepts. Who writes the auth app settings
+ * (CONNECTOR_AUTH_MODE, CONNECTOR_CERT_THUMBPRINTS) moves from the component to the caller's encoder in
+ * the contract/ refactor; the component's own validation says which shape it takes.
+ */
+function certificateArgs(): Component.ConnectorFunctionAppArgs {
+  const thumbprint = "AB".repeat(20);
+  const bare = args({ clientCertificate: { thumbprints: [thumbprint] } });
+  const withSettings = args({
+    clientCertificate: { thumbprints: [thumbprint] },
+    appSettings: {
+      ...bare.appSettings,
+      CONNECTOR_AUTH_MODE: "certificate",
+      CONNECTOR_CERT_THUMBPRINTS: thumbprint,
+    },
+  });
+  const accepted = [bare, withSettings].find((a) => validateConnectorFunctionAppArgs(a).length === 0);
+  assert.ok(
+    accepted,
+    `no certificate arguments pass validation: ${validateConnectorFunctionAppArgs(bare).join("; ")}`,
+  );
+  return accepted;
+}
+
 test("certificate auth on a Flex Consumption app warns in the preview; Basic auth does not", async () => {
   await settled(
     new mod.ConnectorFunctionApp(
@@ -95,9 +120,7 @@ test("certificate auth on a Flex Consumption app warns in the preview; Basic aut
     ),
   );
   assert.equal(warnings.length, 0);
-  await settled(
-    new mod.ConnectorFunctionApp("cert", args({ clientCertificate: { thumbprints: ["AB".repeat(20)] } })),
-  );
+  await settled(new mod.ConnectorFunctionApp("cert", certificateArgs()));
   assert.equal(warnings.length, 1);
   assert.ok(warnings[0]!.includes(certificateOnFlexWarning));
   assert.match(warnings[0]!, /X-ARR-ClientCert/);
