@@ -21,6 +21,7 @@ import { createKeyVaultStore } from "./hosting/keyVault";
 import { createAlerts, createTelemetry } from "./hosting/monitoring";
 import { hostingNamesFor, validateHostingNames, type HostingNames } from "./hosting/names";
 import { assignRole } from "./hosting/roles";
+import { warnIfCertificateOnFlex } from "./hosting/certificateOnFlex";
 import { validateConnectorFunctionAppArgs } from "./hosting/validation";
 
 export type { ConnectorAlertsArgs, ConnectorFunctionAppArgs, CredentialStore } from "./hosting/args";
@@ -77,6 +78,7 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         this,
       );
     }
+    warnIfCertificateOnFlex(args.clientCertificate, this);
     const names = hostingNamesFor({
       project: pulumi.getProject(),
       stack: pulumi.getStack(),

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseFaultRule, type Faults } from "./faults";
 import { readJson, send } from "./server";
 import type { Store } from "./store";
+import { emulatorAccessToken, updateTenantSettings, type TenantSettings } from "./tenant";
 import type { RequestLogEntry } from "./types";
 
 /** What the admin routes act on. */
@@ -18,6 +19,8 @@ export interface AdminDeps {
   counts: () => { reads: number; writes: number };
   reset: () => void;
   info: () => Record<string, string | number>;
+  /** The emulated tenant's settings (tenant.ts). */
+  tenant: { get(): TenantSettings; set(next: TenantSettings): void };
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -41,6 +44,28 @@ function credentials(store: Store, id: string) {
     type: "certificate",
     thumbprints: connector.auth.certificates.map((c) => c.thumbprint),
     certificates: connector.auth.certificates,
+  });
+}
+
+/**
+ * The identity platform's part: a client-credentials token for the deploying identity, as
+ * `{ token_type, expires_in, access_token }`. Refused like Entra refuses a bad client secret when the
+ * tenant setting `credentialValid` is false.
+ */
+function token(deps: AdminDeps) {
+  const tenant = deps.tenant.get();
+  const tenantId = String(deps.info().tenantId);
+  if (!tenant.credentialValid) {
+    return json(401, {
+      error: "invalid_client",
+      error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app in tenant '${tenantId}'.`,
+    });
+  }
+  const audience = String(deps.info().url);
+  return json(200, {
+    token_type: "Bearer",
+    expires_in: 3599,
+    access_token: emulatorAccessToken(tenant, tenantId, audience),
   });
 }
 
@@ -78,6 +103,18 @@ async function dispatch(deps: AdminDeps, method: string, parts: string[], req: I
     case "POST reset":
       deps.reset();
       return json(204);
+    case "GET tenant":
+      return json(200, deps.tenant.get());
+    case "PATCH tenant": {
+      try {
+        deps.tenant.set(updateTenantSettings(deps.tenant.get(), await readJson(req)));
+        return json(200, deps.tenant.get());
+      } catch (err) {
+        return json(400, { error: { code: "BadRequest", message: (err as Error).message } });
+      }
+    }
+    case "POST token":
+      return token(deps);
     case "GET connectors/credentials":
       return credentials(deps.store, id ?? "");
     default:

@@ -1,6 +1,7 @@
 /** What a route handler receives and returns, plus body validation helpers shared by the routes. */
 import { badRequest } from "./errors";
 import type { Store } from "./store";
+import type { TenantSettings } from "./tenant";
 import type { GraphVersion } from "./types";
 
 /** A parsed Graph request as handlers see it. */
@@ -18,6 +19,8 @@ export interface RequestContext {
   /** Every root an `@odata.id` may legitimately start with. */
   readonly roots: readonly string[];
   readonly extensionsAppId: string;
+  /** The emulated tenant's kind and the caller's permissions (tenant.ts). */
+  readonly tenant: Readonly<TenantSettings>;
 }
 
 /** A handler's answer; `body` undefined means no body (e.g. 204). */

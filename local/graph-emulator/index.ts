@@ -11,11 +11,13 @@ import { Faults, type FaultController } from "./faults";
 import { DEFAULT_SEED, buildSeed, type SeedOptions } from "./seed";
 import { serveGraph, type ResponseHold } from "./server";
 import { Store } from "./store";
+import { defaultTenantSettings, updateTenantSettings, type TenantSettings } from "./tenant";
 import type { EmulatorState, RequestLogEntry } from "./types";
 
 export type { ActiveFaultRule, FaultController } from "./faults";
 export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
 export type * from "./types";
+export { ALL_ROLES, type TenantSettings, type TenantType } from "./tenant";
 
 /** How to start the emulator. */
 export interface GraphEmulatorOptions {
@@ -60,7 +62,13 @@ export interface GraphEmulator {
     reached: Promise<RequestLogEntry>;
     release: () => void;
   };
-  /** Back to the seed; also clears the log and all fault rules. */
+  /** The emulated tenant's kind and the caller's permissions (see tenant.ts); Graph enforces them. */
+  tenant: {
+    get(): TenantSettings;
+    /** Changes some settings; unknown keys and bad values throw. */
+    set(patch: Partial<TenantSettings>): TenantSettings;
+  };
+  /** Back to the seed; also clears the log, all fault rules and the tenant settings. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -82,14 +90,31 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   });
   const clearLog = () => void log.splice(0, log.length);
   const holds: ResponseHold[] = [];
+  let tenant = defaultTenantSettings();
+  const tenantControl = {
+    get: () => ({ ...tenant, grantedRoles: [...tenant.grantedRoles] }),
+    set: (patch: Partial<TenantSettings>) => {
+      tenant = updateTenantSettings(tenant, patch);
+      return tenantControl.get();
+    },
+  };
   const reset = () => {
+    tenant = defaultTenantSettings();
     store.reset();
     faults.clear();
     clearLog();
     holds.splice(0, holds.length);
   };
   const roots = () => [url, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  const graphDeps = { store, faults, log, holds, extensionsAppId: seedOptions.extensionsAppId, roots };
+  const graphDeps = {
+    store,
+    faults,
+    log,
+    holds,
+    extensionsAppId: seedOptions.extensionsAppId,
+    roots,
+    tenant: () => tenant,
+  };
   const holdResponse = (matches: (entry: RequestLogEntry) => boolean) => {
     let release!: () => void;
     let reach!: (entry: RequestLogEntry) => void;
@@ -105,6 +130,12 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     clearLog,
     counts,
     reset,
+    tenant: {
+      get: () => tenant,
+      set: (next: TenantSettings) => {
+        tenant = next;
+      },
+    },
     info: () => ({
       url,
       port,
@@ -146,6 +177,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     snapshot: () => store.snapshot(),
     diffFromSeed: () => store.diffFromSeed(),
     holdResponse,
+    tenant: tenantControl,
     reset,
     close: () =>
       new Promise<void>((resolve, reject) => {

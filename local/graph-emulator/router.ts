@@ -8,6 +8,7 @@ import { flowConnectorRoutes } from "./routes/flowConnectors";
 import { flowRoutes } from "./routes/flows";
 import { identityProviderRoutes } from "./routes/identityProviders";
 import { listenerRoutes } from "./routes/listeners";
+import { organizationRoutes } from "./routes/organization";
 import { policyRoutes } from "./routes/policy";
 
 /** Every Graph route the emulator serves. */
@@ -21,10 +22,11 @@ export const ROUTES: readonly Route[] = [
   ...flowConnectorRoutes,
   ...listenerRoutes,
   ...directoryRoutes,
+  ...organizationRoutes,
 ];
 
 /** First path segments Graph knows (a request outside them gets Graph's "segment" 400). */
-export const TOP_LEVEL = new Set(["policies", "identity", "applications", "users"]);
+export const TOP_LEVEL = new Set(["policies", "identity", "applications", "users", "organization"]);
 /** Second segments under /identity that exist in Graph (even if only some are emulated). */
 export const IDENTITY_SEGMENTS = new Set(
   ["userFlowAttributes", "apiConnectors", "identityProviders", "b2xUserFlows", "events"].map((s) =>

@@ -9,6 +9,7 @@ import { GraphError, errorEnvelope } from "./errors";
 import type { Faults } from "./faults";
 import { IDENTITY_SEGMENTS, TOP_LEVEL, matchRoute, splitPath } from "./router";
 import type { Store } from "./store";
+import { enforceTenant, type TenantSettings } from "./tenant";
 import type { FaultKind, FaultRule, GraphVersion, RequestLogEntry } from "./types";
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   extensionsAppId: string;
   /** Root URLs the emulator is reachable at (for `@odata.id` checks). */
   roots: () => string[];
+  /** The emulated tenant's kind and the caller's permissions, enforced on every Graph call. */
+  tenant: () => TenantSettings;
 }
 
 /** Reads the whole body; `undefined` when empty. Throws a 400 GraphError on invalid JSON. */
@@ -179,6 +182,7 @@ async function handleGraph(
       auth ? "CompactToken parsing failed with error code: 80049217" : "Access token is empty.",
     );
   }
+  enforceTenant(deps.tenant(), method, path);
   if (deps.faults.isHidden(path)) {
     const err = new GraphError(
       404,
@@ -207,6 +211,7 @@ async function handleGraph(
     root: roots[0] ?? "",
     roots,
     extensionsAppId: deps.extensionsAppId,
+    tenant: deps.tenant(),
   };
   let result: HandlerResult;
   try {
