@@ -5,6 +5,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PortInUseError, StateFolderBusyError, lockStateFolder, stopService } from "./daemons";
+import { StackConfigError } from "../stacks/config-check";
+import { localFailureBlock, runLog } from "./failure";
 import { DEFAULT_PORTS, PORT_FLAGS, down, repoRoot, up, type LocalPorts } from "./system";
 
 const usage = `usage: npm run local [-- --down] [--state-dir <dir>] ${Object.values(PORT_FLAGS)
@@ -93,6 +95,7 @@ async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number>
 async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   const startedAt = Date.now();
   const started: string[] = [];
+  const log = runLog(args.stateDir);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -104,7 +107,14 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   process.on("SIGINT", onSigint);
   try {
     const info = await up(
-      { stateDir: args.stateDir, ports: args.ports, onProgress: print },
+      {
+        stateDir: args.stateDir,
+        ports: args.ports,
+        onProgress: (line) => {
+          print(line);
+          log.write(line);
+        },
+      },
       started,
       controller.signal,
     );
@@ -126,8 +136,8 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
       print(`stopped ${started.join(", ") || "nothing (services of earlier runs keep running)"}`);
       return 130;
     }
-    console.error(`local: ${(err as Error).message}`);
-    return err instanceof PortInUseError ? 2 : 1;
+    console.error(`\n${localFailureBlock(err, log)}`);
+    return err instanceof PortInUseError || err instanceof StackConfigError ? 2 : 1;
   } finally {
     process.off("SIGINT", onSigint);
   }

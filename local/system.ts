@@ -12,6 +12,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { assertStackConfig, stackConfigFromFile } from "../stacks/config-check";
 import { lineSplitter, printableOutputs } from "../stacks/engine-output";
 import { connectionStringFor } from "./azurite";
 import { listServices, startService, stopService, type ServiceSpec } from "./daemons";
@@ -247,6 +248,10 @@ export async function up(
   signal?: AbortSignal,
 ): Promise<LocalSystemInfo> {
   const say = opts.onProgress ?? (() => undefined);
+  // Every config problem at once, in a second, before any service or the engine starts.
+  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const config = applyLocalOverrides(stackConfigFromFile(configFile), opts);
+  assertStackConfig(config, path.relative(process.cwd(), configFile) || configFile, { stack: LOCAL_STACK });
   const specs = serviceSpecs(opts);
   fs.mkdirSync(paths(opts.stateDir).azurite, { recursive: true });
   for (const key of ["azurite", "graph"] as const) {

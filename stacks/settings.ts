@@ -3,7 +3,9 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
+import { closestName } from "../functions/policy/did-you-mean";
 import { attributeCollectionSectionsIn } from "../functions/policy/sections";
+import { configIssueProblems } from "./config-problems";
 import {
   adoptExistingSchema,
   appsSchema,
@@ -119,10 +121,7 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     }
     const result = schema.safeParse(raw);
     if (result.success) return result.data as z.infer<S>;
-    for (const issue of result.error.issues) {
-      const where = [key, ...issue.path.map(String)].join(".");
-      problems.push(`${NAMESPACE}:${where}: ${issue.message}`);
-    }
+    problems.push(...configIssueProblems(key, schema, raw, result.error.issues));
     return undefined;
   };
 
@@ -152,7 +151,11 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
   if (userFlow) problems.push(...checkIdentityProviders(userFlow, socialProviders, secretsPresent));
   if (connector) problems.push(...checkConnectorAuth(connector, secretsPresent));
   if (connector) problems.push(...checkHostingForStack(connector, source.stack));
-  const connectorPolicy = connector ? readPolicy(connector, source, validatePolicy, problems) : undefined;
+  // The policy is checked even when another connector field is wrong, so every problem shows at once.
+  const policySource = connector ?? policyFieldsOf(source.get("connector"));
+  const connectorPolicy = policySource
+    ? readPolicy(policySource, source, validatePolicy, problems)
+    : undefined;
   if (userFlow && connectorPolicy) problems.push(...checkConnectorSteps(userFlow, connectorPolicy));
 
   if (
@@ -188,7 +191,7 @@ export function checkKnownKeys(keys: readonly string[]): string[] {
   return keys
     .filter((key) => !known.includes(key))
     .map((key) => {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+      const near = closestName(key, known);
       return (
         `${NAMESPACE}:${key} is not a known key` +
         (near ? ` (did you mean ${NAMESPACE}:${near}?)` : "") +
@@ -392,8 +395,21 @@ export function checkConnectorAuth(connector: ConnectorConfig, secrets: Readonly
   return problems;
 }
 
+type PolicyFields = Pick<ConnectorConfig, "policy" | "policyFile">;
+
+/** `policy` / `policyFile` of a connector value that failed its schema, when they have the right types. */
+function policyFieldsOf(raw: unknown): PolicyFields | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const { policy, policyFile } = raw as Record<string, unknown>;
+  const fields: { policy?: Record<string, unknown>; policyFile?: string } = {};
+  if (policy && typeof policy === "object" && !Array.isArray(policy))
+    fields.policy = policy as Record<string, unknown>;
+  if (typeof policyFile === "string" && policyFile) fields.policyFile = policyFile;
+  return fields.policy || fields.policyFile ? fields : undefined;
+}
+
 function readPolicy(
-  connector: ConnectorConfig,
+  connector: PolicyFields,
   source: ConfigSource,
   validatePolicy: PolicyValidator | undefined,
   problems: string[],
@@ -419,8 +435,14 @@ function readPolicy(
     );
     return undefined;
   }
+  // Policy problems read `<path in the policy>: <what> — <fix>`, `$` being the policy itself.
   for (const problem of validatePolicy?.(policy) ?? []) {
-    problems.push(`${NAMESPACE}:connector.policy: ${problem}`);
+    const inPolicy = problem.startsWith("$") ? problem.slice(1) : `.${problem}`;
+    problems.push(
+      connector.policyFile
+        ? `${NAMESPACE}:connector.policyFile (${connector.policyFile}) ${problem}`
+        : `${NAMESPACE}:connector.policy${inPolicy}`,
+    );
   }
   return policy as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { compilePolicy } from "../engine/compile";
 import { parseDomainPattern } from "../engine/domain-matcher";
+import { knownKeysAt, unknownKeyMessage } from "./did-you-mean";
 import { policySchema, type Policy } from "./schema";
 
 export type { Policy, PolicyInput } from "./schema";
@@ -37,7 +38,7 @@ export function parsePolicy(json: unknown): Policy {
   const parsed = policySchema.safeParse(input);
   // Cross-field checks read the raw input defensively so they are reported even when the schema failed.
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, []))),
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, [], input))),
     ...crossFieldProblems(input),
   ];
   if (!parsed.success || problems.length > 0) throw new PolicyError(problems);
@@ -53,16 +54,19 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || "$";
 }
 
-function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>): string[] {
+function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, input: unknown): string[] {
   const path = [...prefix, ...issue.path];
   const at = formatPath(path);
   switch (issue.code) {
     case "custom":
       return [`${at}: ${issue.message}`];
-    case "unrecognized_keys":
-      return [
-        `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling (see functions/policy/schema.ts)`,
-      ];
+    case "unrecognized_keys": {
+      const known = knownKeysAt(policySchema, path, input);
+      return issue.keys.map(
+        (k) =>
+          `${at}: ${unknownKeyMessage(k, known)} — remove or fix the spelling${known.length ? `; the keys here are ${known.join(", ")}` : " (see functions/policy/schema.ts)"}`,
+      );
+    }
     case "invalid_key":
       return issue.issues.map((inner) => `${at}: ${inner.message}`);
     case "invalid_union": {
@@ -70,7 +74,7 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
       const meant = issue.errors.find(
         (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
       );
-      if (meant) return meant.flatMap((inner) => formatIssue(inner, path));
+      if (meant) return meant.flatMap((inner) => formatIssue(inner, path, input));
       return [
         `${at}: ${issue.message} — use a domain string ("example.com", "*.example.com") or an object { "domain": … }`,
       ];

@@ -154,7 +154,7 @@ test("the connector policy comes from exactly one place and is validated", () =>
   );
   assert.deepEqual(fromFile.connectorPolicy, { a: 1 });
   const invalid = problemsOf(() => loadSettings(source(valid), () => ["rules.minLength: must be a number"]));
-  assert.deepEqual(invalid, ["entra-signup:connector.policy: rules.minLength: must be a number"]);
+  assert.deepEqual(invalid, ["entra-signup:connector.policy.rules.minLength: must be a number"]);
 });
 
 test("a plain-http connector URL outside loopback is refused", () => {
