@@ -79,8 +79,11 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
         `${at}: ${issue.message} — use a domain string ("example.com", "*.example.com") or an object { "domain": … }`,
       ];
     }
-    case "invalid_type":
-      return [`${at}: ${issue.message} — set a ${issue.expected}`];
+    case "invalid_type": {
+      const got = valueAt(input, path);
+      const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)?.slice(0, 60)})`;
+      return [`${at}: ${issue.message}${shown} — set a ${issue.expected}`];
+    }
     case "invalid_value":
       return [
         `${at}: ${issue.message} — use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
@@ -95,6 +98,13 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
 }
 
 type Json = Record<string, unknown>;
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input;
+  for (const key of path)
+    value = value && typeof value === "object" ? (value as Json)[key as string] : undefined;
+  return value;
+}
 const obj = (v: unknown): Json | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
