@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SelfServiceSignUp, type ConnectorHosting } from "./components/selfServiceSignUp";
-import { parsePolicy, PolicyError } from "./functions/policy/load";
+import { policyProblems } from "./stacks/config-check";
 import { loadSettings, NAMESPACE, SettingsError, type Settings } from "./stacks/settings";
 
 // isConfigSecret is exported by the runtime module but missing from its .d.ts.
@@ -37,15 +37,7 @@ function readSettings(): Settings {
             .map((k) => k.slice(NAMESPACE.length + 1)),
         stack: pulumi.getStack(),
       },
-      (policy) => {
-        try {
-          parsePolicy(policy);
-          return [];
-        } catch (err) {
-          if (err instanceof PolicyError) return err.problems;
-          throw err;
-        }
-      },
+      policyProblems,
     );
   } catch (err) {
     if (err instanceof SettingsError) throw new pulumi.RunError(err.message);
