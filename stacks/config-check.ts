@@ -45,8 +45,9 @@ export function stackConfigProblems(config: Record<string, unknown>, check: Conf
     return value !== null && typeof value === "object" && "secure" in value;
   };
   const pending = new Set(check.secretsToSet ?? []);
+  const problems: string[] = [];
   try {
-    const settings = loadSettings(
+    loadSettings(
       {
         get: (key) => (pending.has(key) ? "[secret]" : get(key)),
         isSecret: (key) => pending.has(key) || secret(key),
@@ -63,16 +64,21 @@ export function stackConfigProblems(config: Record<string, unknown>, check: Conf
       },
       policyProblems,
     );
-    const hosting = settings.connector.hosting;
-    if (hosting.kind === "functionApp" && !fs.existsSync(path.resolve(dir, hosting.packagePath)))
-      return [
-        `${prefix}connector.hosting.packagePath: ${hosting.packagePath} does not exist: run 'npm run build:connector' first`,
-      ];
-    return [];
   } catch (err) {
-    if (err instanceof SettingsError) return [...err.problems];
-    throw err;
+    if (!(err instanceof SettingsError)) throw err;
+    problems.push(...err.problems);
   }
+  // The program refuses a missing connector package too (index.ts); checked even when other keys are wrong.
+  const hosting = (get("connector") as { hosting?: { kind?: unknown; packagePath?: unknown } } | undefined)
+    ?.hosting;
+  if (hosting?.kind === "functionApp") {
+    const packagePath = typeof hosting.packagePath === "string" ? hosting.packagePath : "dist/connector.zip";
+    if (!fs.existsSync(path.resolve(dir, packagePath)))
+      problems.push(
+        `${prefix}connector.hosting.packagePath: ${packagePath} does not exist: run 'npm run build:connector' first`,
+      );
+  }
+  return problems;
 }
 
 /** Thrown when a stack's configuration has problems; nothing has been started. */

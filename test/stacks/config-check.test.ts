@@ -111,3 +111,21 @@ test("npm run local stops at a config problem before any service or engine start
   assert.ok(!block.includes("Outputs:"));
   assert.ok(!block.includes("\u001b["), "no colour codes");
 });
+
+test("a missing connector package is reported together with the other problems, not after them", () => {
+  const config = localConfig();
+  config["entra-signup:connector"]!.hosting = {
+    kind: "functionApp",
+    location: "westeurope",
+    packagePath: "dist/not-built.zip",
+    alwaysReadyInstance: 1,
+  };
+  const problems = stackConfigProblems(config, { stack: "staging" });
+  assert.ok(problems.some((p) => p.includes('"alwaysReadyInstance" (did you mean "alwaysReadyInstances"?)')));
+  assert.ok(
+    problems.includes(
+      "entra-signup:connector.hosting.packagePath: dist/not-built.zip does not exist: run 'npm run build:connector' first",
+    ),
+    problems.join("\n"),
+  );
+});
