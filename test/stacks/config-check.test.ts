@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, test } from "node:test";
+import { closestName } from "../../functions/policy/did-you-mean";
 import { listServices } from "../../local/daemons";
 import { localFailureBlock, runLog } from "../../local/failure";
 import { up } from "../../local/system";
@@ -128,4 +129,14 @@ test("a missing connector package is reported together with the other problems, 
     ),
     problems.join("\n"),
   );
+});
+
+test("a near miss is suggested only when it is close: case, a swap, a letter more or less — not a different word", () => {
+  const keys = ["alwaysReadyInstances", "location", "packagePath", "kind"];
+  assert.equal(closestName("AlwaysReadyInstances", keys), "alwaysReadyInstances");
+  assert.equal(closestName("loaction", keys), "location");
+  assert.equal(closestName("packagePth", keys), "packagePath");
+  assert.equal(closestName("knd", keys), "kind");
+  assert.equal(closestName("colour", keys), undefined);
+  assert.equal(closestName("region", keys), undefined);
 });
