@@ -40,6 +40,12 @@ export function tenantOf(doc: Document): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
+/** The tenant of the existing `Pulumi.<stack>.yaml`, if there is one and it names a tenant. */
+export function existingTenant(workDir: string, stack: string): string | undefined {
+  const doc = readStackDocument(workDir, stack);
+  return doc && tenantOf(doc);
+}
+
 /** Removes `{ secure: … }` entries: they are encrypted with another stack's key. Returns their keys. */
 export function dropSecrets(doc: Document): string[] {
   const config = doc.get("config", true);

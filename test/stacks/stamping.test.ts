@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { readStackDocument, tenantOf } from "../../stacks/stack-file";
+import { existingTenant } from "../../stacks/stack-file";
 import type { StampOutcome } from "../../stacks/stamp-one";
 import { summaryTable } from "../../stacks/stamp-summary";
 import {
@@ -112,7 +112,7 @@ test("a re-stamp of the same tenant keeps the stack's secrets provider and secre
     `encryptionsalt: v1:salt\nconfig:\n  entra-signup:tenant: { tenantId: ${tenantId.toUpperCase()} }\n  entra-signup:userFlow: { name: Old }\n  entra-signup:connectorPassword:\n    secure: v1:abc # set by hand\n`,
   );
   const target = { tenantId, env: "staging" };
-  assert.equal(retargetProblem(target, "staging", tenantOf, readStackDocument(dir, "staging")), undefined);
+  assert.equal(retargetProblem(target, "staging", existingTenant(dir, "staging")), undefined);
   const doc = buildStackDocument(target, dir, undefined, "staging");
   const text = doc.toString();
   assert.match(text, /^encryptionsalt: v1:salt$/m);
