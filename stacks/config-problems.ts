@@ -5,8 +5,6 @@
 import type { z } from "zod";
 import { closestName, knownKeysAt, unknownKeyMessage } from "../functions/policy/did-you-mean";
 
-const NAMESPACE = "entra-signup";
-
 /** A config value, shortened for a one-line message. */
 export function shown(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -35,7 +33,8 @@ function nearChoice(value: unknown, values: readonly unknown[]): string {
 }
 
 /**
- * Problems for the issues zod found in `entra-signup:<key>`, each starting with the key path:
+ * Problems for the issues zod found in one config key (`key` is its full name, `entra-signup:userFlow`),
+ * each starting with the key path:
  * `entra-signup:userFlow.page.0.lable: unknown key "lable" (did you mean "label"?): rename or remove it; …`.
  */
 export function configIssueProblems(
@@ -45,7 +44,7 @@ export function configIssueProblems(
   issues: readonly z.core.$ZodIssue[],
 ): string[] {
   return issues.flatMap((issue) => {
-    const at = (path: readonly PropertyKey[]) => [`${NAMESPACE}:${key}`, ...path.map(String)].join(".");
+    const at = (path: readonly PropertyKey[]) => [key, ...path.map(String)].join(".");
     const where = at(issue.path);
     const bad = valueAt(input, issue.path);
     switch (issue.code) {

@@ -121,7 +121,7 @@ export function loadSettings(source: ConfigSource, validatePolicy?: PolicyValida
     }
     const result = schema.safeParse(raw);
     if (result.success) return result.data as z.infer<S>;
-    problems.push(...configIssueProblems(key, schema, raw, result.error.issues));
+    problems.push(...configIssueProblems(`${NAMESPACE}:${key}`, schema, raw, result.error.issues));
     return undefined;
   };
 

@@ -6,8 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isCollection, isMap, isNode, isScalar, parseDocument, YAMLMap, type Document } from "yaml";
-
-const NAMESPACE = "entra-signup";
+import { NAMESPACE } from "./settings";
 
 export const stackFilePath = (workDir: string, stack: string) => path.join(workDir, `Pulumi.${stack}.yaml`);
 
