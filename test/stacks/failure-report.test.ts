@@ -5,8 +5,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { after, before, test } from "node:test";
+import { localFailureBlock, runLog } from "../../local/failure";
 import { engineProblems, failureBlock } from "../../stacks/failure-report";
 import { stampResultBlock, stampTenant } from "../../stacks/stamping";
+import { makeTempDir } from "../helpers/pulumi";
 import { startEmulatedTenants, type EmulatedTenants } from "./emulated-tenants";
 
 test("a failure block is the FAILED line, one line per problem and the log — nothing else", () => {
@@ -57,6 +59,38 @@ test("the reasons of an engine failure come out once each, without colour, objec
     "entra-signup:tenant.tenantId: must be a GUID",
     "entra-signup:userFlow.name: too long",
   ]);
+});
+
+test("a failed npm run local ends with the engine's reasons and its log; the whole output goes to the log only", () => {
+  const stateDir = makeTempDir("local-failure");
+  try {
+    const log = runLog(stateDir.dir);
+    log.write("  Updating (local):");
+    const engineError = new Error(
+      [
+        "code: 255",
+        " stdout: Updating (local):",
+        "    error: Graph 409 Conflict on POST /identity/apiConnectors (request-id r1): a connector named 'entra-signup local' exists; set entra-signup:adoptExisting: true",
+        "Outputs:",
+        '    flowId: "B2X_1_PartnerSignUp"',
+        " stderr: error: update failed",
+      ].join("\n"),
+    );
+    const block = localFailureBlock(engineError, log);
+    assert.equal(
+      block,
+      [
+        "FAILED: npm run local (pulumi up of the local stack)",
+        "  - Graph 409 Conflict on POST /identity/apiConnectors (request-id r1): a connector named 'entra-signup local' exists; set entra-signup:adoptExisting: true",
+        `  Full log: ${log.file}`,
+      ].join("\n"),
+    );
+    const written = fs.readFileSync(log.file, "utf8");
+    assert.ok(written.startsWith("  Updating (local):\n"));
+    assert.ok(written.includes('flowId: "B2X_1_PartnerSignUp"'), "the whole error is in the log");
+  } finally {
+    stateDir.cleanup();
+  }
 });
 
 let t: EmulatedTenants;
