@@ -3,7 +3,7 @@
  * bad value, and the fix — with "did you mean" for a mistyped key or choice at any depth.
  */
 import type { z } from "zod";
-import { closestName, knownKeysAt, unknownKeyMessage } from "../functions/policy/did-you-mean";
+import { closestName, knownKeysAt, unknownKeyMessage } from "../contract/didYouMean";
 
 /** A config value, shortened for a one-line message. */
 export function shown(value: unknown): string {

@@ -3,7 +3,7 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
-import { closestName } from "../functions/policy/did-you-mean";
+import { closestName } from "../contract/didYouMean";
 import { attributeCollectionSectionsIn } from "../functions/policy/sections";
 import { configIssueProblems } from "./config-problems";
 import {

@@ -3,7 +3,7 @@
  * names, and every check made before any stack is touched — fields, template, the stack's whole config,
  * and no re-pointing of an existing stack at another tenant.
  */
-import { closestName } from "../functions/policy/did-you-mean";
+import { closestName } from "../contract/didYouMean";
 import { stackConfigProblems } from "./config-check";
 import { existingTenant } from "./stack-file";
 import { buildConfig } from "./stamp-config";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { compilePolicy } from "../engine/compile";
 import { parseDomainPattern } from "../engine/domain-matcher";
-import { knownKeysAt, unknownKeyMessage } from "./did-you-mean";
+import { knownKeysAt, unknownKeyMessage } from "../../contract/didYouMean";
 import { policySchema, type Policy } from "./schema";
 
 export type { Policy, PolicyInput } from "./schema";

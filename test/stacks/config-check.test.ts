@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { closestName } from "../../functions/policy/did-you-mean";
+import { closestName } from "../../contract/didYouMean";
 import { listServices } from "../../local/daemons";
 import { localFailureBlock, runLog } from "../../local/failure";
 import { up } from "../../local/system";

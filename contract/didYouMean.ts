@@ -1,6 +1,6 @@
 /**
  * "Did you mean …?" for mistyped keys, at any depth of a zod schema: the stack config (stacks/settings.ts)
- * and the connector policy (./load.ts) both turn zod's `unrecognized_keys` into the near miss and the
+ * and the connector policy's loader (parsePolicy) both turn zod's `unrecognized_keys` into the near miss and the
  * keys that are allowed where the typo was.
  */
 import type { z } from "zod";
