@@ -23,6 +23,8 @@ import {
   storeLocalSecret,
 } from "./secrets";
 import { DEFAULT_PORTS, PORT_FLAGS, down, localProject, localStack, up, type LocalPorts } from "./system";
+import { StackConfigError } from "../stacks/config-check";
+import { localFailureBlock, runLog } from "./failure";
 
 const column = (flag: string, text: string) => `  ${flag.padEnd(28)}${text}`;
 
@@ -193,6 +195,7 @@ async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number>
 async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   const startedAt = Date.now();
   const started: string[] = [];
+  const log = runLog(args.stateDir);
   const controller = new AbortController();
   let interrupted = false;
   const finish = onInterrupt(args.stateDir, started, () => {
@@ -202,7 +205,14 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
   });
   try {
     const info = await up(
-      { stateDir: args.stateDir, ports: args.ports, onProgress: print },
+      {
+        stateDir: args.stateDir,
+        ports: args.ports,
+        onProgress: (line) => {
+          print(line);
+          log.write(line);
+        },
+      },
       started,
       controller.signal,
     );
@@ -231,8 +241,10 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
       print(`stopped ${started.join(", ") || "nothing (services of earlier runs keep running)"}`);
       return 130;
     }
-    console.error(`local: ${(err as Error).message}`);
-    return err instanceof PortInUseError || err instanceof PlainSecretError ? 2 : 1;
+    console.error(`\n${localFailureBlock(err, log)}`);
+    return err instanceof PortInUseError || err instanceof PlainSecretError || err instanceof StackConfigError
+      ? 2
+      : 1;
   }
 }
 

@@ -13,6 +13,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { assertStackConfig, stackConfigFromFile } from "../stacks/config-check";
 import { lineSplitter, printableOutputs } from "../stacks/engine-output";
 import { NAMESPACE } from "../stacks/settings";
 import { connectionStringFor } from "./azurite";
@@ -308,6 +309,10 @@ export async function up(
   signal?: AbortSignal,
 ): Promise<LocalSystemInfo> {
   const say = opts.onProgress ?? (() => undefined);
+  // Every config problem at once, in a second, before any service or the engine starts.
+  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const config = applyLocalOverrides(stackConfigFromFile(configFile), opts);
+  assertStackConfig(config, path.relative(process.cwd(), configFile) || configFile, { stack: LOCAL_STACK });
   const specs = serviceSpecs(opts);
   // Every port and the config's secrets are checked before anything starts (not after a full `pulumi up`).
   const conflicts = await portConflicts(opts.stateDir, Object.values(specs));

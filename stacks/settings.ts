@@ -5,6 +5,8 @@
 import type { z } from "zod";
 import { validateSignUpArgs, type ArgProblem, type ValidatedSignUp } from "../components/signup/validate";
 import { checkPlaceholders } from "./placeholders";
+import { closestName } from "../contract/didYouMean";
+import { configIssueProblems } from "./config-problems";
 import {
   adoptExistingSchema,
   appsSchema,
@@ -115,10 +117,7 @@ export function loadSettings(source: ConfigSource): Settings {
     }
     const result = schema.safeParse(raw);
     if (result.success) return result.data as z.infer<S>;
-    for (const issue of result.error.issues) {
-      const where = [key, ...issue.path.map(String)].join(".");
-      problems.push(`${NAMESPACE}:${where}: ${issue.message}`);
-    }
+    problems.push(...configIssueProblems(`${NAMESPACE}:${key}`, schema, raw, result.error.issues));
     return undefined;
   };
 
@@ -150,7 +149,9 @@ export function loadSettings(source: ConfigSource): Settings {
       { tenant, apps, connector },
     ),
   );
-  const connectorPolicy = connector ? readPolicy(connector, source, problems) : undefined;
+  // The policy is checked even when another connector field is wrong, so every problem shows at once.
+  const policySource = connector ?? policyFieldsOf(source.get("connector"));
+  const connectorPolicy = policySource ? readPolicy(policySource, source, problems) : undefined;
   // The component's own validation (the same function SelfServiceSignUp runs), on the raw config, so
   // schema and cross-field problems of the flow, page, connector and policy are all reported at once.
   const valid = validateAsComponent(
@@ -195,7 +196,7 @@ export function checkKnownKeys(keys: readonly string[]): string[] {
   return keys
     .filter((key) => !known.includes(key))
     .map((key) => {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+      const near = closestName(key, known);
       return (
         `${NAMESPACE}:${key} is not a known key` +
         (near ? ` (did you mean ${NAMESPACE}:${near}?)` : "") +
@@ -225,8 +226,21 @@ function exampleFor(key: string): string {
   }
 }
 
+type PolicyFields = Pick<ConnectorConfig, "policy" | "policyFile">;
+
+/** `policy` / `policyFile` of a connector value that failed its schema, when they have the right types. */
+function policyFieldsOf(raw: unknown): PolicyFields | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const { policy, policyFile } = raw as Record<string, unknown>;
+  const fields: { policy?: Record<string, unknown>; policyFile?: string } = {};
+  if (policy && typeof policy === "object" && !Array.isArray(policy))
+    fields.policy = policy as Record<string, unknown>;
+  if (typeof policyFile === "string" && policyFile) fields.policyFile = policyFile;
+  return fields.policy || fields.policyFile ? fields : undefined;
+}
+
 function readPolicy(
-  connector: ConnectorConfig,
+  connector: PolicyFields,
   source: ConfigSource,
   problems: string[],
 ): Record<string, unknown> | undefined {
@@ -294,17 +308,20 @@ function validateAsComponent(
       : { cloud: "global" },
     attributes: source.get("attributes"),
     userFlow: source.get("userFlow"),
-    connector: connector && {
-      auth: connector.auth,
-      username: connector.username,
-      certificate: {
-        pkcs12Base64: present("connectorCertificatePfx"),
-        password: present("connectorCertificatePassword"),
-        thumbprints: source.get("connectorCertificateThumbprints") ?? [],
-      },
-      policy: policy ?? {},
-      hosting: connector.hosting,
-    },
+    // With a connector that failed its schema, its policy is still checked (problems all at once).
+    connector: connector
+      ? {
+          auth: connector.auth,
+          username: connector.username,
+          certificate: {
+            pkcs12Base64: present("connectorCertificatePfx"),
+            password: present("connectorCertificatePassword"),
+            thumbprints: source.get("connectorCertificateThumbprints") ?? [],
+          },
+          policy: policy ?? {},
+          hosting: connector.hosting,
+        }
+      : policy && { policy, hosting: { kind: "functionApp" } },
     socialProviders: {
       google: { clientId: social?.google?.clientId, clientSecret: present("googleClientSecret") },
       facebook: { clientId: social?.facebook?.clientId, clientSecret: present("facebookClientSecret") },
@@ -313,7 +330,7 @@ function validateAsComponent(
   // Problems of the tenant/connector shape are already reported by their own schemas above.
   const own = (p: ArgProblem) =>
     !(tenant === undefined && p.path.startsWith("connection")) &&
-    !(connector === undefined && p.path.startsWith("connector")) &&
+    !(connector === undefined && p.path.startsWith("connector") && !p.path.startsWith("connector.policy")) &&
     !(policy === undefined && p.path.startsWith("connector.policy")) &&
     !(source.get("userFlow") === undefined && p.path.startsWith("userFlow"));
   problems.push(...found.filter(own).map((p) => configProblem(p, source.stack)));

@@ -3,29 +3,33 @@
  * a template or from an existing stack, then preview or apply it — through the Automation API, so the
  * same program, engine and state backend are used as for a hand-run `pulumi up`.
  */
-import { LocalWorkspace, type Stack, type StackSettings } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import type { Document } from "yaml";
+import { stackConfigProblems } from "./config-check";
 import { formatChanges, lineSplitter, printableOutputs } from "./engine-output";
+import { engineProblems, failureBlock } from "./failure-report";
 import { NAMESPACE } from "./settings";
+import {
+  configOf,
+  existingTenant,
+  keepStackOwnEntries,
+  readStackDocument,
+  stackFilePath,
+} from "./stack-file";
+import { buildStackDocument } from "./stamp-config";
+import { retargetProblem, stackNameFor, type StampTarget } from "./stamp-targets";
 
 export { formatChanges } from "./engine-output";
-
-export interface StampTarget {
-  /** Directory (tenant) id of the tenant to stamp. */
-  readonly tenantId: string;
-  /** Environment name (picks `stacks/templates/<env>.yaml` when it exists). */
-  readonly env: string;
-  /** Stack name. @default `<env>` for a single stamp, `<env>-<first 8 chars of tenant>` with --all */
-  readonly stack?: string;
-  /** Copy non-secret configuration from this existing stack instead of a template. */
-  readonly from?: string;
-  /** Extra config values by path under the project namespace, e.g. `{ "tenant.graphBaseUrl": "…" }`. */
-  readonly set?: Readonly<Record<string, unknown>>;
-  /** Secret config values (e.g. googleClientSecret), written with `secret: true`. */
-  readonly secrets?: Readonly<Record<string, string>>;
-}
+export { buildConfig, buildStackDocument, secretsNotCopied } from "./stamp-config";
+export {
+  githubEnvironmentFor,
+  retargetProblem,
+  stackNameFor,
+  validateTargets,
+  type StampTarget,
+} from "./stamp-targets";
 
 export interface StampOptions {
   /** The Pulumi project folder (Pulumi.yaml). @default the repository root */
@@ -34,10 +38,14 @@ export interface StampOptions {
   readonly templatesDir?: string;
   /** Apply (`up`) instead of only previewing. */
   readonly apply: boolean;
+  /** Only check the config, create/select the stack and write its file (for preflight); no engine run. */
+  readonly prepareOnly?: boolean;
   /** Extra environment for the engine (backend URL, passphrase, …). @default the current environment */
   readonly envVars?: Record<string, string>;
   /** Receives one progress line at a time, already prefixed with the stack name. */
   readonly onProgress?: (line: string) => void;
+  /** Where each stack's full log (`<stack>.log`) is written. @default `<workDir>/.tmp/stamp` */
+  readonly logDir?: string;
 }
 
 export interface StampResult {
@@ -47,185 +55,141 @@ export interface StampResult {
   /** Resource changes: create/update/delete/same counts from the engine's summary. */
   readonly changes: Record<string, number>;
   readonly outputs: Record<string, unknown>;
+  /** The failure's first problem (set when `ok` is false). */
   readonly error?: string;
+  /** Every problem of a failure, each on one line with its key path and fix. */
+  readonly problems?: readonly string[];
+  /** The stack's full log. */
+  readonly log?: string;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const TARGET_FIELDS = ["tenantId", "env", "stack", "from", "set", "secrets"];
 
 /**
- * Checks targets before touching any stack; returns every problem found. With `workDir`, also builds
- * each target's configuration, so a missing template or `--from` stack fails before any stack runs.
- * `source` names where the targets came from (`tenants.yaml`) so a problem points at its entry.
+ * Stamps one tenant: check its configuration, create/select the stack, refuse a stack that targets another
+ * tenant, write its config file, then preview or up. Never throws: a failure comes back with its problems,
+ * one line each, and the stack's full log.
  */
-export function validateTargets(
-  targets: readonly StampTarget[],
-  check: { workDir?: string; templatesDir?: string; source?: string } = {},
-): string[] {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  for (const [i, t] of targets.entries()) {
-    const label = check.source ? `${check.source} entry ${i + 1}` : `target ${i + 1}`;
-    const where = targets.length > 1 || check.source ? `${label}: ` : "";
-    if (typeof t !== "object" || t === null) {
-      problems.push(`${where}expected an object like { tenantId, env }`);
-      continue;
-    }
-    for (const key of Object.keys(t).filter((k) => !TARGET_FIELDS.includes(k)))
-      problems.push(`${where}unknown field '${key}'; a target has ${TARGET_FIELDS.join(", ")}`);
-    if (typeof t.tenantId !== "string" || !GUID.test(t.tenantId))
-      problems.push(`${where}--tenant '${t.tenantId}' is not a directory (tenant) id GUID`);
-    if (typeof t.env !== "string" || !/^[A-Za-z0-9_.-]{1,50}$/.test(t.env))
-      problems.push(`${where}--env '${t.env}' must be letters, digits, '.', '_' or '-'`);
-    const name = stackNameFor(t, targets.length > 1);
-    if (names.has(name))
-      problems.push(`${where}stack name '${name}' is used twice: give the targets distinct stack names`);
-    names.add(name);
-    if (check.workDir !== undefined) {
-      try {
-        buildConfig(t, check.workDir, check.templatesDir);
-      } catch (err) {
-        problems.push(`${where}${(err as Error).message}`);
-      }
-    }
-  }
-  return problems;
-}
-
-/** Secret keys of the `--from` stack that the new stack does not get (encrypted with the source's key). */
-export function secretsNotCopied(target: StampTarget, workDir: string): string[] {
-  if (!target.from) return [];
-  const file = path.join(workDir, `Pulumi.${target.from}.yaml`);
-  if (!fs.existsSync(file)) return [];
-  const config =
-    (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-  return Object.entries(config)
-    .filter(([, v]) => v !== null && typeof v === "object" && "secure" in v)
-    .map(([k]) => (k.startsWith(`${NAMESPACE}:`) ? k.slice(NAMESPACE.length + 1) : k))
-    .filter((k) => !(k in (target.secrets ?? {})));
-}
-
-export function stackNameFor(target: StampTarget, many: boolean): string {
-  return target.stack ?? (many ? `${target.env}-${String(target.tenantId ?? "").slice(0, 8)}` : target.env);
-}
-
-/** Builds the stack's configuration object (keys `entra-signup:<key>`) from a template or a stack. */
-export function buildConfig(
-  target: StampTarget,
-  workDir: string,
-  templatesDir = path.join(__dirname, "templates"),
-): Record<string, unknown> {
-  const base = target.from ? readStackConfig(workDir, target.from) : readTemplate(templatesDir, target.env);
-  const config: Record<string, unknown> = structuredClone(base);
-  setPath(config, "tenant.tenantId", target.tenantId);
-  for (const [keyPath, value] of Object.entries(target.set ?? {})) setPath(config, keyPath, value);
-  return config;
-}
-
-function readTemplate(dir: string, env: string): Record<string, unknown> {
-  const file = [path.join(dir, `${env}.yaml`), path.join(dir, "default.yaml")].find((f) => fs.existsSync(f));
-  if (!file)
-    throw new Error(
-      `no template for env '${env}': create stacks/templates/${env}.yaml or stacks/templates/default.yaml`,
-    );
-  const text = fs.readFileSync(file, "utf8").replaceAll("${env}", env);
-  return prefixKeys((parseYaml(text) as { config?: Record<string, unknown> }).config ?? {});
-}
-
-function readStackConfig(workDir: string, stack: string): Record<string, unknown> {
-  const file = path.join(workDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`--from ${stack}: ${file} does not exist`);
-  const config =
-    (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
-  // Secrets are encrypted with the source stack's key and cannot be carried over: the new stack
-  // generates its own connector password, and other secrets must be given with --secret-env.
-  return Object.fromEntries(
-    Object.entries(config).filter(([, v]) => !(v && typeof v === "object" && "secure" in (v as object))),
-  );
-}
-
-function prefixKeys(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v]),
-  );
-}
-
-/** Sets `a.b.c` under `entra-signup:a`, creating objects on the way. */
-export function setPath(config: Record<string, unknown>, keyPath: string, value: unknown): void {
-  const [head, ...rest] = keyPath.split(".");
-  const key = `${NAMESPACE}:${head}`;
-  if (rest.length === 0) {
-    config[key] = value;
-    return;
-  }
-  let node = (config[key] ??= {}) as Record<string, unknown>;
-  for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
-  node[rest[rest.length - 1]!] = value;
-}
-
-/** Stamps one tenant: create/select the stack, write its config, then preview or up. Never throws. */
 export async function stampTenant(
   target: StampTarget,
   opts: StampOptions,
   many = false,
 ): Promise<StampResult> {
   const stackName = stackNameFor(target, many);
-  const progress = (line: string) => opts.onProgress?.(`[${stackName}] ${line}`);
+  const logDir = opts.logDir ?? path.join(opts.workDir, ".tmp", "stamp");
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = path.join(logDir, `${stackName}.log`);
+  fs.writeFileSync(log, "");
+  const progress = (line: string) => {
+    fs.appendFileSync(log, `${line}\n`);
+    opts.onProgress?.(`[${stackName}] ${line}`);
+  };
+  const result = { stack: stackName, tenantId: target.tenantId, log };
+  const fail = (problems: string[]): StampResult => {
+    progress(`failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    return { ...result, ok: false, changes: {}, outputs: {}, error: problems[0], problems };
+  };
+  let stage = "configuration";
   try {
-    const config = buildConfig(target, opts.workDir, opts.templatesDir);
+    const doc = buildStackDocument(target, opts.workDir, opts.templatesDir, stackName);
+    const retarget = retargetProblem(target, stackName, existingTenant(opts.workDir, stackName));
+    const secretsToSet = Object.keys(target.secrets ?? {});
+    const problems = [
+      ...(retarget ? [retarget] : []),
+      ...stackConfigProblems(configOf(doc), { stack: stackName, secretsToSet }),
+    ];
+    if (problems.length) return fail(problems);
+
+    stage = "stack selection";
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, workDir: opts.workDir },
       { workDir: opts.workDir, envVars: opts.envVars },
     );
-    await writeConfig(stack, config, target.secrets ?? {});
+    // The stack file may be gone (CI checks out a fresh copy) while its state remembers the tenant.
+    const deployed = retargetProblem(
+      target,
+      stackName,
+      deployedTenant(await stack.exportStack()),
+      "its state",
+    );
+    if (deployed) return fail([deployed]);
+    await writeStackFile(
+      stack,
+      opts.workDir,
+      buildStackDocument(target, opts.workDir, opts.templatesDir, stackName),
+      target.secrets ?? {},
+    );
+    if (opts.prepareOnly) {
+      progress(`prepared ${stackFilePath(opts.workDir, stackName)}`);
+      return { ...result, ok: true, changes: {}, outputs: {} };
+    }
+
+    stage = opts.apply ? "pulumi up" : "pulumi preview";
     progress(opts.apply ? "applying (pulumi up)" : "previewing (pulumi preview)");
     const onOutput = lineSplitter((line) => progress(line));
     if (opts.apply) {
       const up = await stack.up({ onOutput, color: "never" });
-      const outputs = printableOutputs(up.outputs);
-      progress(`done: ${formatChanges(up.summary.resourceChanges ?? {})}`);
-      return {
-        stack: stackName,
-        tenantId: target.tenantId,
-        ok: true,
-        changes: up.summary.resourceChanges ?? {},
-        outputs,
-      };
+      const changes = up.summary.resourceChanges ?? {};
+      progress(`done: ${formatChanges(changes)}`);
+      return { ...result, ok: true, changes, outputs: printableOutputs(up.outputs) };
     }
     const preview = await stack.preview({ onOutput, color: "never" });
     progress(`done: ${formatChanges(preview.changeSummary)}`);
-    return {
-      stack: stackName,
-      tenantId: target.tenantId,
-      ok: true,
-      changes: preview.changeSummary,
-      outputs: {},
-    };
+    return { ...result, ok: true, changes: preview.changeSummary, outputs: {} };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    progress(`failed: ${firstLines(message)}`);
-    return {
-      stack: stackName,
-      tenantId: target.tenantId,
-      ok: false,
-      changes: {},
-      outputs: {},
-      error: message,
-    };
+    fs.appendFileSync(log, `\n${message}\n`);
+    const problems = engineProblems(message);
+    return fail(
+      problems.length
+        ? problems
+        : [`${stage} failed: ${message.split("\n").find((l) => l.trim()) ?? "no message"}`],
+    );
   }
 }
 
-async function writeConfig(
+/** `pulumi up`, `pulumi preview`, or `stack preparation`. */
+export function operationOf(opts: Pick<StampOptions, "apply" | "prepareOnly">): string {
+  return opts.prepareOnly ? "stack preparation" : opts.apply ? "pulumi up" : "pulumi preview";
+}
+
+/**
+ * The block a successful stamp ends with:
+ * ```
+ * OK: pulumi up of stack 'staging-1' (tenant 00000000-…)
+ *   changes: 12 same
+ *   Full log: /repo/.tmp/stamp/staging-1.log
+ * ```
+ */
+export function stampResultBlock(
+  result: StampResult,
+  opts: Pick<StampOptions, "apply" | "prepareOnly">,
+): string {
+  if (!result.ok)
+    return failureBlock({
+      what: `${operationOf(opts)} of stack '${result.stack}' (tenant ${result.tenantId})`,
+      problems: result.problems ?? [result.error ?? "unknown failure"],
+      logs: result.log ? [result.log] : [],
+    });
+  return [
+    `OK: ${operationOf(opts)} of stack '${result.stack}' (tenant ${result.tenantId})`,
+    ...(opts.prepareOnly ? [] : [`  changes: ${formatChanges(result.changes)}`]),
+    ...(result.log ? [`  Full log: ${result.log}`] : []),
+  ].join("\n");
+}
+
+/** The tenant recorded in a stack's state: the Graph connection every Graph resource keeps in its inputs. */
+function deployedTenant(state: { deployment?: unknown }): string | undefined {
+  return /"tenantId":\s*"([0-9a-fA-F-]{36})"/.exec(JSON.stringify(state.deployment ?? {}))?.[1];
+}
+
+async function writeStackFile(
   stack: Stack,
-  config: Record<string, unknown>,
+  workDir: string,
+  doc: Document,
   secrets: Readonly<Record<string, string>>,
 ) {
-  const settings: StackSettings = await stack.workspace.stackSettings(stack.name).catch(() => ({}));
-  await stack.workspace.saveStackSettings(stack.name, {
-    ...settings,
-    config: { ...(settings.config ?? {}), ...config },
-  });
+  // createOrSelectStack has written the stack's secrets provider (encryptionsalt) by now; keep it.
+  keepStackOwnEntries(doc, readStackDocument(workDir, stack.name));
+  fs.writeFileSync(stackFilePath(workDir, stack.name), doc.toString());
   for (const [key, value] of Object.entries(secrets)) {
     await stack.setConfig(`${NAMESPACE}:${key}`, { value, secret: true });
   }
@@ -247,12 +211,4 @@ export async function stampAll(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, worker));
   return results;
-}
-
-function firstLines(text: string, n = 6): string {
-  return text
-    .split("\n")
-    .filter((l) => l.trim())
-    .slice(0, n)
-    .join(" | ");
 }

@@ -3,6 +3,7 @@
  * JSON path and a fix — an operator editing an app setting should not have to redeploy once per typo.
  */
 import { z } from "zod";
+import { knownKeysAt, unknownKeyMessage } from "../didYouMean";
 import { parseDomainPattern } from "./domain";
 import { policySchema, type Policy } from "./schema";
 
@@ -37,7 +38,7 @@ export function parsePolicy(json: unknown): Policy {
   const parsed = policySchema.safeParse(input);
   // Cross-field checks read the raw input defensively so they are reported even when the schema failed.
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, []))),
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => formatIssue(i, [], input))),
     ...crossFieldProblems(input),
     ...prototypeKeys(input, []),
   ];
@@ -67,16 +68,19 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || "$";
 }
 
-function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>): string[] {
+function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, input: unknown): string[] {
   const path = [...prefix, ...issue.path];
   const at = formatPath(path);
   switch (issue.code) {
     case "custom":
       return [`${at}: ${issue.message}`];
-    case "unrecognized_keys":
-      return [
-        `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — remove or fix the spelling (see contract/policy/schema.ts)`,
-      ];
+    case "unrecognized_keys": {
+      const known = knownKeysAt(policySchema, path, input);
+      return issue.keys.map(
+        (k) =>
+          `${at}: ${unknownKeyMessage(k, known)} — remove or fix the spelling${known.length ? `; the keys here are ${known.join(", ")}` : " (see contract/policy/schema.ts)"}`,
+      );
+    }
     case "invalid_key":
       return issue.issues.map((inner) => `${at}: ${inner.message}`);
     case "invalid_union": {
@@ -84,13 +88,16 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
       const meant = issue.errors.find(
         (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
       );
-      if (meant) return meant.flatMap((inner) => formatIssue(inner, path));
+      if (meant) return meant.flatMap((inner) => formatIssue(inner, path, input));
       return [
         `${at}: ${issue.message} — use a domain string ("example.com", "*.example.com") or an object { "domain": … }`,
       ];
     }
-    case "invalid_type":
-      return [`${at}: ${issue.message} — set a ${issue.expected}`];
+    case "invalid_type": {
+      const got = valueAt(input, path);
+      const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)?.slice(0, 60)})`;
+      return [`${at}: ${issue.message}${shown} — set a ${issue.expected}`];
+    }
     case "invalid_value":
       return [
         `${at}: ${issue.message} — use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
@@ -105,6 +112,13 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>
 }
 
 type Json = Record<string, unknown>;
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input;
+  for (const key of path)
+    value = value && typeof value === "object" ? (value as Json)[key as string] : undefined;
+  return value;
+}
 const obj = (v: unknown): Json | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);

@@ -4,79 +4,35 @@
  * The Function App part is supplied as an external connector URL, as the issue allows here.
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulator";
-import { stampAll, type StampTarget } from "../../stacks/stamping";
-import { makeTempDir, repoRoot, testPassphrase } from "../helpers/pulumi";
+import { stampAll } from "../../stacks/stamping";
+import { startEmulatedTenants, type EmulatedTenants } from "./emulated-tenants";
 
 const tenants = [
   "00000000-0000-4000-8000-0000000000a1",
   "00000000-0000-4000-8000-0000000000b2",
   "00000000-0000-4000-8000-0000000000c3",
 ];
-let emulators: GraphEmulator[] = [];
-let tmp: { dir: string; cleanup: () => void };
-let envVars: Record<string, string>;
-let targets: StampTarget[];
+let tenantsUnderTest: EmulatedTenants;
 const progress: string[] = [];
 
 before(async () => {
-  tmp = makeTempDir("stamp");
-  const project = path.join(tmp.dir, "project");
-  fs.mkdirSync(project);
-  // A project folder whose program is the repository's index.ts, so stack files stay out of the repo.
-  const pulumiYaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
-  fs.writeFileSync(
-    path.join(project, "Pulumi.yaml"),
-    `${pulumiYaml.replace(/^main: .*\n/m, "")}\nmain: ${path.join(path.relative(project, repoRoot), "index.ts")}\n`,
-  );
-  fs.mkdirSync(path.join(tmp.dir, "state"));
-  envVars = {
-    PULUMI_BACKEND_URL: `file://${path.join(tmp.dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: testPassphrase,
-    PULUMI_HOME: path.join(tmp.dir, "home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-  };
-  emulators = await Promise.all(tenants.map((tenantId) => startGraphEmulator({ port: 0, tenantId })));
-  targets = emulators.map((em, i) => ({
-    tenantId: tenants[i]!,
-    env: "staging",
-    stack: `staging-${i + 1}`,
-    set: {
-      "tenant.graphBaseUrl": em.url,
-      "tenant.graphCredential": "emulator",
-      "connector.hosting": { kind: "external", baseUrl: `https://connector-${i + 1}.example.com/api` },
-      "apps.appIds": [em.sampleAppId],
-    },
-  }));
+  tenantsUnderTest = await startEmulatedTenants("stamp", tenants);
 });
 
 after(async () => {
-  for (const target of targets ?? []) {
-    const stack = await LocalWorkspace.selectStack(
-      { stackName: target.stack!, workDir: path.join(tmp.dir, "project") },
-      { envVars },
-    ).catch(() => undefined);
-    await stack?.destroy().catch(() => undefined);
-  }
-  await Promise.all(emulators.map((em) => em.close()));
-  tmp?.cleanup();
+  await tenantsUnderTest?.close();
 });
 
 const options = () => ({
-  workDir: path.join(tmp.dir, "project"),
+  workDir: tenantsUnderTest.project,
   apply: true,
-  envVars,
+  envVars: tenantsUnderTest.envVars,
   onProgress: (line: string) => progress.push(line),
 });
 
 test("three tenants stamped concurrently each get their own flow, and a second run changes nothing", async () => {
+  const { emulators, targets } = tenantsUnderTest;
   const first = await stampAll(targets, options(), 3);
   for (const result of first) assert.ok(result.ok, `${result.stack} failed: ${result.error}`);
 

@@ -64,7 +64,7 @@ test("a policy with several mistakes reports all of them at once, each with its 
     approval: { when: {} },
   });
   const expected: Array<[string, RegExp]> = [
-    ["$", /unknown key "domians" — remove or fix the spelling/],
+    ["$", /unknown key "domians" \(did you mean "domains"\?\) — remove or fix the spelling/],
     ["domains", /unknown key "blok"/],
     ["domains.allow[0]", /"bad domain" is not a valid domain — write "example.com"/],
     ["domains.allow[1]", /use a domain string/],
