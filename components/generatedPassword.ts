@@ -14,9 +14,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PREVIEW_UNKNOWN } from "../contract/preview";
+import { DEFAULT_PASSWORD_BYTES, newPassword, rotationDue } from "./password";
 
 /** Default entropy in bytes: 256 bits, rendered as 43 base64url characters. */
-export const defaultPasswordBytes = 32;
+export const defaultPasswordBytes = DEFAULT_PASSWORD_BYTES;
 const minPasswordBytes = 16;
 const maxPasswordBytes = 96;
 
@@ -83,13 +84,13 @@ export const generatedPasswordProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id, olds: PasswordState, news: PasswordState) {
     const replaces: string[] = [];
     if ((olds.length ?? defaultPasswordBytes) !== news.length) replaces.push("length");
-    if ((olds.rotationKey ?? "") !== news.rotationKey) replaces.push("rotationKey");
+    if (rotationDue(olds, news)) replaces.push("rotationKey");
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
 
   async create(inputs: PasswordState) {
     const crypto = await import("node:crypto");
-    const value = crypto.randomBytes(inputs.length).toString("base64url");
+    const value = newPassword(crypto.randomBytes, inputs.length);
     return {
       id: crypto.randomUUID(),
       outs: { length: inputs.length, rotationKey: inputs.rotationKey, value },

@@ -4,11 +4,12 @@
  * credential change diffable), and certificate thumbprints read from the PFX (comparable with Graph's
  * `certificateList`, contract §3.2/§7.2).
  */
+import { newPassword } from "../../password";
 import { forge, nodeCrypto } from "../lazy";
 
-/** 32 random bytes, base64url: what the connector and the Function App share. */
+/** A generated Basic password (components/password.ts, the one generator). */
 export function generatePassword(): string {
-  return nodeCrypto().randomBytes(32).toString("base64url");
+  return newPassword((size) => nodeCrypto().randomBytes(size));
 }
 
 export function newSalt(): string {

@@ -1,4 +1,5 @@
 /** Inputs of the ApiConnector provider: normalisation, validation and the diff rule (pure). */
+import { rotationDue } from "../../password";
 import type { GraphConnection } from "../connection";
 import { endpointUrlProblem } from "../../../contract/url";
 import { isLoopbackGraph } from "../connection";
@@ -143,7 +144,7 @@ export function connectorChanges(olds: ApiConnectorOutputs, news: ApiConnectorIn
     return fields;
   }
   if (news.password === undefined) {
-    if (!olds.passwordGenerated || olds.rotationKey !== news.rotationKey) fields.push("password");
+    if (!olds.passwordGenerated || rotationDue(olds, news)) fields.push("password");
   } else if (
     isUnknown(news.password) ||
     isUnknown(news.username) ||

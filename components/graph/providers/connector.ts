@@ -3,6 +3,7 @@
  * certificates with rollover by upload (never by recreating the connector, which would change its id and
  * unlink flows — the Microsoft365DSC behaviour users complain about).
  */
+import { rotationDue } from "../../password";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphApi } from "../client";
 import {
@@ -181,9 +182,7 @@ async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiC
   const changes = connectorChanges(olds, news);
   const type = authTypeOf(news);
   const rotate =
-    type === "basic" &&
-    news.password === undefined &&
-    (!olds.passwordGenerated || olds.rotationKey !== news.rotationKey);
+    type === "basic" && news.password === undefined && (!olds.passwordGenerated || rotationDue(olds, news));
   const password =
     type === "basic" ? (news.password ?? (rotate ? generatePassword() : olds.password)) : undefined;
   const patch: Record<string, unknown> = {};
