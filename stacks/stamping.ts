@@ -3,6 +3,9 @@
  * a template or from an existing stack, then preview or apply it — through the Automation API, so the
  * same program, engine and state backend are used as for a hand-run `pulumi up`.
  */
+import { listInstalledPlugins } from "./preflight/plugins";
+import { runPreflight } from "./preflight/run";
+import { readStackConfig, repoRoot, settingsFromConfig } from "./preflight/stack-config";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -122,6 +125,12 @@ export async function stampTenant(
       return { ...result, ok: true, changes: {}, outputs: {} };
     }
 
+    // Preflight, read-only, before the engine touches the tenant: credential, permissions, tenant kind,
+    // sign-up, app ids, name conflicts, plugins, Azure names (stacks/preflight).
+    stage = "preflight";
+    const blocked = await preflightProblems(stackName, opts, await stack.exportStack());
+    if (blocked.length) return fail(blocked);
+
     stage = opts.apply ? "pulumi up" : "pulumi preview";
     progress(opts.apply ? "applying (pulumi up)" : "previewing (pulumi preview)");
     const onOutput = lineSplitter((line) => progress(line));
@@ -144,6 +153,29 @@ export async function stampTenant(
         : [`${stage} failed: ${message.split("\n").find((l) => l.trim()) ?? "no message"}`],
     );
   }
+}
+
+/** The preflight failures for a stamped stack, as `preflight <check>: <problem> — <fix>` lines. */
+async function preflightProblems(
+  stackName: string,
+  opts: StampOptions,
+  deployment: { deployment?: { resources?: Array<{ id?: string }> } },
+): Promise<string[]> {
+  const settings = settingsFromConfig(readStackConfig(stackName, opts.workDir), stackName, opts.workDir);
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const findings = await runPreflight({
+    settings,
+    stack: stackName,
+    operation: opts.apply ? "up" : "preview",
+    managedIds: new Set((deployment.deployment?.resources ?? []).flatMap((r) => (r.id ? [r.id] : []))),
+    dependencies: pkg.dependencies ?? {},
+    listPlugins: () => listInstalledPlugins({ ...process.env, ...opts.envVars }),
+  });
+  return findings
+    .filter((f) => f.level === "fail")
+    .map((f) => `preflight ${f.check}: ${f.problem}${f.fix ? ` — ${f.fix}` : ""}`);
 }
 
 /** `pulumi up`, `pulumi preview`, or `stack preparation`. */
