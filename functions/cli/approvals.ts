@@ -9,11 +9,10 @@
 import * as os from "node:os";
 import { parseArgs } from "node:util";
 import type { ApprovalStatus } from "../engine/types";
-import { loadStorageSettings, SettingsError, type Env } from "../settings";
+import { loadStorageSettings, type Env } from "../settings";
 import { type ApprovalRecord, TableApprovalStore } from "../storage/approvals";
 import { createStorageClients } from "../storage/clients";
 import { mergeEnv } from "../settingsFile";
-import { ApprovalNotFoundError } from "../storage/errors";
 
 export const USAGE = `usage: npm run approvals -- <command> [options]
 
@@ -36,16 +35,14 @@ const STORAGE_KEYS = /^AzureWebJobsStorage(__|$)/;
 /** The settings of the running `npm run local` system; looked up only when no storage is given. */
 export type LocalEnvFinder = (stateDir: string | undefined) => Promise<Env>;
 
-const findLocalSystem: LocalEnvFinder = async (stateDir) => {
-  // Imported only on this path: the Function App's code never needs the local system's modules.
-  const { localConnectorEnv } = await import("../../local/connector-env.js");
-  const { DEFAULT_STATE_DIR } = await import("../../local/state-folder.js");
-  return localConnectorEnv(stateDir ?? DEFAULT_STATE_DIR);
-};
-
 export interface ApprovalsCliIo {
   /** Where errors and the usage after an error go. @default console.error */
   readonly err?: (line: string) => void;
+  /**
+   * Finds the running `npm run local` system's settings; the command-line entry (local/approvals-cli.ts)
+   * passes it, so the Function App's folder never imports the local tools.
+   * @default - none: without --settings or storage in the environment the command is refused
+   */
   readonly findLocal?: LocalEnvFinder;
 }
 
@@ -114,10 +111,12 @@ export async function runApprovalsCli(
     return 2;
   }
   const given = values.settings !== undefined || Object.keys(env).some((k) => STORAGE_KEYS.test(k));
+  if (!given && io.findLocal === undefined) {
+    err("approvals: no storage given: pass --settings <file> or set AzureWebJobsStorage");
+    return 2;
+  }
   const storage = loadStorageSettings(
-    given
-      ? mergeEnv(env, values.settings)
-      : { ...env, ...(await (io.findLocal ?? findLocalSystem)(values["state-dir"])) },
+    given ? mergeEnv(env, values.settings) : { ...env, ...(await io.findLocal!(values["state-dir"])) },
   );
   const store = new TableApprovalStore(createStorageClients(storage), storage.approvalsTable);
   if (command === "list") {
@@ -134,18 +133,4 @@ export async function runApprovalsCli(
   );
   out(values.json ? JSON.stringify(decided, null, 2) : `${decided.id} ${decided.status} (${decided.domain})`);
   return 0;
-}
-
-if (require.main === module) {
-  runApprovalsCli(process.argv.slice(2), process.env, (line) => console.log(line))
-    .then((code) => process.exit(code))
-    .catch((error: unknown) => {
-      if (error instanceof ApprovalNotFoundError) console.error(`approvals: ${error.message}`);
-      else if (error instanceof SettingsError)
-        console.error(
-          `approvals: the storage settings have problems:\n${error.problems.map((p) => `  - ${p}`).join("\n")}`,
-        );
-      else console.error(`approvals: ${(error as Error).message}`);
-      process.exit(1);
-    });
 }

@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { ADMIN_KEY_HEADER } from "../../functions/auth/admin";
 import { runApprovalsCli } from "../../functions/cli/approvals";
+import { localConnectorEnv } from "../../local/connector-env";
 import { approvalPolicy, attributeCollection, basicSettings, REPO_ROOT, SECRETS } from "./helpers/fixtures";
 import { reply, startTestConnector, type TestConnector } from "./helpers/host";
 
@@ -47,7 +48,7 @@ const signUp = (email: string) =>
 async function cli(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", path.join(REPO_ROOT, "functions", "cli", "approvals.ts"), ...args],
+    ["--import", "tsx", path.join(REPO_ROOT, "local", "approvals-cli.ts"), ...args],
     { cwd: REPO_ROOT, env: { ...process.env, AzureWebJobsStorage: connector.azurite.connectionString } },
   );
   return stdout;
@@ -162,14 +163,7 @@ test("with no storage given, the CLI finds the running `npm run local` system fr
     const { AzureWebJobsStorage: _env, ...env } = process.env;
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO_ROOT, "functions", "cli", "approvals.ts"),
-        "list",
-        "--state-dir",
-        stateDir,
-      ],
+      ["--import", "tsx", path.join(REPO_ROOT, "local", "approvals-cli.ts"), "list", "--state-dir", stateDir],
       { cwd: REPO_ROOT, env },
     );
     assert.match(stdout, new RegExp(`${await pendingId(email)}\\s+pending\\s+thirdcorp\\.example`));
@@ -177,7 +171,9 @@ test("with no storage given, the CLI finds the running `npm run local` system fr
     fs.rmSync(path.join(stateDir, "pids", "azurite.json"));
     const out: string[] = [];
     await assert.rejects(
-      runApprovalsCli(["list", "--state-dir", stateDir], {}, (l) => out.push(l)),
+      runApprovalsCli(["list", "--state-dir", stateDir], {}, (l) => out.push(l), {
+        findLocal: async (dir) => localConnectorEnv(dir ?? stateDir),
+      }),
       /the local system's Azurite is not running .*start it with 'npm run local'/,
     );
   } finally {
