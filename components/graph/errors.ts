@@ -63,7 +63,7 @@ export function graphStatus(e: unknown): number | undefined {
 
 export const isNotFound = (e: unknown): boolean => graphStatus(e) === 404;
 
-/** 400/409 on a create: the object may already exist (contract §0.5: no documented status for it). */
+/** 400/409 on a create: the object may already exist (docs/graph-contract.md §0.5: no documented status for it). */
 export const isMaybeExists = (e: unknown): boolean => graphStatus(e) === 400 || graphStatus(e) === 409;
 
 interface PermissionRule {
@@ -73,7 +73,7 @@ interface PermissionRule {
   readonly role?: string;
 }
 
-// Least-privileged application permissions per path family, contract §0.2 / §0.3.
+// Least-privileged application permissions per path family, docs/graph-contract.md §0.2 / §0.3.
 const permissionRules: readonly PermissionRule[] = [
   {
     path: /^\/policies\/authenticationFlowsPolicy/i,
@@ -123,7 +123,7 @@ export function permissionFor(method: string, path: string): string | undefined 
 const enableSignUpFix =
   "self-service sign-up is not enabled for the tenant: set selfServiceSignUp.enabled (a SelfServiceSignUpPolicy with enabled: true that this resource depends on)";
 
-/** The B2X surface that only works once the tenant toggle is on (contract §1.1, peers §3.7). */
+/** The B2X surface that only works once the tenant toggle is on (docs/graph-contract.md §1.1). */
 const signUpGatedPath = /^\/identity\/(b2xUserFlows|apiConnectors|userFlowAttributes|events\/onSignupStart)/i;
 
 /**

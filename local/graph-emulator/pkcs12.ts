@@ -23,7 +23,7 @@ function matchesKey(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey |
 }
 
 /**
- * Parses `pkcs12Value` (base64 .pfx) with its password. The contract (§3.2) requires the private key to
+ * Parses `pkcs12Value` (base64 .pfx) with its password. The contract (docs/graph-contract.md §3.2) requires the private key to
  * be inside, so a PFX without one is rejected like a corrupt one. The certificate reported is the one
  * belonging to that key (the leaf), not a chain certificate.
  */

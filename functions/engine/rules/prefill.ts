@@ -1,5 +1,5 @@
 /**
- * Pre-fill at postFederationSignup: claims returned there populate the attribute page (§6.5), so the
+ * Pre-fill at postFederationSignup: claims returned there populate the attribute page (docs/graph-contract.md §6.5), so the
  * domain lookup can propose the company name. A value the identity provider already supplied is kept.
  */
 import { renderTemplate } from "../../../contract/policy/template";

@@ -91,7 +91,7 @@ function getUser(ctx: RequestContext) {
 }
 
 /**
- * Extension properties exist only once their attribute has been used in a flow (contract §2.3), and their
+ * Extension properties exist only once their attribute has been used in a flow (docs/graph-contract.md §2.3), and their
  * value must match the attribute's dataType.
  */
 function checkExtensions(ctx: RequestContext, body: Record<string, unknown>): void {
