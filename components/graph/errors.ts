@@ -63,7 +63,10 @@ export function graphStatus(e: unknown): number | undefined {
 
 export const isNotFound = (e: unknown): boolean => graphStatus(e) === 404;
 
-/** 400/409 on a create: the object may already exist (docs/graph-contract.md §0.5: no documented status for it). */
+/**
+ * 400/409 on a create: the object may already exist (docs/graph-contract.md §0.5: no documented status for
+ * it).
+ */
 export const isMaybeExists = (e: unknown): boolean => graphStatus(e) === 400 || graphStatus(e) === 409;
 
 interface PermissionRule {

@@ -68,7 +68,10 @@ export function certificatesToUpload<T extends { thumbprint: string }>(
   return desired.filter((d) => !have.has(d.thumbprint.toUpperCase()));
 }
 
-/** Thumbprints Graph still lists that are no longer desired (no Graph call removes one: docs/graph-contract.md §3.2). */
+/**
+ * Thumbprints Graph still lists that are no longer desired (no Graph call removes one:
+ * docs/graph-contract.md §3.2).
+ */
 export function staleThumbprints(desired: readonly string[], present: readonly string[]): string[] {
   const want = new Set(desired.map((t) => t.toUpperCase()));
   return present.filter((t) => !want.has(t.toUpperCase()));

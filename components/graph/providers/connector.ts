@@ -1,7 +1,7 @@
 /**
- * API connectors (docs/graph-contract.md §3). Basic auth with a given or generated password, or PKCS#12 client
- * certificates with rollover by upload (never by recreating the connector, which would change its id and
- * unlink flows — the Microsoft365DSC behaviour users complain about).
+ * API connectors (docs/graph-contract.md §3). Basic auth with a given or generated password, or PKCS#12
+ * client certificates with rollover by upload (never by recreating the connector, which would change its id
+ * and unlink flows — the Microsoft365DSC behaviour users complain about).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { graphApi, type GraphApi } from "../client";

@@ -56,7 +56,10 @@ export interface B2xUserFlowOutputs extends B2xUserFlowInputs {
 export const defaultIdentityProviders = ["AADSignup-OAUTH"];
 export const flowIdPrefix = "B2X_1_";
 
-/** The service prepends `B2X_1_`; accept a prefixed name too (sending one is UNCONFIRMED, docs/graph-contract.md §4.1). */
+/**
+ * The service prepends `B2X_1_`; accept a prefixed name too (sending one is UNCONFIRMED,
+ * docs/graph-contract.md §4.1).
+ */
 export const flowNameOf = (name: string): string => name.replace(/^B2X_1_/i, "");
 export const flowIdOf = (name: string): string => `${flowIdPrefix}${flowNameOf(name)}`;
 

@@ -119,7 +119,8 @@ function create(ctx: RequestContext) {
   };
   // New assignments go to the end of the page order.
   flow.assignments.push(assignment);
-  // First use of a custom attribute in any flow materialises its directory extension property (docs/graph-contract.md §2.3).
+  // First use of a custom attribute in any flow materialises its directory extension property
+  // (docs/graph-contract.md §2.3).
   const state = ctx.store.state;
   if (
     attr.userFlowAttributeType === "custom" &&
@@ -186,8 +187,8 @@ function getOrder(ctx: RequestContext) {
 }
 
 /**
- * Whether setOrder needs a full permutation is UNCONFIRMED (docs/graph-contract.md §4.3); strict choice: the order must
- * name every current assignment exactly once, otherwise 400 and nothing changes.
+ * Whether setOrder needs a full permutation is UNCONFIRMED (docs/graph-contract.md §4.3); strict choice: the
+ * order must name every current assignment exactly once, otherwise 400 and nothing changes.
  */
 function setOrder(ctx: RequestContext) {
   const flow = findFlow(ctx);

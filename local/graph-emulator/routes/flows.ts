@@ -21,8 +21,8 @@ const CONTEXT = "identity/b2xUserFlows";
 const PREFIX = "B2X_1_";
 
 /**
- * Defaults of a Graph-created flow are UNCONFIRMED (docs/graph-contract.md §4.1). Our choice mirrors the portal: the
- * Microsoft Entra ID sign-up provider is linked, and the email attribute is collected (required).
+ * Defaults of a Graph-created flow are UNCONFIRMED (docs/graph-contract.md §4.1). Our choice mirrors the
+ * portal: the Microsoft Entra ID sign-up provider is linked, and the email attribute is collected (required).
  */
 const DEFAULT_IDPS = ["AADSignup-OAUTH"];
 const EMAIL_ASSIGNMENT: StoredAssignment = {
@@ -39,7 +39,8 @@ function flowView(ctx: RequestContext, f: StoredFlow): Record<string, unknown> {
     id: f.id,
     userFlowType: f.userFlowType,
     userFlowTypeVersion: f.userFlowTypeVersion,
-    // Graph always shows {} here; the configuration is read through its own endpoint (docs/graph-contract.md §4.1).
+    // Graph always shows {} here; the configuration is read through its own endpoint
+    // (docs/graph-contract.md §4.1).
     apiConnectorConfiguration: {},
   };
   const expand = expandSet(ctx.query.get("$expand"));
