@@ -1,8 +1,9 @@
 /**
  * Review findings against docs/graph-contract.md, each proven end to end against the emulator: the
- * identity-provider `$ref` POST → PATCH fallback on 405 (App. B #1), `@odata.id` host and version per
- * cloud (docs/graph-contract.md §7.3, §0.4), actionable errors (§0.2, §1.1), secrets kept out of error
- * messages, `adoptExisting: false` never taking over an existing object, and the diff/check rules.
+ * identity-provider `$ref` POST → PATCH fallback on 405 (docs/graph-contract.md Appendix B #1), `@odata.id`
+ * host and version per cloud (docs/graph-contract.md §7.3, §0.4), actionable errors (§0.2, §1.1), secrets
+ * kept out of error messages, `adoptExisting: false` never taking over an existing object, and the diff/check
+ * rules.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

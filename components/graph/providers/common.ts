@@ -49,7 +49,10 @@ export function requireString(inputs: Record<string, unknown>, field: string, pr
   if (typeof v !== "string" || v.trim() === "") problems.push([field, `${field}: required non-empty string`]);
 }
 
-/** Case-insensitive equality (ids and enums come back in mixed case: contract App. B #13, #14). */
+/**
+ * Case-insensitive equality (ids and enums come back in mixed case:
+ * docs/graph-contract.md Appendix B #13, #14).
+ */
 export const sameCi = (a: string | undefined, b: string | undefined): boolean =>
   (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 

@@ -126,7 +126,8 @@ async function convergeIdentityProviders(
     try {
       await api.post(`${base}/$ref`, body, { afterCreate: true });
     } catch (e) {
-      // DOC-CONFLICT (App. B #1): the beta page documents PATCH; SDKs use POST. Fall back on 405.
+      // DOC-CONFLICT (docs/graph-contract.md Appendix B #1): the beta page documents PATCH; SDKs use POST.
+      // Fall back on 405.
       if (graphStatus(e) !== 405) throw e;
       await api.patch(`${base}/$ref`, body, { afterCreate: true });
     }

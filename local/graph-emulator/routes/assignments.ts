@@ -50,7 +50,10 @@ export function assignmentView(
   return view;
 }
 
-/** Samples use PascalCase (`TextBox`) while the enum is camelCase (Appendix B #13): accept both, store camelCase. */
+/**
+ * Samples use PascalCase (`TextBox`) while the enum is camelCase (docs/graph-contract.md Appendix B #13):
+ * accept both, store camelCase.
+ */
 function inputType(value: unknown): string {
   const match = INPUT_TYPES.find((t) => typeof value === "string" && sameId(t, value));
   if (!match)
@@ -140,7 +143,10 @@ function create(ctx: RequestContext) {
   return result;
 }
 
-/** The update doc conflicts on 200 vs 204 (Appendix B #3); the emulator answers 204 like the example. */
+/**
+ * The update doc conflicts on 200 vs 204 (docs/graph-contract.md Appendix B #3); the emulator answers 204
+ * like the example.
+ */
 function update(ctx: RequestContext) {
   const flow = findFlow(ctx);
   const a = findAssignment(ctx, flow);

@@ -155,7 +155,10 @@ function listIdpRefs(ctx: RequestContext) {
   );
 }
 
-/** POST is what the SDKs use; the beta page says PATCH (Appendix B #1), so both are accepted. */
+/**
+ * POST is what the SDKs use; the beta page says PATCH (docs/graph-contract.md Appendix B #1), so both are
+ * accepted.
+ */
 function addIdp(ctx: RequestContext) {
   const flow = findFlow(ctx);
   const id = parseRef(ctx.body, ctx.roots, ctx.version, "identity/identityProviders");
