@@ -76,6 +76,34 @@ const sectionIds = (run: string): string[] =>
 const citation =
   /(graph-contract|pulumi-notes)\.md(?:`|\]\([^)]*\))?\s+((?:§[0-9A-Z][0-9A-Z.]*(?:\s*(?:,|\/|;|and)\s*(?=§))?)+)/g;
 
+/** Row numbers of the conflict table under "## Appendix B" in docs/graph-contract.md. */
+function appendixBRows(): Set<string> {
+  const text = read(notes["graph-contract"]);
+  const section = text.slice(text.indexOf("## Appendix B"));
+  return new Set([...section.matchAll(/^\|\s*(\d+)\s*\|/gm)].map((m) => m[1] ?? ""));
+}
+
+test("every cited row of docs/graph-contract.md Appendix B exists", () => {
+  const rows = appendixBRows();
+  assert.ok(rows.has("1") && rows.has("14"), "the Appendix B rows were read");
+  const missing: string[] = [];
+  let cited = 0;
+  for (const file of files) {
+    read(file)
+      .split("\n")
+      .forEach((line, i) => {
+        for (const m of line.matchAll(/graph-contract\.md Appendix B ((?:#\d+(?:,\s*)?)+)/g)) {
+          for (const n of (m[1] ?? "").match(/\d+/g) ?? []) {
+            cited++;
+            if (!rows.has(n)) missing.push(`${file}:${i + 1}: Appendix B #${n}`);
+          }
+        }
+      });
+  }
+  assert.ok(cited >= 8, `the Appendix B citations were found (${cited})`);
+  assert.deepEqual(missing, []);
+});
+
 test("every cited section of docs/graph-contract.md and docs/pulumi-notes.md is a heading there", () => {
   const headings = {
     "graph-contract": headingIds(notes["graph-contract"]),
