@@ -68,13 +68,13 @@ async function stateFigures(ctx: LocalProgramStack): Promise<StateFigures> {
 function firstUpMinimum(): { reads: number; writes: number } {
   let reads = 0;
   let writes = 0;
-  reads++; // GET  /policies/authenticationFlowsPolicy — the value to restore on delete (§1.1)
+  reads++; // GET  /policies/authenticationFlowsPolicy — the value to restore on delete (docs/graph-contract.md §1.1)
   writes++; // PATCH /policies/authenticationFlowsPolicy — isEnabled: true
-  writes++; // POST /identity/userFlowAttributes — id comes back in the 201 body (§2.2)
-  writes++; // POST /identity/apiConnectors — Basic auth in the same call (§3.3)
+  writes++; // POST /identity/userFlowAttributes — id comes back in the 201 body (docs/graph-contract.md §2.2)
+  writes++; // POST /identity/apiConnectors — Basic auth in the same call (docs/graph-contract.md §3.3)
   writes++; // POST /identity/identityProviders — Google
   writes++; // POST /identity/b2xUserFlows
-  reads++; // GET  …/userFlowIdentityProviders — defaults of a new flow are UNCONFIRMED (§4.1)
+  reads++; // GET  …/userFlowIdentityProviders — defaults of a new flow are UNCONFIRMED (docs/graph-contract.md §4.1)
   writes++; // POST …/userFlowIdentityProviders/$ref — Google-OAUTH (AADSignup is a default)
   reads++; // GET  …/userAttributeAssignments — defaults UNCONFIRMED (email is pre-assigned)
   writes++; // PATCH …/userAttributeAssignments/email — our label, input type, verification

@@ -1,5 +1,6 @@
 /**
- * `ConnectorFunctionApp`: hosts the API connector on Azure Functions Flex Consumption (spec §D).
+ * `ConnectorFunctionApp`: hosts the API connector on Azure Functions Flex Consumption
+ * (docs/pulumi-notes.md §D).
  *
  * Shape (one app per Flex plan): storage account (keys off) + deployment container, a user-assigned
  * identity that gets its data roles BEFORE the app exists (a system identity would start the app before
@@ -187,8 +188,8 @@ export class ConnectorFunctionApp extends pulumi.ComponentResource {
         // Key Vault references are resolved with the user-assigned identity (the app has no system one).
         keyVaultReferenceIdentity: identity.id,
         // Client certificates: TLS ends at the App Service front end, which forwards the certificate in
-        // X-ARR-ClientCert; the function validates the thumbprint itself. Spec §D5: incoming client
-        // certificates on Flex Consumption are not confirmed by Microsoft docs (Flex lists platform
+        // X-ARR-ClientCert; the function validates the thumbprint itself. docs/pulumi-notes.md §D5: incoming
+        // client certificates on Flex Consumption are not confirmed by Microsoft docs (Flex lists platform
         // certificate features as unsupported) — verify on a real app before relying on it; fall back to
         // Basic auth, APIM in front, or an Elastic Premium plan.
         ...(args.clientCertificate

@@ -9,7 +9,8 @@
  * - the provider captures nothing (no module, client or secret), `node:crypto` is imported inside
  *   `create`, so the serialized `__provider` text is harmless in state;
  * - `value` is marked secret through `additionalSecretOutputs`, because a dynamic provider cannot return
- *   `pulumi.secret(...)` (spec §A3.5) and new output names are not secret automatically (§A4);
+ *   `pulumi.secret(...)` (docs/pulumi-notes.md §A3.5) and new output names are not secret automatically
+ *   (§A4);
  * - only a change of `length` or `rotationKey` replaces it; nothing else ever regenerates it.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -1,7 +1,7 @@
 /**
  * `npm run build:connector`: the deployable package for Flex Consumption (One Deploy, no remote build).
  *
- * Layout (the conservative one, pulumi-and-hosting.md §D6): app code bundled by esbuild into `app.js`;
+ * Layout (the conservative one, docs/pulumi-notes.md §D6): app code bundled by esbuild into `app.js`;
  * `@azure/functions` kept external and copied, with its dependencies, from this project's node_modules
  * (no network); `@azure/functions-core` external because the worker provides it at run time; `host.json`
  * and a `package.json` whose `main` is the bundle. `@azure/identity` (MSAL included) is bundled on its

@@ -34,7 +34,8 @@ export interface TimerRegistration {
 
 /**
  * `authLevel: "anonymous"` everywhere on purpose: Entra authenticates with Basic or a client
- * certificate (checked in code), and a function key must never be the only protection (graph-contract §6.1).
+ * certificate (checked in code), and a function key must never be the only protection
+ * (docs/graph-contract.md §6.1).
  */
 export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
   return [

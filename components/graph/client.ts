@@ -39,7 +39,9 @@ export class GraphApi {
     this.version = apiVersionFor(connection.cloud, surface);
   }
 
-  /** Absolute `@odata.id` for `$ref` bodies: same host and version as the call (contract §7.3). */
+  /**
+   * Absolute `@odata.id` for `$ref` bodies: same host and version as the call (docs/graph-contract.md §7.3).
+   */
   odataId(path: string, version: GraphVersion = this.version): string {
     return `${this.root}/${version}${path}`;
   }

@@ -1,5 +1,6 @@
 /**
- * Cloud endpoints (contract §7.3) and the API version to use per surface and cloud (contract §0.4).
+ * Cloud endpoints (docs/graph-contract.md §7.3) and the API version to use per surface and cloud
+ * (docs/graph-contract.md §0.4).
  */
 import type { GraphCloud } from "./connection";
 
@@ -41,8 +42,9 @@ export type GraphVersion = "v1.0" | "beta";
 export type GraphSurface = "b2x" | "listener";
 
 /**
- * v1.0 wherever it exists for the cloud. The v1.0 B2X surface is Global + China only (contract §0.4), so
- * US Gov L4/L5 get beta for the whole surface; the listener is beta everywhere (§5.1).
+ * v1.0 wherever it exists for the cloud. The v1.0 B2X surface is Global + China only
+ * (docs/graph-contract.md §0.4), so US Gov L4/L5 get beta for the whole surface; the listener is beta
+ * everywhere (docs/graph-contract.md §5.1).
  */
 export function apiVersionFor(cloud: GraphCloud, surface: GraphSurface): GraphVersion {
   if (surface === "listener") return "beta";

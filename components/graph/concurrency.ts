@@ -1,10 +1,11 @@
 /**
- * At most N Graph requests in flight per tenant in this process (contract §7.1: ≤3 keeps an IaC run well
- * under the CPIM limit of 200 requests/min per app and tenant). The engine runs all dynamic resources of a
- * deployment in one provider process, but every resource kind is a separately serialized copy of this
- * code, so the state lives on `globalThis` under a registered symbol that all copies share. Those copies
- * include older code stored in state (a `delete` runs the text from the last update, pitfall A1), so the
- * shape of {@link Gate} is a contract between versions: add fields, never rename or repurpose one.
+ * At most N Graph requests in flight per tenant in this process (docs/graph-contract.md §7.1: ≤3 keeps an IaC
+ * run well under the CPIM limit of 200 requests/min per app and tenant). The engine runs all dynamic
+ * resources of a deployment in one provider process, but every resource kind is a separately serialized copy
+ * of this code, so the state lives on `globalThis` under a registered symbol that all copies share. Those
+ * copies include older code stored in state (a `delete` runs the text from the last update,
+ * docs/pulumi-notes.md §A1), so the shape of {@link Gate} is a contract between versions: add fields, never
+ * rename or repurpose one.
  */
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 

@@ -4,7 +4,7 @@
  * the object is.
  */
 
-/** Sovereign clouds with their own Graph root and token audience (contract §7.3). */
+/** Sovereign clouds with their own Graph root and token audience (docs/graph-contract.md §7.3). */
 export type GraphCloud = "global" | "usgov" | "usgovdod" | "china";
 
 export const graphClouds: readonly GraphCloud[] = ["global", "usgov", "usgovdod", "china"];

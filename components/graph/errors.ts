@@ -63,7 +63,10 @@ export function graphStatus(e: unknown): number | undefined {
 
 export const isNotFound = (e: unknown): boolean => graphStatus(e) === 404;
 
-/** 400/409 on a create: the object may already exist (contract §0.5: no documented status for it). */
+/**
+ * 400/409 on a create: the object may already exist (docs/graph-contract.md §0.5: no documented status for
+ * it).
+ */
 export const isMaybeExists = (e: unknown): boolean => graphStatus(e) === 400 || graphStatus(e) === 409;
 
 interface PermissionRule {
@@ -73,7 +76,7 @@ interface PermissionRule {
   readonly role?: string;
 }
 
-// Least-privileged application permissions per path family, contract §0.2 / §0.3.
+// Least-privileged application permissions per path family, docs/graph-contract.md §0.2 / §0.3.
 const permissionRules: readonly PermissionRule[] = [
   {
     path: /^\/policies\/authenticationFlowsPolicy/i,
@@ -123,7 +126,7 @@ export function permissionFor(method: string, path: string): string | undefined 
 const enableSignUpFix =
   "self-service sign-up is not enabled for the tenant: set selfServiceSignUp.enabled (a SelfServiceSignUpPolicy with enabled: true that this resource depends on)";
 
-/** The B2X surface that only works once the tenant toggle is on (contract §1.1, peers §3.7). */
+/** The B2X surface that only works once the tenant toggle is on (docs/graph-contract.md §1.1). */
 const signUpGatedPath = /^\/identity\/(b2xUserFlows|apiConnectors|userFlowAttributes|events\/onSignupStart)/i;
 
 /**
@@ -143,7 +146,7 @@ export function fixFor(d: GraphErrorDetails): string | undefined {
     return `${enableSignUpFix}; Graph answers "Unable to find target address" when it is off (or, rarely, during an outage: retry later)`;
   }
   if (d.status === 403 && /^AADB2C$/i.test(d.code ?? "") && /non[- ]?B2C|B2C/i.test(d.graphMessage ?? "")) {
-    return "this is an Azure AD B2C tenant; B2X user flows exist only in workforce tenants (contract §0.1)";
+    return "this is an Azure AD B2C tenant; B2X user flows exist only in workforce tenants (docs/graph-contract.md §0.1)";
   }
   if (d.status === 403) {
     const perm = permissionFor(d.method, d.path);

@@ -142,7 +142,8 @@ export class RetryMiddleware implements Middleware {
 
 /**
  * Bounded retry of a call that 404s because the object it names was created moments ago and has not
- * replicated yet (contract §7.2). Only for calls right after a create; everywhere else 404 means gone.
+ * replicated yet (docs/graph-contract.md §7.2). Only for calls right after a create; everywhere else 404
+ * means gone.
  */
 export async function retryOnNotFound<T>(
   call: () => Promise<T>,

@@ -2,12 +2,12 @@
  * `FlexOneDeploy`: publishes the connector zip to a Flex Consumption Function App with One Deploy.
  *
  * Why a dynamic resource: Flex runs the package only when it is published through One Deploy (uploading a
- * blob is not enough, spec §D3); the ARM `onedeploy` extension needs a SAS URL, which contradicts
- * `allowSharedKeyAccess: false`. So, like `az functionapp deployment source config-zip`, we POST the zip to
- * `https://<scm>/api/publish?RemoteBuild=false` with an Entra token and poll `/api/deployments/latest`
- * (status 4 = success, 3 = failed).
+ * blob is not enough, docs/pulumi-notes.md §D3); the ARM `onedeploy` extension needs a SAS URL, which
+ * contradicts `allowSharedKeyAccess: false`. So, like `az functionapp deployment source config-zip`, we POST
+ * the zip to `https://<scm>/api/publish?RemoteBuild=false` with an Entra token and poll
+ * `/api/deployments/latest` (status 4 = success, 3 = failed).
  *
- * Provider rules (conventions "Dynamic providers"): no captured client or credential, `@azure/identity`
+ * Provider rules (docs/pulumi-notes.md §A3): no captured client or credential, `@azure/identity`
  * and `node:fs` are imported inside the methods, every helper is a small pure function captured by value.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -41,7 +41,8 @@ export function attributeReader(
       return value;
     },
     outputKey(name) {
-      // `extension_<Name>` without the app id is accepted by Entra in responses (§6.5).
+      // `extension_<Name>` without the app id is accepted by Entra in responses
+      // (docs/graph-contract.md §6.5).
       return findKey(name) ?? `extension_${name}`;
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The only place connector responses are built, so every decision is contract-valid by construction
- * (§6.5): Continue and ShowBlockPage with HTTP 200; ValidationError with HTTP 400 AND `status: 400`;
- * `version` always present; claims never shadow the envelope.
+ * (docs/graph-contract.md §6.5): Continue and ShowBlockPage with HTTP 200; ValidationError with HTTP 400 AND
+ * `status: 400`; `version` always present; claims never shadow the envelope.
  */
 import type { Decision, Step } from "./types";
 import { setOwn } from "../../contract/own";
@@ -51,7 +51,8 @@ export function blockDecision(
 
 /**
  * A ValidationError at postAttributeCollection; at postFederationSignup it becomes a block page, because
- * that step only accepts Continue/ShowBlockPage (§6.5) and there is no form yet for the user to correct.
+ * that step only accepts Continue/ShowBlockPage (docs/graph-contract.md §6.5) and there is no form yet for
+ * the user to correct.
  */
 export function validationDecision(
   step: Step,

@@ -1,7 +1,7 @@
 /**
  * The contract between the connector's decision engine (pure, `functions/engine/`) and the shells around
  * it (HTTP handlers, auth, Table/Queue storage in `functions/`). Request and response shapes follow
- * ../shared/spec/graph-contract.md §6 exactly.
+ * docs/graph-contract.md §6 exactly.
  */
 
 import { CONNECTOR_STEPS, type ConnectorStep } from "../../contract/userFlow";

@@ -27,8 +27,8 @@ export function notFound(what: string, id: string): GraphError {
 }
 
 /**
- * Duplicate create. Graph documents no status for this (contract §0.5: UNCONFIRMED); we answer 400 with
- * an "already exists" message, which is what clients must already treat as "maybe exists".
+ * Duplicate create. Graph documents no status for this (docs/graph-contract.md §0.5: UNCONFIRMED); we answer
+ * 400 with an "already exists" message, which is what clients must already treat as "maybe exists".
  */
 export function alreadyExists(what: string, id: string): GraphError {
   return new GraphError(400, "BadRequest", `A ${what} with id '${id}' already exists.`);

@@ -1,6 +1,6 @@
 /**
  * Local Microsoft Graph emulator for Entra External ID B2X self-service sign-up: the subset of Graph in
- * `spec/graph-contract.md`, with request logging, fault injection and state inspection for tests.
+ * `docs/graph-contract.md`, with request logging, fault injection and state inspection for tests.
  *
  * Deliberate choices where the contract says UNCONFIRMED are documented next to the code that makes
  * them (strict behaviour wherever Graph might be strict).

@@ -90,8 +90,9 @@ export function expandSet(expand: string | null): Set<string> {
 }
 
 /**
- * Parses a `$ref` body `{"@odata.id": "<root>/<version>/<collection>/<id>"}`. The contract (§7.3) requires
- * the same host and version as the request, so anything else is rejected rather than guessed at.
+ * Parses a `$ref` body `{"@odata.id": "<root>/<version>/<collection>/<id>"}`. The contract
+ * (docs/graph-contract.md §7.3) requires the same host and version as the request, so anything else is
+ * rejected rather than guessed at.
  */
 export function parseRef(
   body: unknown,

@@ -23,9 +23,9 @@ function matchesKey(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey |
 }
 
 /**
- * Parses `pkcs12Value` (base64 .pfx) with its password. The contract (§3.2) requires the private key to
- * be inside, so a PFX without one is rejected like a corrupt one. The certificate reported is the one
- * belonging to that key (the leaf), not a chain certificate.
+ * Parses `pkcs12Value` (base64 .pfx) with its password. The contract (docs/graph-contract.md §3.2) requires
+ * the private key to be inside, so a PFX without one is rejected like a corrupt one. The certificate reported
+ * is the one belonging to that key (the leaf), not a chain certificate.
  */
 export function readPkcs12(pkcs12Value: unknown, password: unknown): StoredCertificate {
   if (typeof pkcs12Value !== "string" || pkcs12Value.trim() === "") {

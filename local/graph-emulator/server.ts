@@ -118,7 +118,8 @@ const FAULT_ERRORS: Partial<Record<FaultKind, (rule: FaultRule) => GraphError>> 
   gatewayTimeout: () =>
     new GraphError(504, "GatewayTimeout", "The gateway did not receive a response in time."),
   alreadyExists: () => new GraphError(400, "BadRequest", "The object already exists (injected fault)."),
-  // Any status, e.g. 405 for the POST → PATCH `$ref` fallback (contract App. B #1); nothing is written.
+  // Any status, e.g. 405 for the POST → PATCH `$ref` fallback (docs/graph-contract.md Appendix B #1); nothing
+  // is written.
   status: (rule) => {
     const status = rule.status ?? 500;
     return new GraphError(

@@ -14,8 +14,8 @@ import type {
 } from "./types";
 
 /**
- * Graph matches keys case-insensitively in practice (contract Appendix B #14 for IdPs); the emulator does
- * the same for every id so clients that normalise casing differently still find their objects.
+ * Graph matches keys case-insensitively in practice (docs/graph-contract.md Appendix B #14 for IdPs); the
+ * emulator does the same for every id so clients that normalise casing differently still find their objects.
  */
 export function sameId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

@@ -1,10 +1,13 @@
 /**
- * The claims Entra sends and stores (contract §6.2–6.5), as pure functions: what each step's request
- * carries, how returned claims map onto the flow's attributes, and the guest user that is created.
+ * The claims Entra sends and stores (docs/graph-contract.md §6.2–6.5), as pure functions: what each step's
+ * request carries, how returned claims map onto the flow's attributes, and the guest user that is created.
  */
 import type { FlowField, FlowIdentityProvider, FlowModel, Identity, Session } from "./types";
 
-/** Providers whose users carry `identities` (contract §6.2); Entra ID and Microsoft account users do not. */
+/**
+ * Providers whose users carry `identities` (docs/graph-contract.md §6.2); Entra ID and Microsoft account
+ * users do not.
+ */
 const ISSUERS: Record<string, string> = { emailotp: "mail", google: "google.com", facebook: "facebook.com" };
 /** Issuer recorded on the guest user for providers that send no `identities`. */
 const GUEST_ISSUERS: Record<string, string> = {
@@ -23,7 +26,9 @@ const USER_PROPERTIES = new Set([
   "streetAddress",
   "surname",
 ]);
-/** Keys a connector may not overwrite (contract §6.5: overwriting them is undocumented — don't). */
+/**
+ * Keys a connector may not overwrite (docs/graph-contract.md §6.5: overwriting them is undocumented — don't).
+ */
 const RESERVED = new Set(["email", "identities", "status", "usermessage", "code", "ui_locales"]);
 
 /** `identities` for a person signing in with `idp`, or undefined when Entra sends none. */
@@ -48,7 +53,7 @@ export function idpClaimsFor(idp: FlowIdentityProvider, email: string): Record<s
   return claims;
 }
 
-/** Request body at postFederationSignup (contract §6.3). */
+/** Request body at postFederationSignup (docs/graph-contract.md §6.3). */
 export function federationRequest(session: Session, uiLocales: string): Record<string, unknown> {
   return withoutEmpty({
     email: session.email,
@@ -58,7 +63,10 @@ export function federationRequest(session: Session, uiLocales: string): Record<s
   });
 }
 
-/** Request body at postAttributeCollection (contract §6.4): page values over IdP claims, empties omitted. */
+/**
+ * Request body at postAttributeCollection (docs/graph-contract.md §6.4): page values over IdP claims, empties
+ * omitted.
+ */
 export function attributeRequest(
   flow: FlowModel,
   session: Session,
@@ -95,8 +103,8 @@ export interface IgnoredClaim {
 /**
  * Maps claims a connector returned onto attribute ids, as Entra does: a claim is applied only when its
  * attribute is one of the flow's user attributes (on the page), by id or by `extension_<Name>` (both
- * accepted, contract §6.5). Anything else — a built-in like `jobTitle` that is not on the page, an
- * unknown key, `email`/`identities`, a non-scalar value — is dropped, and listed in `ignored`
+ * accepted, docs/graph-contract.md §6.5). Anything else — a built-in like `jobTitle` that is not on the page,
+ * an unknown key, `email`/`identities`, a non-scalar value — is dropped, and listed in `ignored`
  * (https://learn.microsoft.com/entra/external-id/self-service-sign-up-add-api-connector, continuation
  * response: "the claim value is stored only if the attribute is selected as a user attribute").
  */
@@ -191,7 +199,7 @@ function typed(field: FlowField, value: string): string | boolean | number {
 }
 
 function withoutEmpty(claims: Record<string, unknown>): Record<string, unknown> {
-  // A claim without a value is omitted entirely (contract §6.2).
+  // A claim without a value is omitted entirely (docs/graph-contract.md §6.2).
   return Object.fromEntries(
     Object.entries(claims).filter(
       ([, v]) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length),

@@ -1,11 +1,11 @@
 /**
- * Calls an API connector the way Entra does (contract §6): JSON POST with the connector's Basic
+ * Calls an API connector the way Entra does (docs/graph-contract.md §6): JSON POST with the connector's Basic
  * credentials, a 20 s wait and exactly one more attempt when no response arrives. Every attempt is
  * recorded for the page's timeline; the Authorization header is never recorded.
  */
 import type { ConnectorStep, FlowConnector, TimelineEntry } from "./types";
 
-/** Entra waits at most 20 seconds for a connector (contract §6.7). */
+/** Entra waits at most 20 seconds for a connector (docs/graph-contract.md §6.7). */
 export const ENTRA_TIMEOUT_MS = 20_000;
 
 /** What the connector's answer means for the flow. */
@@ -114,7 +114,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** Maps one HTTP answer to what Entra does with it (contract §6.5, §6.7). */
+/** Maps one HTTP answer to what Entra does with it (docs/graph-contract.md §6.5, §6.7). */
 export function interpret(
   step: ConnectorStep,
   entry: Pick<TimelineEntry, "status" | "response">,

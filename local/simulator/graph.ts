@@ -157,7 +157,7 @@ function toField(a: Json): FlowField {
     name: shortAttributeName(id),
     label: String(a.displayName ?? id),
     description: typeof attribute.description === "string" ? attribute.description.trim() : "",
-    // Samples use PascalCase (`TextBox`); compare case-insensitively (contract §4.3).
+    // Samples use PascalCase (`TextBox`); compare case-insensitively (docs/graph-contract.md §4.3).
     inputType: INPUT_TYPES.find((t) => t.toLowerCase() === rawType.toLowerCase()) ?? "textBox",
     optional: a.isOptional === true,
     requiresVerification: a.requiresVerification === true,

@@ -3,7 +3,7 @@
  * person's sign-up in progress. Connector passwords live only in memory and never reach a page or a log.
  */
 
-/** The two B2X connector steps (contract §4.4). */
+/** The two B2X connector steps (docs/graph-contract.md §4.4). */
 export type { ConnectorStep } from "../../contract/userFlow";
 import type { ConnectorStep } from "../../contract/userFlow";
 

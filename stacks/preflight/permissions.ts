@@ -1,6 +1,6 @@
 /**
  * Which Microsoft Graph application permissions a stack's config needs, and which of them the token
- * lacks. The table is docs/permissions.md §1 (write column for `up`, read-only column for `preview`);
+ * lacks. The table is docs/permissions.md docs/graph-contract.md §1 (write column for `up`, read-only column for `preview`);
  * per-API permissions: https://learn.microsoft.com/graph/permissions-reference
  */
 import type { Settings } from "../settings";
@@ -87,7 +87,7 @@ export function checkPermissions(claims: TokenClaims, needs: readonly Permission
           `, needed by ${n.usedBy.join(", ")}`,
         delegated
           ? "sign in with an identity that has it, or deploy as the app registration (docs/permissions.md)"
-          : `grant ${n.anyOf[0]} to the deploying app registration and admin-consent it (docs/permissions.md §1); tokens issued before the grant keep the old roles for up to an hour`,
+          : `grant ${n.anyOf[0]} to the deploying app registration and admin-consent it (docs/permissions.md docs/graph-contract.md §1); tokens issued before the grant keep the old roles for up to an hour`,
         n.usedBy[0]?.startsWith(NAMESPACE) ? n.usedBy[0] : undefined,
       ),
     );

@@ -1,8 +1,9 @@
 /**
- * Review findings against spec/graph-contract.md, each proven end to end against the emulator: the
- * identity-provider `$ref` POST → PATCH fallback on 405 (App. B #1), `@odata.id` host and version per
- * cloud (§7.3, §0.4), actionable errors (§0.2, peers §3.7), secrets kept out of error messages,
- * `adoptExisting: false` never taking over an existing object, and the diff/check rules.
+ * Review findings against docs/graph-contract.md, each proven end to end against the emulator: the
+ * identity-provider `$ref` POST → PATCH fallback on 405 (docs/graph-contract.md Appendix B #1), `@odata.id`
+ * host and version per cloud (docs/graph-contract.md §7.3, §0.4), actionable errors (§0.2, §1.1), secrets
+ * kept out of error messages, `adoptExisting: false` never taking over an existing object, and the diff/check
+ * rules.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -159,7 +160,8 @@ test("errors: 'self-service sign-up is not enabled' names the fix (listener with
     );
     return true;
   });
-  // What Graph answered EntraExporter when the feature was off (peers §3.7): a 500 on the connector list.
+  // What Graph answered EntraExporter when the feature was off (docs/graph-contract.md §1.1): a 500 on the
+  // connector list.
   emu.faults.add({
     method: "GET",
     path: "^/identity/apiConnectors$",
@@ -199,7 +201,8 @@ test("secrets: an error while creating or PATCHing a connector never echoes the 
     targetUrl: "https://echo.example.net",
     password: first,
   });
-  // 400 on a create is "maybe exists" (§0.5): look-up, retry, and after the last attempt the error.
+  // 400 on a create is "maybe exists" (docs/graph-contract.md §0.5): look-up, retry, and after the last
+  // attempt the error.
   emu.faults.add({
     method: "POST",
     path: "^/identity/apiConnectors$",

@@ -1,7 +1,7 @@
 /**
- * The replication window right after a create (contract §7.2): a refresh that lands in it retries the 404
- * with bounded back-off before calling the object deleted; long after the create a 404 means "gone" at
- * once; a delete that 404s is success either way. Every provider that creates an object is covered.
+ * The replication window right after a create (docs/graph-contract.md §7.2): a refresh that lands in it
+ * retries the 404 with bounded back-off before calling the object deleted; long after the create a 404 means
+ * "gone" at once; a delete that 404s is success either way. Every provider that creates an object is covered.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

@@ -1,7 +1,7 @@
 /**
  * The sign-up simulator against an in-process Graph emulator and a scripted fake connector: it must play
- * Entra's part of contract §6 exactly (prefill, validation, block, timeout + one retry, Basic auth) and
- * create the guest user with the connector's claims applied.
+ * Entra's part of docs/graph-contract.md §6 exactly (prefill, validation, block, timeout + one retry, Basic
+ * auth) and create the guest user with the connector's claims applied.
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, test } from "node:test";

@@ -1,6 +1,6 @@
 /**
- * Custom user flow attributes (contract §2). displayName and dataType are immutable (replace → new id);
- * description is the only updatable property. The id is always read from Graph, never computed.
+ * Custom user flow attributes (docs/graph-contract.md §2). displayName and dataType are immutable (replace →
+ * new id); description is the only updatable property. The id is always read from Graph, never computed.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphApi } from "../client";
@@ -24,7 +24,10 @@ import { providerApi } from "./engine-guard";
 import { convergeRetrying } from "./idempotent";
 
 export const attributesPath = "/identity/userFlowAttributes";
-/** The create page lists only these for B2X; stringCollection/dateTime are UNCONFIRMED there (§2.1). */
+/**
+ * The create page lists only these for B2X; stringCollection/dateTime are UNCONFIRMED there
+ * (docs/graph-contract.md §2.1).
+ */
 export const attributeDataTypes = ["string", "boolean", "int64"] as const;
 
 export interface UserFlowAttributeInputs {
@@ -150,8 +153,8 @@ async function createAttribute(inputs: UserFlowAttributeInputs): Promise<GraphAt
 
 /**
  * The part of a displayName the attribute id is derived from, as far as known: Graph drops whitespace
- * ("Shoe size" → `…_ShoeSize`, §2.2) and ids compare case-insensitively, so names equal under this key
- * collide even when the strings differ. How the name is derived exactly is UNCONFIRMED.
+ * ("Shoe size" → `…_ShoeSize`, docs/graph-contract.md §2.2) and ids compare case-insensitively, so names
+ * equal under this key collide even when the strings differ. How the name is derived exactly is UNCONFIRMED.
  */
 export const attributeNameKey = (name: string): string => name.replace(/\s+/g, "").toLowerCase();
 

@@ -1,6 +1,7 @@
 /**
  * What every Graph provider shares: preview-unknown handling, check failures, the create-or-adopt pattern
- * (contract §0.5), and the error shape the engine records as "created but failed to initialize".
+ * (docs/graph-contract.md §0.5), and the error shape the engine records as "created but failed to
+ * initialize".
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateConnection, type GraphConnection } from "../connection";
@@ -49,7 +50,10 @@ export function requireString(inputs: Record<string, unknown>, field: string, pr
   if (typeof v !== "string" || v.trim() === "") problems.push([field, `${field}: required non-empty string`]);
 }
 
-/** Case-insensitive equality (ids and enums come back in mixed case: contract App. B #13, #14). */
+/**
+ * Case-insensitive equality (ids and enums come back in mixed case:
+ * docs/graph-contract.md Appendix B #13, #14).
+ */
 export const sameCi = (a: string | undefined, b: string | undefined): boolean =>
   (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 
@@ -120,8 +124,9 @@ export function alreadyExistsError(describe: string, cause: unknown): Error {
 }
 
 /**
- * Create, or adopt the object with the same natural key. A 400/409 ("maybe exists", contract §0.5) or a
- * 5xx on the create triggers a look-up by natural key before anything is retried:
+ * Create, or adopt the object with the same natural key. A 400/409 ("maybe exists",
+ * docs/graph-contract.md §0.5) or a 5xx on the create triggers a look-up by natural key before anything is
+ * retried:
  * - found after a 5xx (ours or an earlier attempt's write whose response was lost): adopt it, so a lost
  *   response never produces a duplicate;
  * - found after a 400/409 with no earlier 5xx: someone else's object. Adopt it only with
@@ -155,8 +160,8 @@ export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ object: T
 
 /**
  * How long after this stack's own create a 404 on refresh is read as replication lag rather than "deleted
- * out of band" (contract §7.2: windows are UNCONFIRMED, budget tens of seconds). Inside it, `read` retries
- * the 404 with the bounded back-off of `afterCreate` calls before reporting the object gone.
+ * out of band" (docs/graph-contract.md §7.2: windows are UNCONFIRMED, budget tens of seconds). Inside it,
+ * `read` retries the 404 with the bounded back-off of `afterCreate` calls before reporting the object gone.
  */
 export const replicationWindowMs = 120_000;
 

@@ -2,7 +2,7 @@
  * Connector credentials without keeping secrets where they are not needed: generated passwords, a salted
  * hash of the desired Basic credential (Graph never returns the password, so the hash is what makes a
  * credential change diffable), and certificate thumbprints read from the PFX (comparable with Graph's
- * `certificateList`, contract §3.2/§7.2).
+ * `certificateList`, docs/graph-contract.md §3.2/§7.2).
  */
 import { newPassword } from "../../password";
 import { forge, nodeCrypto } from "../lazy";
@@ -69,7 +69,10 @@ export function certificatesToUpload<T extends { thumbprint: string }>(
   return desired.filter((d) => !have.has(d.thumbprint.toUpperCase()));
 }
 
-/** Thumbprints Graph still lists that are no longer desired (no Graph call removes one: contract §3.2). */
+/**
+ * Thumbprints Graph still lists that are no longer desired (no Graph call removes one:
+ * docs/graph-contract.md §3.2).
+ */
 export function staleThumbprints(desired: readonly string[], present: readonly string[]): string[] {
   const want = new Set(desired.map((t) => t.toUpperCase()));
   return present.filter((t) => !want.has(t.toUpperCase()));

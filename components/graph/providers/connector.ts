@@ -1,7 +1,7 @@
 /**
- * API connectors (contract §3). Basic auth with a given or generated password, or PKCS#12 client
- * certificates with rollover by upload (never by recreating the connector, which would change its id and
- * unlink flows — the Microsoft365DSC behaviour users complain about).
+ * API connectors (docs/graph-contract.md §3). Basic auth with a given or generated password, or PKCS#12
+ * client certificates with rollover by upload (never by recreating the connector, which would change its id
+ * and unlink flows — the Microsoft365DSC behaviour users complain about).
  */
 import { rotationDue } from "../../password";
 import type * as pulumi from "@pulumi/pulumi";
@@ -134,7 +134,7 @@ function outputsFor(
 
 /** Every connector with this display name (names are not unique in Graph). */
 async function findConnectors(api: GraphApi, displayName: string): Promise<GraphConnector[]> {
-  // $filter on displayName is undocumented for connectors (contract §3.3): list and match here.
+  // $filter on displayName is undocumented for connectors (docs/graph-contract.md §3.3): list and match here.
   const all = await api.list<GraphConnector>(connectorsPath);
   return all.filter((c) => sameCi(c.displayName, displayName));
 }
@@ -191,7 +191,7 @@ async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiC
   const credentialChanged = changes.some((f) => ["authType", "password", "username"].includes(f));
   if (type === "basic" && credentialChanged)
     patch.authenticationConfiguration = authenticationBody(news, password);
-  // An update moments after the create may still hit the replication window (contract §7.2).
+  // An update moments after the create may still hit the replication window (docs/graph-contract.md §7.2).
   const fresh = { afterCreate: recentlyCreated(olds) };
   let current: GraphConnector = await api.get<GraphConnector>(connectorPath(id), fresh);
   if (type === "certificate" && authTypeFromGraph(current) === "basic") {

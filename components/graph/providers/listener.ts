@@ -1,7 +1,7 @@
 /**
  * App ↔ B2X flow association via the beta `identity/events/onSignupStart` invokeUserFlowListener
- * (contract §5.1). The listener id is server-generated and there is no natural key, so it is matched by
- * (flow id, set of appIds) when the stored id is gone or when adopting.
+ * (docs/graph-contract.md §5.1). The listener id is server-generated and there is no natural key, so it is
+ * matched by (flow id, set of appIds) when the stored id is gone or when adopting.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphApi } from "../client";
@@ -66,7 +66,8 @@ export function validateListenerInputs(raw: Record<string, unknown>): Problem[] 
   const problems: Problem[] = [...checkConnection(raw.connection)];
   requireString(raw, "userFlowId", problems);
   const flow = raw.userFlowId;
-  // The listener needs the flow id, not its name (contract §5.1: `userFlow: { id: "B2X_1_…" }`).
+  // The listener needs the flow id, not its name (docs/graph-contract.md §5.1:
+  // `userFlow: { id: "B2X_1_…" }`).
   if (typeof flow === "string" && flow !== "" && !isUnknown(flow) && !/^B2X_1_/i.test(flow)) {
     problems.push([
       "userFlowId",

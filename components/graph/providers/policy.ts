@@ -1,7 +1,7 @@
 /**
  * The tenant toggle "Enable guest self-service sign up via user flows" = `authenticationFlowsPolicy`
- * `selfServiceSignUp.isEnabled` (contract §1.1; not authorizationPolicy, §1.2). A singleton: "create"
- * takes it over, remembers what it found, and "delete" puts that value back unless `keepOnDelete`.
+ * `selfServiceSignUp.isEnabled` (docs/graph-contract.md §1.1; not authorizationPolicy, §1.2). A singleton:
+ * "create" takes it over, remembers what it found, and "delete" puts that value back unless `keepOnDelete`.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { providerApi } from "./engine-guard";

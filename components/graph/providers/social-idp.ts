@@ -1,6 +1,7 @@
 /**
- * Tenant social identity providers (Google, Facebook) that B2X flows can offer (contract §4.2). The
- * client secret is write-only in Graph (`******` on read), so a salted hash makes secret changes diffable.
+ * Tenant social identity providers (Google, Facebook) that B2X flows can offer (docs/graph-contract.md §4.2).
+ * The client secret is write-only in Graph (`******` on read), so a salted hash makes secret changes
+ * diffable.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphApi } from "../client";

@@ -1,6 +1,6 @@
 /**
- * Reading and converging a B2X flow's parts against Graph (contract §4.2–4.4): each part is read, diffed
- * as a set (order too for assignments) and only the differences are written.
+ * Reading and converging a B2X flow's parts against Graph (docs/graph-contract.md §4.2–4.4): each part is
+ * read, diffed as a set (order too for assignments) and only the differences are written.
  */
 import type { GraphApi } from "../client";
 import { graphStatus } from "../errors";
@@ -126,7 +126,8 @@ async function convergeIdentityProviders(
     try {
       await api.post(`${base}/$ref`, body, { afterCreate: true });
     } catch (e) {
-      // DOC-CONFLICT (App. B #1): the beta page documents PATCH; SDKs use POST. Fall back on 405.
+      // DOC-CONFLICT (docs/graph-contract.md Appendix B #1): the beta page documents PATCH; SDKs use POST.
+      // Fall back on 405.
       if (graphStatus(e) !== 405) throw e;
       await api.patch(`${base}/$ref`, body, { afterCreate: true });
     }
@@ -136,7 +137,8 @@ async function convergeIdentityProviders(
 
 /**
  * Deletes an assignment; returns false when Graph refuses with 400 because the flow requires it (which
- * attributes a flow requires is UNCONFIRMED, §4.1 — e.g. email), so it is kept and remembered instead.
+ * attributes a flow requires is UNCONFIRMED, docs/graph-contract.md §4.1 — e.g. email), so it is kept and
+ * remembered instead.
  */
 async function removeAssignment(api: GraphApi, base: string, attributeId: string): Promise<boolean> {
   try {

@@ -56,11 +56,14 @@ export interface B2xUserFlowOutputs extends B2xUserFlowInputs {
 export const defaultIdentityProviders = ["AADSignup-OAUTH"];
 export const flowIdPrefix = "B2X_1_";
 
-/** The service prepends `B2X_1_`; accept a prefixed name too (sending one is UNCONFIRMED, §4.1). */
+/**
+ * The service prepends `B2X_1_`; accept a prefixed name too (sending one is UNCONFIRMED,
+ * docs/graph-contract.md §4.1).
+ */
 export const flowNameOf = (name: string): string => name.replace(/^B2X_1_/i, "");
 export const flowIdOf = (name: string): string => `${flowIdPrefix}${flowNameOf(name)}`;
 
-/** Canonical enum casing (samples send PascalCase, contract App. B #13). */
+/** Canonical enum casing (samples send PascalCase, docs/graph-contract.md Appendix B #13). */
 export function canonicalInputType(t: string): UserInputType {
   return userInputTypes.find((u) => sameCi(u, t)) ?? (t as UserInputType);
 }
@@ -205,7 +208,10 @@ export function validateFlowInputs(raw: Record<string, unknown>): Problem[] {
   return problems;
 }
 
-/** Identity provider links to add and remove (ids compared case-insensitively, App. B #14). */
+/**
+ * Identity provider links to add and remove (ids compared case-insensitively,
+ * docs/graph-contract.md Appendix B #14).
+ */
 export function planIdentityProviders(
   current: readonly string[],
   desired: readonly string[],

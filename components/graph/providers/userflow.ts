@@ -1,7 +1,7 @@
 /**
- * B2X user flows (contract §4). The flow itself has no update: its name is its id (`B2X_1_<name>`), so a
- * rename replaces it, deleting first because the id would collide. Its parts converge on create, update
- * and are read back on refresh.
+ * B2X user flows (docs/graph-contract.md §4). The flow itself has no update: its name is its id
+ * (`B2X_1_<name>`), so a rename replaces it, deleting first because the id would collide. Its parts converge
+ * on create, update and are read back on refresh.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {

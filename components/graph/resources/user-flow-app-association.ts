@@ -12,7 +12,10 @@ export interface UserFlowAppAssociationArgs extends GraphResourceArgs {
   readonly adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** App ↔ flow association: a beta `identity/events/onSignupStart` invokeUserFlowListener (contract §5.1). */
+/**
+ * App ↔ flow association: a beta `identity/events/onSignupStart` invokeUserFlowListener
+ * (docs/graph-contract.md §5.1).
+ */
 export class UserFlowAppAssociation extends GraphResource {
   declare readonly listenerId: pulumi.Output<string>;
   declare readonly userFlowId: pulumi.Output<string>;

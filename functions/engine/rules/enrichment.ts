@@ -1,6 +1,7 @@
 /**
- * Enrichment at postAttributeCollection: returned claims OVERWRITE what the user entered (§6.5), so the
- * role, job title and approval timestamp come from policy, not from the form.
+ * Enrichment at postAttributeCollection: returned claims OVERWRITE what the user entered
+ * (docs/graph-contract.md §6.5), so the role, job title and approval timestamp come from policy, not from the
+ * form.
  */
 import { renderTemplate } from "../../../contract/policy/template";
 import { templateVars, type Rule } from "./rule";

@@ -1,6 +1,7 @@
 /**
- * Pre-fill at postFederationSignup: claims returned there populate the attribute page (§6.5), so the
- * domain lookup can propose the company name. A value the identity provider already supplied is kept.
+ * Pre-fill at postFederationSignup: claims returned there populate the attribute page
+ * (docs/graph-contract.md §6.5), so the domain lookup can propose the company name. A value the identity
+ * provider already supplied is kept.
  */
 import { renderTemplate } from "../../../contract/policy/template";
 import { templateVars, type Rule } from "./rule";

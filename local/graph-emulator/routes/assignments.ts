@@ -50,7 +50,10 @@ export function assignmentView(
   return view;
 }
 
-/** Samples use PascalCase (`TextBox`) while the enum is camelCase (Appendix B #13): accept both, store camelCase. */
+/**
+ * Samples use PascalCase (`TextBox`) while the enum is camelCase (docs/graph-contract.md Appendix B #13):
+ * accept both, store camelCase.
+ */
 function inputType(value: unknown): string {
   const match = INPUT_TYPES.find((t) => typeof value === "string" && sameId(t, value));
   if (!match)
@@ -119,7 +122,8 @@ function create(ctx: RequestContext) {
   };
   // New assignments go to the end of the page order.
   flow.assignments.push(assignment);
-  // First use of a custom attribute in any flow materialises its directory extension property (§2.3).
+  // First use of a custom attribute in any flow materialises its directory extension property
+  // (docs/graph-contract.md §2.3).
   const state = ctx.store.state;
   if (
     attr.userFlowAttributeType === "custom" &&
@@ -139,7 +143,10 @@ function create(ctx: RequestContext) {
   return result;
 }
 
-/** The update doc conflicts on 200 vs 204 (Appendix B #3); the emulator answers 204 like the example. */
+/**
+ * The update doc conflicts on 200 vs 204 (docs/graph-contract.md Appendix B #3); the emulator answers 204
+ * like the example.
+ */
 function update(ctx: RequestContext) {
   const flow = findFlow(ctx);
   const a = findAssignment(ctx, flow);
@@ -186,8 +193,8 @@ function getOrder(ctx: RequestContext) {
 }
 
 /**
- * Whether setOrder needs a full permutation is UNCONFIRMED (contract §4.3); strict choice: the order must
- * name every current assignment exactly once, otherwise 400 and nothing changes.
+ * Whether setOrder needs a full permutation is UNCONFIRMED (docs/graph-contract.md §4.3); strict choice: the
+ * order must name every current assignment exactly once, otherwise 400 and nothing changes.
  */
 function setOrder(ctx: RequestContext) {
   const flow = findFlow(ctx);

@@ -68,8 +68,8 @@ function create(ctx: RequestContext) {
   if (body.description !== undefined && typeof body.description !== "string") {
     throw badRequest("description must be a string.");
   }
-  // Name derivation is UNCONFIRMED (contract §2.2); the "Shoe size" → "ShoeSize" example suggests
-  // whitespace removal. We also refuse names that would not make a valid extension property name.
+  // Name derivation is UNCONFIRMED (docs/graph-contract.md §2.2); the "Shoe size" → "ShoeSize" example
+  // suggests whitespace removal. We also refuse names that would not make a valid extension property name.
   const name = displayName.replace(/\s+/g, "");
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
     throw badRequest(
@@ -113,7 +113,8 @@ function remove(ctx: RequestContext) {
   if (attr.userFlowAttributeType !== "custom")
     throw badRequest(`Built-in attribute '${attr.id}' cannot be deleted.`);
   const state = ctx.store.state;
-  // UNCONFIRMED in Graph (contract §2.2); strict choice: refuse while a flow still uses the attribute.
+  // UNCONFIRMED in Graph (docs/graph-contract.md §2.2); strict choice: refuse while a flow still uses the
+  // attribute.
   const users = state.b2xUserFlows
     .filter((f) => f.assignments.some((a) => sameId(a.id, attr.id)))
     .map((f) => f.id);

@@ -25,7 +25,7 @@ function authView(auth: StoredConnectorAuth, nowSeconds: number): Record<string,
   if (auth.type === "basic") {
     return { "@odata.type": "#microsoft.graph.basicAuthentication", username: auth.username, password: MASK };
   }
-  // Active = the most recently uploaded certificate that is currently valid (contract §3.2).
+  // Active = the most recently uploaded certificate that is currently valid (docs/graph-contract.md §3.2).
   let active = -1;
   auth.certificates.forEach((c, i) => {
     if (c.notBefore <= nowSeconds && nowSeconds <= c.notAfter) active = i;
@@ -78,7 +78,8 @@ function readAuth(input: unknown): StoredConnectorAuth {
         password: requireString(cfg, "password"),
       };
     case "#microsoft.graph.pkcs12Certificate":
-      // A new pkcs12Certificate replaces the whole configuration, including earlier certificates (§3.2).
+      // A new pkcs12Certificate replaces the whole configuration, including earlier certificates
+      // (docs/graph-contract.md §3.2).
       return { type: "certificate", certificates: [readPkcs12(cfg.pkcs12Value, cfg.password)] };
     case "#microsoft.graph.clientCertificateAuthentication":
       throw badRequest(
@@ -118,7 +119,8 @@ function get(ctx: RequestContext) {
 function create(ctx: RequestContext) {
   const body = bodyObject(ctx);
   onlyProperties(body, ["displayName", "targetUrl", "authenticationConfiguration"], "an API connector");
-  // displayName uniqueness is not enforced: Graph documents none and ids are GUIDs (contract §3.1).
+  // displayName uniqueness is not enforced: Graph documents none and ids are GUIDs
+  // (docs/graph-contract.md §3.1).
   const connector: StoredConnector = {
     id: randomUUID(),
     displayName: requireString(body, "displayName"),
@@ -162,7 +164,8 @@ function uploadCertificate(ctx: RequestContext) {
 function remove(ctx: RequestContext) {
   const c = find(ctx);
   const state = ctx.store.state;
-  // UNCONFIRMED in Graph (contract §3.3); strict choice: refuse while a flow step still points here.
+  // UNCONFIRMED in Graph (docs/graph-contract.md §3.3); strict choice: refuse while a flow step still points
+  // here.
   const users = state.b2xUserFlows.filter((f) =>
     Object.values(f.apiConnectorConfiguration).some((id) => id !== undefined && sameId(id, c.id)),
   );

@@ -91,8 +91,8 @@ function getUser(ctx: RequestContext) {
 }
 
 /**
- * Extension properties exist only once their attribute has been used in a flow (contract §2.3), and their
- * value must match the attribute's dataType.
+ * Extension properties exist only once their attribute has been used in a flow (docs/graph-contract.md §2.3),
+ * and their value must match the attribute's dataType.
  */
 function checkExtensions(ctx: RequestContext, body: Record<string, unknown>): void {
   const keys = Object.keys(body).filter((k) => k.toLowerCase().startsWith("extension_"));

@@ -21,8 +21,8 @@ const CONTEXT = "identity/b2xUserFlows";
 const PREFIX = "B2X_1_";
 
 /**
- * Defaults of a Graph-created flow are UNCONFIRMED (contract §4.1). Our choice mirrors the portal: the
- * Microsoft Entra ID sign-up provider is linked, and the email attribute is collected (required).
+ * Defaults of a Graph-created flow are UNCONFIRMED (docs/graph-contract.md §4.1). Our choice mirrors the
+ * portal: the Microsoft Entra ID sign-up provider is linked, and the email attribute is collected (required).
  */
 const DEFAULT_IDPS = ["AADSignup-OAUTH"];
 const EMAIL_ASSIGNMENT: StoredAssignment = {
@@ -39,7 +39,8 @@ function flowView(ctx: RequestContext, f: StoredFlow): Record<string, unknown> {
     id: f.id,
     userFlowType: f.userFlowType,
     userFlowTypeVersion: f.userFlowTypeVersion,
-    // Graph always shows {} here; the configuration is read through its own endpoint (§4.1).
+    // Graph always shows {} here; the configuration is read through its own endpoint
+    // (docs/graph-contract.md §4.1).
     apiConnectorConfiguration: {},
   };
   const expand = expandSet(ctx.query.get("$expand"));
@@ -154,7 +155,10 @@ function listIdpRefs(ctx: RequestContext) {
   );
 }
 
-/** POST is what the SDKs use; the beta page says PATCH (Appendix B #1), so both are accepted. */
+/**
+ * POST is what the SDKs use; the beta page says PATCH (docs/graph-contract.md Appendix B #1), so both are
+ * accepted.
+ */
 function addIdp(ctx: RequestContext) {
   const flow = findFlow(ctx);
   const id = parseRef(ctx.body, ctx.roots, ctx.version, "identity/identityProviders");

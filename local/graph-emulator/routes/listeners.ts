@@ -1,6 +1,7 @@
 /**
  * beta `/identity/events/onSignupStart`: `invokeUserFlowListener`s, the only Graph way to associate
- * applications with a B2X flow (contract §5.1). On v1.0 the router answers 400 for the `events` segment.
+ * applications with a B2X flow (docs/graph-contract.md §5.1). On v1.0 the router answers 400 for the `events`
+ * segment.
  */
 import { randomUUID } from "node:crypto";
 import { badRequest, notFound } from "../errors";
@@ -70,7 +71,8 @@ function readListener(ctx: RequestContext, base: StoredListener | undefined): Om
 }
 
 function requireToggle(ctx: RequestContext): void {
-  // CONFIRMED for the portal (contract §1.1): apps can be associated only once the tenant toggle is on.
+  // CONFIRMED for the portal (docs/graph-contract.md §1.1): apps can be associated only once the tenant
+  // toggle is on.
   if (!ctx.store.state.authenticationFlowsPolicy.selfServiceSignUp.isEnabled) {
     throw badRequest(
       "Self-service sign-up is disabled for this tenant; enable authenticationFlowsPolicy.selfServiceSignUp first.",

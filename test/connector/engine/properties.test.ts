@@ -1,6 +1,6 @@
 /**
  * Property-based tests: whatever arrives, `decide` (and `processRequest`) answer with a contract-valid
- * response (§6.5) and never throw.
+ * response (docs/graph-contract.md §6.5) and never throw.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -34,7 +34,7 @@ const approvalPolicy = parsePolicy({
 });
 const policies: Policy[] = [seedPolicy, approvalPolicy, parsePolicy({})];
 
-/** Asserts the §6.5 contract for one decision. */
+/** Asserts the response contract (docs/graph-contract.md §6.5) for one decision. */
 function assertContract(d: Decision, step: Step): void {
   const r = d.response as Record<string, unknown>;
   assert.equal(typeof r.version, "string");
