@@ -1,0 +1,31 @@
+/**
+ * `npm run export -- --tenant <id> [--cloud …] [--flow B2X_1_<name>]… [--stack <name>] [--out <file>]
+ *                    [--graph-url <emulator url>]`
+ *
+ * Writes the stack config of a hand-made tenant (see stacks/export/cli.ts); prints the secret commands.
+ */
+import * as fs from "node:fs";
+import { parseExportArgs, runExport, usage } from "./export/cli";
+
+async function main(): Promise<void> {
+  const options = parseExportArgs(process.argv.slice(2));
+  if (options === "help") {
+    console.log(usage);
+    return;
+  }
+  const files = await runExport(options, process.cwd());
+  for (const f of files) {
+    fs.writeFileSync(f.file, f.text);
+    console.log(`wrote ${f.file} (${f.export.flowId})`);
+    for (const n of f.export.notes) console.log(`  note: ${n}`);
+    if (f.export.secretCommands.length > 0) {
+      console.log("  set the secrets Graph cannot return, then preview:");
+      for (const c of f.export.secretCommands) console.log(`    ${c}`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`export failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
