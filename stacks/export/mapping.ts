@@ -261,16 +261,18 @@ function connectorConfig(
     notes.push(
       `the connectors of ${flow.id} use different user names; the config takes one (${first.authenticationConfiguration?.username})`,
     );
-  const names = [...new Set(wired.map((w) => w.connector.displayName))].sort(byString);
-  notes.push(
-    `the program names its connectors "<connector.displayName> <step>" (e.g. "${first.displayName} ${wired[0]!.step}"), so the hand-made connector(s) ${names.map((n) => `"${n}"`).join(", ")} are not adopted by name: pulumi up creates the connector(s) and re-wires the flow`,
-  );
   const { baseUrl, problem } = hostingBaseUrl(
     wired.map((w) => ({ step: w.step, url: w.connector.targetUrl })),
   );
   if (problem) notes.push(problem);
   notes.push(policyNote);
-  const out: Record<string, unknown> & { auth?: string } = { displayName: first.displayName, auth };
+  // The program names a connector "<displayName> <step>" unless stepDisplayNames names it: name the
+  // hand-made ones, so adoptExisting finds them by display name.
+  const out: Record<string, unknown> & { auth?: string } = {
+    displayName: first.displayName,
+    stepDisplayNames: Object.fromEntries(wired.map((w) => [w.step, w.connector.displayName])),
+    auth,
+  };
   if (auth === "basic") {
     out.username = first.authenticationConfiguration?.username ?? "entra-signup";
     secret("connectorPassword", "the connector's current Basic password (Graph never returns it)");
