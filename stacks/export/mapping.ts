@@ -130,7 +130,7 @@ export function exportFlow(snapshot: TenantSnapshot, flowId: string, target: Exp
         );
       } else if (a.displayName !== name) {
         notes.push(
-          `attribute "${a.displayName}" is written as name ${name} (its id ${a.id}); the program looks the attribute up by display name, so adoption needs the display name "${name}" — the hand-made one with whitespace is NOT adopted (pulumi up would try to create ${name} and Graph would refuse it as a duplicate id)`,
+          `attribute "${a.displayName}" is written as name ${name}, the part of its id ${a.id} Graph derived from the display name; adoptExisting finds it by that id, and its display name stays as it is`,
         );
       }
       const out: Record<string, unknown> = { name };
@@ -264,7 +264,10 @@ function connectorConfig(
   const { baseUrl, problem } = hostingBaseUrl(
     wired.map((w) => ({ step: w.step, url: w.connector.targetUrl })),
   );
-  if (problem) notes.push(problem);
+  if (problem)
+    notes.push(
+      `ACTION NEEDED: ${problem}; connector.hosting.baseUrl is left out, so the config is refused until you set it`,
+    );
   notes.push(policyNote);
   // The program names a connector "<displayName> <step>" unless stepDisplayNames names it: name the
   // hand-made ones, so adoptExisting finds them by display name.
@@ -284,6 +287,6 @@ function connectorConfig(
     secret("connectorCertificatePassword", "the PKCS#12 password");
   }
   out.policy = {};
-  out.hosting = { kind: "external", baseUrl: baseUrl ?? "https://connector.invalid" };
+  out.hosting = baseUrl === undefined ? { kind: "external" } : { kind: "external", baseUrl };
   return out;
 }

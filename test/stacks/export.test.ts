@@ -79,7 +79,7 @@ test("the walkthrough tenant exports to a stack file that passes the config vali
     "pulumi config set --secret entra-signup:connectorPassword '<the connector's current Basic password (Graph never returns it)>'",
   ]);
   assert.ok(file!.text.includes('"Unused Thing"'), "the unused attribute is named in a comment");
-  assert.ok(file!.text.includes('"Company Name" is written as name CompanyName'));
+  assert.ok(file!.text.includes('attribute "Company Name" is written as name CompanyName'));
   const settings = settingsOf(file!.text, ["connectorPassword"]);
   assert.equal(settings.userFlow.name, "PartnerSignUp");
 });
