@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import { parseExportArgs, runExport, usage } from "./export/cli";
+import { secretCommands } from "./export/render";
 
 async function main(): Promise<void> {
   const options = parseExportArgs(process.argv.slice(2));
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
     fs.writeFileSync(f.file, f.text);
     console.log(`wrote ${f.file} (${f.export.flowId})`);
     for (const n of f.export.notes) console.log(`  note: ${n}`);
-    if (f.export.secretCommands.length > 0) {
-      console.log("  set the secrets Graph cannot return, then preview:");
-      for (const c of f.export.secretCommands) console.log(`    ${c}`);
+    if (f.export.secrets.length > 0) {
+      console.log("  set the secrets Graph cannot return (each prompts for its value), then preview:");
+      for (const c of secretCommands(f.export, f.stack)) console.log(`    ${c}`);
     }
+    console.log(`    pulumi preview --stack ${f.stack}`);
   }
 }
 

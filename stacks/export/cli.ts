@@ -73,6 +73,8 @@ export function chooseFlows(snapshot: TenantSnapshot, named: string[]): string[]
 
 export interface ExportFile {
   file: string;
+  /** The stack the file is for (its commands name it). */
+  stack: string;
   text: string;
   export: FlowExport;
 }
@@ -102,6 +104,6 @@ export async function runExport(o: ExportOptions, cwd: string): Promise<ExportFi
     const e = exportFlow(snapshot, flowId, target);
     const stack = flows.length > 1 ? `${o.stack}-${flowId.replace(/^B2X_1_/i, "").toLowerCase()}` : o.stack;
     const file = path.resolve(cwd, o.out ?? `Pulumi.${stack}.yaml`);
-    return { file, text: renderStackFile(e, stack), export: e };
+    return { file, stack, text: renderStackFile(e, stack), export: e };
   });
 }

@@ -31,8 +31,8 @@ export interface FlowExport {
   config: Record<string, unknown>;
   /** Facts the file cannot express or that need attention; written as comments and printed. */
   notes: string[];
-  /** `pulumi config set --secret …` commands to run before `pulumi up` (values never known here). */
-  secretCommands: string[];
+  /** Secret config keys to set before `pulumi up` (Graph never returns their values), with what each holds. */
+  secrets: { key: string; what: string }[];
 }
 
 /** The logical name the config can use: a-z, 0-9, starting with a letter. */
@@ -85,9 +85,8 @@ export function exportFlow(snapshot: TenantSnapshot, flowId: string, target: Exp
   const flow = snapshot.flows.find((f) => f.id.toLowerCase() === flowId.toLowerCase());
   if (!flow) throw new Error(`no flow ${flowId} in the snapshot`);
   const notes: string[] = [];
-  const secretCommands: string[] = [];
-  const secret = (key: string, what: string) =>
-    secretCommands.push(`pulumi config set --secret ${NAMESPACE}:${key} '<${what}>'`);
+  const secrets: FlowExport["secrets"] = [];
+  const secret = (key: string, what: string) => secrets.push({ key: `${NAMESPACE}:${key}`, what });
 
   const customs = snapshot.attributes.filter((a) => (a.userFlowAttributeType ?? "custom") !== "builtIn");
   const customById = new Map(customs.map((a) => [a.id.toLowerCase(), a]));
@@ -229,7 +228,7 @@ export function exportFlow(snapshot: TenantSnapshot, flowId: string, target: Exp
     ].sort(byString);
     if (thumbprints.length > 0) config.connectorCertificateThumbprints = thumbprints;
   }
-  return { flowId: flow.id, config, notes, secretCommands };
+  return { flowId: flow.id, config, notes, secrets };
 }
 
 function connectorConfig(

@@ -75,9 +75,14 @@ test("the walkthrough tenant exports to a stack file that passes the config vali
   });
   assert.deepEqual(c.apps, { appIds: [emulator.sampleAppId], priority: 100 });
   assert.equal(c.adoptExisting, true);
-  assert.deepEqual(file!.export.secretCommands, [
-    "pulumi config set --secret entra-signup:connectorPassword '<the connector's current Basic password (Graph never returns it)>'",
-  ]);
+  assert.deepEqual(
+    file!.export.secrets.map((x) => x.key),
+    ["entra-signup:connectorPassword"],
+  );
+  assert.ok(
+    file!.text.includes("#   pulumi config set --secret entra-signup:connectorPassword --stack adopted   # "),
+    "the file names the command to run",
+  );
   assert.ok(file!.text.includes('"Unused Thing"'), "the unused attribute is named in a comment");
   assert.ok(file!.text.includes('attribute "Company Name" is written as name CompanyName'));
   const settings = settingsOf(file!.text, ["connectorPassword"]);
@@ -128,7 +133,7 @@ test("two flows, a Google provider and a certificate connector: one file per flo
   for (const secret of [pfx.password, GOOGLE_SECRET, pfx.base64.slice(0, 40)])
     assert.ok(!alpha.text.includes(secret), "no secret is written");
   assert.deepEqual(
-    alpha.export.secretCommands.map((s) => s.split(" ")[4]),
+    alpha.export.secrets.map((x) => x.key),
     [
       "entra-signup:googleClientSecret",
       "entra-signup:connectorCertificatePfx",
