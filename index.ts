@@ -63,6 +63,7 @@ const signUp = new SelfServiceSignUp("signup", {
   userFlow: settings.userFlow,
   connector: {
     displayName: settings.connector.displayName,
+    stepDisplayNames: settings.connector.stepDisplayNames,
     auth: settings.connector.auth,
     username: settings.connector.username,
     password: secret("connectorPassword"),

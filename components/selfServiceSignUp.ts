@@ -54,6 +54,11 @@ export interface SelfServiceSignUpConnectorArgs {
   /** Prefix of the connectors' display names; each gets ` <step>` appended. @default "entra-signup" */
   readonly displayName?: string;
   /**
+   * The display name of the connector at a step, instead of `<displayName> <step>`: names a hand-made
+   * connector to adopt (`adoptExisting` finds connectors by display name). @default {} (every step derived)
+   */
+  readonly stepDisplayNames?: Partial<Record<ConnectorStep, string>>;
+  /**
    * How Entra authenticates to the connector: HTTP Basic, or a client certificate (PKCS#12 uploaded to
    * the connector). Learn: https://learn.microsoft.com/entra/external-id/api-connectors-overview
    * @default "basic"
@@ -207,7 +212,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
           `${name}-${step}`,
           {
             connection,
-            displayName: `${args.connector.displayName} ${step}`,
+            displayName: args.connector.stepDisplayNames?.[step] ?? `${args.connector.displayName} ${step}`,
             targetUrl: host.urls[step],
             username: args.connector.auth === "basic" ? args.connector.username : undefined,
             password,
@@ -383,8 +388,10 @@ interface ResolvedArgs {
   readonly toggle: Required<SelfServiceSignUpToggleArgs>;
   readonly attributes: ValidatedSignUp["attributes"];
   readonly userFlow: ValidatedSignUp["userFlow"];
-  readonly connector: Required<Omit<SelfServiceSignUpConnectorArgs, "password" | "certificate">> &
-    Pick<SelfServiceSignUpConnectorArgs, "password" | "certificate">;
+  readonly connector: Required<
+    Omit<SelfServiceSignUpConnectorArgs, "password" | "certificate" | "stepDisplayNames">
+  > &
+    Pick<SelfServiceSignUpConnectorArgs, "password" | "certificate" | "stepDisplayNames">;
   readonly apps: {
     appIds: readonly string[];
     createApp?: SelfServiceSignUpAppsArgs["createApp"];

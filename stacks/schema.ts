@@ -90,6 +90,16 @@ export const hostingSchema = z.discriminatedUnion("kind", [
 export const connectorSchema = z.strictObject({
   /** Prefix of the two connectors' display names (one connector per step). */
   displayName: z.string().min(1).max(100).default("entra-signup"),
+  /**
+   * The display name of the connector at a step instead of `<displayName> <step>`, e.g. a hand-made
+   * connector to adopt (`npm run export` writes it). @default - every step's name derived from displayName
+   */
+  stepDisplayNames: z
+    .strictObject({
+      postFederationSignup: z.string().min(1).max(100).optional(),
+      postAttributeCollection: z.string().min(1).max(100).optional(),
+    })
+    .optional(),
   auth: z.enum(["basic", "certificate"]).default("basic"),
   username: z.string().min(1).max(64).default("entra-signup"),
   /** Change to rotate the generated Basic password. */

@@ -153,6 +153,29 @@ test("attribute: adoptExisting takes over the attribute and converges its descri
   await assert.rejects(attribute.create(clash), /already exists as string, not boolean/);
 });
 
+test("attribute: adoptExisting finds a hand-made \"Company Name\" as CompanyName (Graph's id drops whitespace) and keeps the stack's name", async () => {
+  emu.reset();
+  const made = (await outOfBand(emu, "POST", "/identity/userFlowAttributes", {
+    displayName: "Company Name",
+    dataType: "string",
+    description: "",
+  })) as { id: string };
+  const inputs = await checked(attribute, { connection, displayName: "CompanyName", adoptExisting: true });
+  emu.clearLog();
+  const { id, outs } = await attribute.create(inputs);
+  assert.equal(id, made.id);
+  assert.equal(emu.counts().writes, 0, "adopting it writes nothing");
+  assert.equal(
+    outs!.displayName,
+    "CompanyName",
+    "the state keeps the stack's name, so the next diff is empty",
+  );
+  const read = await attribute.read(id, outs!);
+  assert.equal(read.props!.displayName, "CompanyName");
+  const diff = await attribute.diff(id, outs!, inputs);
+  assert.equal(diff.changes, false);
+});
+
 test("attribute: check rejects unsupported types and skips preview unknowns", async () => {
   const bad = await attribute.check({}, { connection, displayName: "", dataType: "dateTime" });
   assert.deepEqual(bad.failures?.map((f) => f.property).sort(), ["dataType", "displayName"]);

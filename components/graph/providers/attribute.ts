@@ -98,13 +98,27 @@ export async function findAttributeByName(
 ): Promise<GraphAttribute | undefined> {
   const filter = encodeURIComponent(`displayName eq ${odataString(displayName)}`);
   const found = await api.list<GraphAttribute>(`${attributesPath}?$filter=${filter}`);
-  return found.find((a) => sameCi(a.displayName, displayName) && !sameCi(a.userFlowAttributeType, "builtIn"));
+  const exact = found.find(
+    (a) => sameCi(a.displayName, displayName) && !sameCi(a.userFlowAttributeType, "builtIn"),
+  );
+  if (exact) return exact;
+  // Graph derives the id from the display name without whitespace, so a hand-made "Company Name" is the
+  // attribute a config names CompanyName: creating it would be refused as a duplicate id.
+  const key = attributeNameKey(displayName);
+  const custom = await api.list<GraphAttribute>(
+    `${attributesPath}?$filter=${encodeURIComponent("userFlowAttributeType eq 'custom'")}`,
+  );
+  return custom.find((a) => attributeNameKey(a.displayName) === key);
 }
 
 function toOutputs(inputs: UserFlowAttributeInputs, a: GraphAttribute): UserFlowAttributeOutputs {
   return {
     ...inputs,
-    displayName: a.displayName,
+    // Names equal under the id key ("Company Name" / "CompanyName") are one attribute: keep the stack's.
+    displayName:
+      attributeNameKey(a.displayName) === attributeNameKey(inputs.displayName)
+        ? inputs.displayName
+        : a.displayName,
     dataType: a.dataType as UserFlowAttributeInputs["dataType"],
     description: a.description ?? "",
     attributeId: a.id,
