@@ -4,6 +4,7 @@
  * the types are inferred from it. Learn: https://learn.microsoft.com/graph/api/resources/b2xidentityuserflow
  */
 import { z } from "zod";
+import { closestName } from "./didYouMean";
 import { ATTRIBUTE_DATA_TYPES, FLOW_NAME, IDENTITY_PROVIDER_IDS, USER_INPUT_TYPES } from "./userFlow";
 
 /** One option of a radio/dropdown/checkbox field (`userAttributeValuesItem`). */
@@ -58,12 +59,16 @@ export const pageFieldSchema = z
     for (const key of Object.keys(field)) {
       if (PAGE_FIELD_KEYS.includes(key)) continue;
       const renamed = RENAMED_PAGE_KEYS[key];
+      // A near miss of an earlier key name suggests the Graph word that replaced it.
+      const near = closestName(key, [...PAGE_FIELD_KEYS, ...Object.keys(RENAMED_PAGE_KEYS)]);
+      const suggestion = near === undefined ? undefined : (RENAMED_PAGE_KEYS[near] ?? near);
       ctx.addIssue({
         code: "custom",
         path: [key],
         message: renamed
           ? `"${key}" is now "${renamed}" (Microsoft Graph's name for it) — rename the key`
-          : `unknown key "${key}" — use ${PAGE_FIELD_KEYS.join(", ")}`,
+          : `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}: rename or remove it; ` +
+            `the keys here are ${PAGE_FIELD_KEYS.join(", ")}`,
       });
     }
   })

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { validateSignUpArgs, type ArgProblem, type ValidatedSignUp } from "../components/signup/validate";
 import { checkPlaceholders } from "./placeholders";
 import { closestName } from "../contract/didYouMean";
-import { configIssueProblems } from "./config-problems";
+import { configIssueProblems } from "../contract/configProblems";
 import {
   adoptExistingSchema,
   appsSchema,

@@ -5,6 +5,7 @@
  * paths to config keys, so a consumer who never uses our stack config gets exactly the same checks.
  */
 import { z } from "zod";
+import { configIssueProblems } from "../../contract/configProblems";
 import { parsePolicy, PolicyError, type Policy } from "../../contract/policy/load";
 import { attributeCollectionSectionsIn } from "../../contract/policy/sections";
 import { attributesMissingFromPage } from "../../contract/policyFlow";
@@ -66,14 +67,11 @@ export interface SignUpArgsShape {
 const pathOf = (prefix: string, path: ReadonlyArray<PropertyKey>) =>
   [prefix, ...path.map(String)].filter(Boolean).join(".");
 
-/** zod issues → problems, with the fix the schema's message carries or a generic one. */
-function issues(prefix: string, error: z.ZodError): ArgProblem[] {
-  return error.issues.map((issue) => {
-    let message = issue.message;
-    if (issue.code === "invalid_value")
-      message += ` — use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    if (issue.code === "unrecognized_keys") message += " — remove it or fix the spelling";
-    return { path: pathOf(prefix, issue.path), message };
+/** zod issues → problems, worded like the stack config's (contract/configProblems.ts: did-you-mean at depth). */
+function issues(prefix: string, schema: z.ZodType, input: unknown, error: z.ZodError): ArgProblem[] {
+  return configIssueProblems(prefix, schema, input, error.issues).map((text) => {
+    const at = text.indexOf(": ");
+    return { path: text.slice(0, at), message: text.slice(at + 2) };
   });
 }
 
@@ -89,10 +87,12 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
   }
   const graphIsLoopback = isLoopbackGraph(args.connection);
 
-  const attributes = z.array(customAttributeSchema).default([]).safeParse(args.attributes);
-  if (!attributes.success) problems.push(...issues("attributes", attributes.error));
+  const attributesSchema = z.array(customAttributeSchema).default([]);
+  const attributes = attributesSchema.safeParse(args.attributes);
+  if (!attributes.success)
+    problems.push(...issues("attributes", attributesSchema, args.attributes, attributes.error));
   const flow = userFlowSchema.safeParse(args.userFlow);
-  if (!flow.success) problems.push(...issues("userFlow", flow.error));
+  if (!flow.success) problems.push(...issues("userFlow", userFlowSchema, args.userFlow, flow.error));
   // Cross-field checks run on every part that is valid on its own, so a bad flow name does not hide a
   // page field that names an undeclared attribute: every problem is reported in one pass.
   const parts = flowParts(args.userFlow);

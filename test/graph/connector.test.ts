@@ -141,7 +141,7 @@ test("check: every problem at once, no secret in any message", async () => {
   );
   const text = (r.failures ?? []).map((f) => f.reason).join("\n");
   assert.match(text, /displayName: required/);
-  assert.match(text, /must use https/);
+  assert.match(text, /not https — Entra only calls https/);
   assert.match(text, /username: must not contain ':'/);
   assert.match(text, /certificates\[0\]: not a readable PKCS#12/);
   assert.doesNotMatch(text, /TopSecretPfxPassword/);

@@ -38,8 +38,9 @@ function brokenLocalConfig(): Config {
 test("every problem of a stack file is reported at once: nested typos with did-you-mean next to a bad policy value", () => {
   const problems = stackConfigProblems(brokenLocalConfig(), { stack: "local" });
   assert.deepEqual(problems, [
-    'entra-signup:userFlow.page.1.lable: unknown key "lable" (did you mean "label"?): rename or remove it; the keys here are attribute, label, inputType, optional, requiresVerification, options',
     'entra-signup:connector.hosting.baseUrll: unknown key "baseUrll" (did you mean "baseUrl"?): rename or remove it; the keys here are kind, baseUrl, settingsFile',
+    // "lable" is nearest the old key "label", so the Graph word that replaced it is suggested.
+    'entra-signup:userFlow.page.1.lable: unknown key "lable" (did you mean "displayName"?): rename or remove it; the keys here are attribute, displayName, userInputType, isOptional, requiresVerification, userAttributeValues',
     'entra-signup:connector.policy.rateLimit.perDomain: Invalid input: expected number, received string (got "fifty") — set a number',
   ]);
   assert.deepEqual(stackConfigProblems(localConfig(), { stack: "local" }), [], "the shipped file is clean");
@@ -50,8 +51,8 @@ test("did-you-mean reaches every depth: a page option, the hosting branch its ki
   const flow = config["entra-signup:userFlow"] as { page: Array<Record<string, unknown>> };
   flow.page[0] = {
     attribute: "email",
-    inputType: "radioSingleSelect",
-    options: [{ lable: "x", value: "y" }],
+    userInputType: "radioSingleSelect",
+    userAttributeValues: [{ nmae: "x", value: "y" }],
   };
   config["entra-signup:connector"]!.hosting = {
     kind: "functionApp",
@@ -64,7 +65,7 @@ test("did-you-mean reaches every depth: a page option, the hosting branch its ki
   (policy.domains!.allow as Array<Record<string, unknown>>)[0]!.compnyName = "x";
   const text = stackConfigProblems(config, { stack: "prod" }).join("\n");
   for (const expected of [
-    'entra-signup:userFlow.page.0.options.0.lable: unknown key "lable" (did you mean "label"?)',
+    'entra-signup:userFlow.page.0.userAttributeValues.0.nmae: unknown key "nmae" (did you mean "name"?)',
     'entra-signup:connector.hosting.alwaysReadyInstance: unknown key "alwaysReadyInstance" (did you mean "alwaysReadyInstances"?): rename or remove it; the keys here are kind, location, resourceGroupName,',
     'entra-signup:connector.hosting.credentialStore: "keyvault" (did you mean "keyVault"?): use one of "keyVault", "appSetting"',
     'entra-signup:connector.policy.rateLimit: unknown key "windowHour" (did you mean "windowHours"?)',
@@ -104,7 +105,7 @@ test("npm run local stops at a config problem before any service or engine start
     [
       `FAILED: npm run local: ${file} has 3 problem(s); no service or engine was started`,
       '  - entra-signup:selfServiceSignUp.enabeld: unknown key "enabeld" (did you mean "enabled"?): rename or remove it; the keys here are enabled, keepOnDestroy',
-      '  - entra-signup:userFlow.page.1.lable: unknown key "lable" (did you mean "label"?): rename or remove it; the keys here are attribute, label, inputType, optional, requiresVerification, options',
+      '  - entra-signup:userFlow.page.1.lable: unknown key "lable" (did you mean "displayName"?): rename or remove it; the keys here are attribute, displayName, userInputType, isOptional, requiresVerification, userAttributeValues',
       '  - entra-signup:connector.policy.rateLimit.perDomain: Invalid input: expected number, received string (got "fifty") — set a number',
       "  Nothing was changed.",
     ].join("\n"),

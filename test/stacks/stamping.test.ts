@@ -42,10 +42,12 @@ test("a missing template or --from stack is reported for its target before any s
   assert.match(text, /^target 2: --from qa: .*Pulumi\.qa\.yaml does not exist$/m);
   assert.match(text, /^target 3: no template for env 'x'/m);
   // Target 1 copies dev's config, which the whole-config check finds incomplete.
+  // (The test's dev config is a stub whose tenant id is a placeholder: refused too, on a non-local stack.)
   const first = problems.filter((p) => p.startsWith("target 1: "));
-  assert.equal(first.length, 2, first.join("\n"));
+  assert.equal(first.length, 3, first.join("\n"));
   assert.match(first[0]!, /^target 1: entra-signup:userFlow is required/);
   assert.match(first[1]!, /^target 1: entra-signup:connector is required/);
+  assert.match(first[2]!, /^target 1: entra-signup:tenant\.tenantId: .* is a placeholder GUID/);
 });
 
 test("--all entries with a wrong field or a missing tenant point at the entry in the file", () => {
@@ -100,7 +102,11 @@ test("a stamped stack file keeps the template's comments; a replaced value keeps
   assert.match(text, /^# Stamping template for staging environments/m);
   assert.match(text, new RegExp(`tenantId: ${tenantId} # replaced by \`npm run stamp -- --tenant <id>\``));
   assert.match(text, /alwaysReadyInstances: 3 # Entra waits 20 s for the connector/);
-  assert.match(text, /appIds: \[ 5d3c2b1a-0000-4000-8000-000000000123 \] # client ids of the apps/);
+  assert.match(
+    text,
+    /when stamping\.\n\s+appIds: \[ 5d3c2b1a-0000-4000-8000-000000000123 \]\n/,
+    "the comment above is kept",
+  );
   assert.match(text, /displayName: entra-signup staging\n/, "${env} is filled in");
 });
 

@@ -1,9 +1,9 @@
 /**
- * Turns zod's issues for one stack config key into problems a person can act on: the full key path, the
+ * Turns zod's issues for one config key or component argument into problems a person can act on: the full key path, the
  * bad value, and the fix — with "did you mean" for a mistyped key or choice at any depth.
  */
 import type { z } from "zod";
-import { closestName, knownKeysAt, unknownKeyMessage } from "../contract/didYouMean";
+import { closestName, knownKeysAt, unknownKeyMessage } from "./didYouMean";
 
 /** A config value, shortened for a one-line message. */
 export function shown(value: unknown): string {
