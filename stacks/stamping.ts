@@ -13,7 +13,7 @@ import type { Document } from "yaml";
 import { stackConfigProblems } from "./config-check";
 import { formatChanges, lineSplitter, printableOutputs } from "./engine-output";
 import { engineProblems, failureBlock } from "./failure-report";
-import { NAMESPACE } from "./settings";
+import { NAMESPACE, SettingsError } from "./settings";
 import {
   configOf,
   existingTenant,
@@ -41,6 +41,8 @@ export interface StampOptions {
   readonly templatesDir?: string;
   /** Apply (`up`) instead of only previewing. */
   readonly apply: boolean;
+  /** Skip the read-only preflight before preview/up (also `ENTRA_SIGNUP_SKIP_PREFLIGHT=1`). @default false */
+  readonly skipPreflight?: boolean;
   /** Only check the config, create/select the stack and write its file (for preflight); no engine run. */
   readonly prepareOnly?: boolean;
   /** Extra environment for the engine (backend URL, passphrase, …). @default the current environment */
@@ -127,9 +129,11 @@ export async function stampTenant(
 
     // Preflight, read-only, before the engine touches the tenant: credential, permissions, tenant kind,
     // sign-up, app ids, name conflicts, plugins, Azure names (stacks/preflight).
-    stage = "preflight";
-    const blocked = await preflightProblems(stackName, opts, await stack.exportStack());
-    if (blocked.length) return fail(blocked);
+    if (!opts.skipPreflight && process.env.ENTRA_SIGNUP_SKIP_PREFLIGHT !== "1") {
+      stage = "preflight";
+      const blocked = await preflightProblems(stackName, opts, await stack.exportStack());
+      if (blocked.length) return fail(blocked);
+    }
 
     stage = opts.apply ? "pulumi up" : "pulumi preview";
     progress(opts.apply ? "applying (pulumi up)" : "previewing (pulumi preview)");
@@ -161,7 +165,14 @@ async function preflightProblems(
   opts: StampOptions,
   deployment: { deployment?: { resources?: Array<{ id?: string }> } },
 ): Promise<string[]> {
-  const settings = settingsFromConfig(readStackConfig(stackName, opts.workDir), stackName, opts.workDir);
+  let settings;
+  try {
+    // Files the config names (policyFile, packagePath) are relative to the program (the repository).
+    settings = settingsFromConfig(readStackConfig(stackName, opts.workDir), stackName, repoRoot);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.problems.map((p) => `preflight config: ${p}`);
+    throw err;
+  }
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
   };

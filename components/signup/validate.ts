@@ -64,8 +64,6 @@ export interface SignUpArgsShape {
   };
 }
 
-const pathOf = (prefix: string, path: ReadonlyArray<PropertyKey>) =>
-  [prefix, ...path.map(String)].filter(Boolean).join(".");
 
 /** zod issues → problems, worded like the stack config's (contract/configProblems.ts: did-you-mean at depth). */
 function issues(prefix: string, schema: z.ZodType, input: unknown, error: z.ZodError): ArgProblem[] {

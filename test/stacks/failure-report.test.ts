@@ -106,9 +106,11 @@ test("a stamp whose engine run fails ends with the reason and the log, the engin
   const emulator = t.emulators.pop()!;
   await emulator.close();
   const lines: string[] = [];
+  // Preflight would stop it first (next test); skipped here to reach the engine's own failure.
   const result = await stampTenant(t.targets[0]!, {
     workDir: t.project,
     apply: true,
+    skipPreflight: true,
     envVars: t.envVars,
     onProgress: (line) => lines.push(line),
   });
@@ -130,4 +132,23 @@ test("a stamp whose engine run fails ends with the reason and the log, the engin
   assert.ok(!/Outputs:|<ref \*|__pulumi/.test(block), block);
   const log = fs.readFileSync(result.log!, "utf8");
   assert.ok(log.includes("applying (pulumi up)"), "the full engine output is in the log");
+});
+
+test("a stamp whose tenant cannot be reached is stopped by preflight before the engine starts", async () => {
+  const gone = await startEmulatedTenants("failure-preflight", ["00000000-0000-4000-8000-0000000002a2"]);
+  try {
+    await gone.emulators.pop()!.close();
+    const result = await stampTenant(gone.targets[0]!, {
+      workDir: gone.project,
+      apply: true,
+      envVars: gone.envVars,
+    });
+    assert.equal(result.ok, false);
+    const block = stampResultBlock(result, { apply: true });
+    assert.match(block, /^ {2}- preflight credential: /m, block);
+    const log = fs.readFileSync(result.log!, "utf8");
+    assert.ok(!log.includes("applying (pulumi up)"), "the engine never started");
+  } finally {
+    await gone.close();
+  }
 });
