@@ -64,7 +64,6 @@ export interface SignUpArgsShape {
   };
 }
 
-
 /** zod issues → problems, worded like the stack config's (contract/configProblems.ts: did-you-mean at depth). */
 function issues(prefix: string, schema: z.ZodType, input: unknown, error: z.ZodError): ArgProblem[] {
   return configIssueProblems(prefix, schema, input, error.issues).map((text) => {
