@@ -312,12 +312,13 @@ export async function up(
   // Every config problem at once, in a second, before any service or the engine starts.
   const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
   const config = applyLocalOverrides(stackConfigFromFile(configFile), opts);
+  // A secret in plain text first: its message names the file to remove it from and `--secret`.
+  readLocalConfig(opts, true);
   assertStackConfig(config, path.relative(process.cwd(), configFile) || configFile, { stack: LOCAL_STACK });
   const specs = serviceSpecs(opts);
-  // Every port and the config's secrets are checked before anything starts (not after a full `pulumi up`).
+  // Every port is checked before anything starts (not after a full `pulumi up`).
   const conflicts = await portConflicts(opts.stateDir, Object.values(specs));
   if (conflicts.length > 0) throw new PortInUseError(conflicts);
-  readLocalConfig(opts, true);
   fs.mkdirSync(paths(opts.stateDir).azurite, { recursive: true });
   for (const key of ["azurite", "graph"] as const) {
     say(`starting ${specs[key].name} on port ${specs[key].ports.join(", ")}`);

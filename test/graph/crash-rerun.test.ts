@@ -155,7 +155,9 @@ for (const adoptExisting of [false, true]) {
         );
         const engine = spawn(
           "pulumi",
-          ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "dev"],
+          // One operation at a time: when the held create is reached nothing else is on the wire, so any
+          // write after the kill could only come from a provider that outlived its engine.
+          ["up", "--yes", "--skip-preview", "--non-interactive", "--parallel", "1", "--stack", "dev"],
           {
             cwd: ctx.workDir,
             env: { ...process.env, ...env },
