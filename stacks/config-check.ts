@@ -6,22 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { parsePolicy, PolicyError } from "../contract/policy/load";
 import { loadSettings, NAMESPACE, SettingsError } from "./settings";
 
 /** The folder of the Pulumi program (index.ts): `connector.policyFile` and `packagePath` are relative to it. */
 export const programDir = path.resolve(__dirname, "..");
-
-/** The connector policy's problems (`<path>: <what> — <fix>`), as the program and the Function App see them. */
-export function policyProblems(policy: unknown): readonly string[] {
-  try {
-    parsePolicy(policy);
-    return [];
-  } catch (err) {
-    if (err instanceof PolicyError) return err.problems;
-    throw err;
-  }
-}
 
 export interface ConfigCheck {
   /** The stack name (`connector.hosting.kind: local` is only for the local stack). */

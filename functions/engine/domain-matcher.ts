@@ -4,8 +4,6 @@
  */
 import { parseDomainPattern } from "../../contract/policy/domain";
 
-export { parseDomainPattern };
-
 /** A domain rule as written in the policy: `"example.com"`, `"*.example.com"`, or with `includeSubdomains`. */
 export interface DomainRule<T> {
   readonly pattern: string;

@@ -17,5 +17,6 @@ export { EVENT_DEDUP_WINDOW_MS, signupEventFor, signupEventId } from "./events";
 export { MemoryApprovalStore, MemoryEventSink, MemoryLogger, MemoryRateLimiter } from "./memory";
 export { REASON_CODES, customRuleReason, type BuiltInReason } from "../../contract/policy/reasons";
 export { DEFAULT_MESSAGES } from "./messages";
-export { normalizeDomain, normalizeEmail, type NormalizedEmail } from "./normalize";
+export { normalizeDomain } from "../../contract/policy/domain";
+export { normalizeEmail, type NormalizedEmail } from "./normalize";
 export { compilePolicy } from "./compile";

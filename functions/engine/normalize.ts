@@ -5,8 +5,6 @@
  */
 import { normalizeDomain } from "../../contract/policy/domain";
 
-export { normalizeDomain };
-
 /** Longest email we look at (RFC 5321 path limit is 256; 320 is the common local@domain bound). */
 export const MAX_EMAIL_LENGTH = 320;
 /** Longest claim string we read; anything longer is truncated before processing (cheap DoS guard). */

@@ -12,12 +12,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator";
-import { selfServiceSignUpPolicyProvider } from "../../components/graph/providers/policy";
-import { userFlowAttributeProvider } from "../../components/graph/providers/attribute";
-import { apiConnectorProvider } from "../../components/graph/providers/connector";
-import { b2xUserFlowProvider } from "../../components/graph/providers/userflow";
-import { userFlowAppAssociationProvider } from "../../components/graph/providers/listener";
-import { socialIdentityProviderProvider } from "../../components/graph/providers/social-idp";
 import { graphProviderCode, withReleaseHandling } from "../../components/graph/providers/registry";
 import {
   graphResourceKinds,
@@ -26,14 +20,8 @@ import {
   type GraphResourceKind,
 } from "../../components/graph/resources/provider-shim";
 
-const providers = {
-  SelfServiceSignUpPolicy: selfServiceSignUpPolicyProvider,
-  UserFlowAttribute: userFlowAttributeProvider,
-  ApiConnector: apiConnectorProvider,
-  B2xUserFlow: b2xUserFlowProvider,
-  UserFlowAppAssociation: userFlowAppAssociationProvider,
-  SocialIdentityProvider: socialIdentityProviderProvider,
-};
+// The registry the stored shim loads: every exported provider must be in it.
+const providers = graphProviderCode;
 
 // Credentials a careless provider could capture from the environment of `pulumi up`.
 const planted = {

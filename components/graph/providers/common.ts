@@ -5,8 +5,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateConnection, type GraphConnection } from "../connection";
-import { graphStatus, isMaybeExists } from "../errors";
-import { retryDelayMs, retryScale, sleep } from "../retry";
 import { errorText } from "./error-text";
 
 import { PREVIEW_UNKNOWN as unknownValue, isPreviewUnknown as isUnknown } from "../../../contract/preview";
@@ -100,18 +98,6 @@ export class PartialCreateError extends Error {
   }
 }
 
-export interface CreateOrAdopt<T> {
-  /** Take over an existing object with the same natural key before creating. */
-  readonly adoptExisting: boolean;
-  /** What the object is, for the conflict message, e.g. `user flow "B2X_1_Partner"`. */
-  readonly describe: string;
-  /** Looks the object up by natural key; undefined when absent. */
-  readonly find: () => Promise<T | undefined>;
-  readonly create: () => Promise<T>;
-  /** How many create attempts on "maybe exists" / 5xx before giving up. @default 4 */
-  readonly attempts?: number;
-}
-
 /** The conflict a user fixes by setting `adoptExisting` (or by choosing another name). */
 export function alreadyExistsError(describe: string, cause: unknown): Error {
   const graph = errorText(cause);
@@ -121,41 +107,6 @@ export function alreadyExistsError(describe: string, cause: unknown): Error {
   const e = new Error(message);
   e.message = message; // see PartialCreateError
   return e;
-}
-
-/**
- * Create, or adopt the object with the same natural key. A 400/409 ("maybe exists",
- * docs/graph-contract.md §0.5) or a 5xx on the create triggers a look-up by natural key before anything is
- * retried:
- * - found after a 5xx (ours or an earlier attempt's write whose response was lost): adopt it, so a lost
- *   response never produces a duplicate;
- * - found after a 400/409 with no earlier 5xx: someone else's object. Adopt it only with
- *   `adoptExisting`, otherwise fail with the fix — silently taking over (and later deleting) an object
- *   the stack did not create is what `adoptExisting: false` promises not to do.
- */
-export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ object: T; adopted: boolean }> {
-  if (o.adoptExisting) {
-    const existing = await o.find();
-    if (existing) return { object: existing, adopted: true };
-  }
-  const attempts = o.attempts ?? 4;
-  let mayHaveWritten = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { object: await o.create(), adopted: false };
-    } catch (e) {
-      const status = graphStatus(e) ?? 0;
-      if (!isMaybeExists(e) && status < 500) throw e;
-      if (status >= 500) mayHaveWritten = true;
-      const existing = await o.find();
-      if (existing) {
-        if (o.adoptExisting || mayHaveWritten) return { object: existing, adopted: true };
-        throw alreadyExistsError(o.describe, e);
-      }
-      if (attempt >= attempts) throw e;
-      await sleep(retryDelayMs(attempt, undefined) * retryScale());
-    }
-  }
 }
 
 /**

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compileDomainMatcher } from "../../../functions/engine/domain-matcher";
-import {
-  claimText,
-  foldText,
-  MAX_EMAIL_LENGTH,
-  normalizeDomain,
-  normalizeEmail,
-} from "../../../functions/engine/normalize";
+import { claimText, foldText, MAX_EMAIL_LENGTH, normalizeEmail } from "../../../functions/engine/normalize";
+import { normalizeDomain } from "../../../contract/policy/domain";
 
 test("an email is trimmed and its domain lower-cased", () => {
   assert.deepEqual(normalizeEmail("  Ann.Lee@Partner-Company.COM \n"), {
