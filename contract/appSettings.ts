@@ -29,6 +29,17 @@ export const AppSetting = {
   eventMarkersTable: "SIGNUP_EVENT_MARKERS_TABLE",
   eventsQueue: "SIGNUP_EVENTS_QUEUE",
   storageTimeoutMs: "SIGNUP_STORAGE_TIMEOUT_MS",
+  /**
+   * Custom authentication extensions (external-tenant sign-up, token claims): the tenant id whose tokens
+   * are accepted. Together with the three below it switches the authentication-event routes on.
+   */
+  authEventsTenantId: "AUTH_EVENTS_TENANT_ID",
+  /** The extension API's appId: the `aud` of every token Entra sends. */
+  authEventsAudience: "AUTH_EVENTS_API_APP_ID",
+  /** Comma-separated exact token issuers (contract/authenticationEvents.ts `tokenIssuers`). */
+  authEventsIssuers: "AUTH_EVENTS_ISSUERS",
+  /** The signing key set URL (`…/discovery/v2.0/keys`); https, or http on a loopback host locally. */
+  authEventsKeySetUri: "AUTH_EVENTS_KEY_SET_URI",
   maxBodyBytes: "SIGNUP_MAX_BODY_BYTES",
 } as const;
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
@@ -39,10 +50,24 @@ export const SECRET_APP_SETTINGS: ReadonlySet<string> = new Set([
   AppSetting.adminKey,
 ]);
 
-/** How the connector authenticates Entra (the non-secret part; the password travels separately). */
+/**
+ * How the connector authenticates Entra's API-connector calls (the non-secret part; the password travels
+ * separately). `none`: no API connector calls Entra (an external tenant), so the connector steps refuse
+ * every call; the authentication-event routes always check bearer tokens instead.
+ */
 export type HostAuth =
   | { readonly mode: "basic"; readonly username: string }
-  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] };
+  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] }
+  | { readonly mode: "none" };
+
+/** Who may call the authentication-event routes: the expected token (contract/authenticationEvents.ts). */
+export interface HostAuthenticationEvents {
+  readonly tenantId: string;
+  /** The extension API's appId. */
+  readonly audience: string;
+  readonly issuers: readonly string[];
+  readonly keySetUri: string;
+}
 
 /** What the deploy side tells a connector host, before encoding. */
 export interface HostSettings {
@@ -53,6 +78,8 @@ export interface HostSettings {
   /** The extensions app id, when the stack has custom attributes. */
   readonly extensionsAppId?: string;
   readonly auth: HostAuth;
+  /** When custom authentication extensions call this host. @default - the routes refuse every call */
+  readonly authenticationEvents?: HostAuthenticationEvents;
 }
 
 /** `AB:cd ef…` → `ABCDEF…`: Entra, the portal and OpenSSL all print SHA-1 thumbprints differently. */
@@ -81,7 +108,15 @@ export function encodeHostSettings(settings: HostSettings): Record<string, strin
   };
   if (settings.extensionsAppId) out[AppSetting.extensionsAppId] = settings.extensionsAppId;
   if (settings.auth.mode === "basic") out[AppSetting.basicUsername] = settings.auth.username;
-  else out[AppSetting.certThumbprints] = settings.auth.thumbprints.map(normaliseThumbprint).join(",");
+  if (settings.auth.mode === "certificate")
+    out[AppSetting.certThumbprints] = settings.auth.thumbprints.map(normaliseThumbprint).join(",");
+  const events = settings.authenticationEvents;
+  if (events) {
+    out[AppSetting.authEventsTenantId] = events.tenantId;
+    out[AppSetting.authEventsAudience] = events.audience;
+    out[AppSetting.authEventsIssuers] = events.issuers.join(",");
+    out[AppSetting.authEventsKeySetUri] = events.keySetUri;
+  }
   return Object.fromEntries(
     Object.keys(out)
       .sort()
@@ -90,13 +125,26 @@ export function encodeHostSettings(settings: HostSettings): Record<string, strin
 }
 
 /** The names `encodeHostSettings` writes for these settings (known before any value is). */
-export function hostSettingNames(auth: HostAuth["mode"], withExtensionsAppId: boolean): string[] {
+export function hostSettingNames(
+  auth: HostAuth["mode"],
+  withExtensionsAppId: boolean,
+  withAuthenticationEvents = false,
+): string[] {
+  const hostAuth: HostAuth =
+    auth === "basic"
+      ? { mode: "basic", username: "x" }
+      : auth === "certificate"
+        ? { mode: "certificate", thumbprints: [] }
+        : { mode: "none" };
   return Object.keys(
     encodeHostSettings({
       policy: {},
       attributeIds: {},
       extensionsAppId: withExtensionsAppId ? "x" : undefined,
-      auth: auth === "basic" ? { mode: "basic", username: "x" } : { mode: "certificate", thumbprints: [] },
+      auth: hostAuth,
+      authenticationEvents: withAuthenticationEvents
+        ? { tenantId: "x", audience: "x", issuers: [], keySetUri: "x" }
+        : undefined,
     }),
   );
 }

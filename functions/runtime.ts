@@ -3,6 +3,7 @@
  * ports. Handlers get it through a `RuntimeSource`, so a host can swap it when settings change (the
  * local host does on `--settings` file edits) without re-registering functions.
  */
+import { bearerValidator, type BearerValidator, type BearerValidatorOptions } from "./auth/bearer";
 import { connectorAuthenticator, type AuthOutcome } from "./auth/connector";
 import type { ApprovalRequest, ApprovalStatus, ApprovalStore, EventSink, RateLimiter } from "./engine/types";
 import type { ConnectorSettings } from "./settings";
@@ -43,6 +44,11 @@ export interface RequestHeaders {
 export interface ConnectorRuntime extends StoragePorts {
   readonly settings: ConnectorSettings;
   readonly authenticate: (request: RequestHeaders, now: Date) => AuthOutcome;
+  /**
+   * Validates the bearer token of a custom authentication extension call (one key-set cache per runtime).
+   * @default - absent when the AUTH_EVENTS_* settings are not set: those routes refuse every call
+   */
+  readonly verifyBearer?: BearerValidator;
   readonly now: () => Date;
 }
 
@@ -54,12 +60,17 @@ export interface RuntimeOptions {
   readonly clients?: StorageClients;
   /** Storage ports to use instead of Table/Queue (the local host's in-memory mode). */
   readonly ports?: StoragePorts;
+  /** Key-set cache tuning and fetch for the bearer validator (tests). */
+  readonly bearer?: BearerValidatorOptions;
 }
 
 export function createRuntime(settings: ConnectorSettings, options: RuntimeOptions = {}): ConnectorRuntime {
   return {
     settings,
     authenticate: connectorAuthenticator(settings.auth),
+    ...(settings.authenticationEvents
+      ? { verifyBearer: bearerValidator(settings.authenticationEvents, options.bearer) }
+      : {}),
     ...(options.ports ?? tablePorts(settings, options.clients)),
     now: options.now ?? (() => new Date()),
   };

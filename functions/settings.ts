@@ -7,6 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AppSetting, decodeThumbprints } from "../contract/appSettings";
+import { AUTHENTICATION_EVENTS_APP_ID } from "../contract/authenticationEvents";
+import { isLoopbackUrl } from "../contract/url";
+import type { BearerSettings } from "./auth/bearer";
 import { parsePolicy } from "../contract/policy/load";
 import { compilePolicy } from "./engine/compile";
 import { setOwn } from "../contract/own";
@@ -16,7 +19,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export type AuthSettings =
   | { readonly mode: "basic"; readonly username: string; readonly password: string }
-  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] };
+  | { readonly mode: "certificate"; readonly thumbprints: readonly string[] }
+  /** No API connector calls this host (an external tenant): the connector steps refuse every call. */
+  | { readonly mode: "none" };
 
 export type StorageConnection =
   | { readonly kind: "connectionString"; readonly connectionString: string }
@@ -47,6 +52,11 @@ export interface ConnectorSettings {
    */
   readonly extensionsAppId: string;
   readonly auth: AuthSettings;
+  /**
+   * The token custom authentication extensions must present (functions/auth/bearer.ts).
+   * @default - the authentication-event routes refuse every call
+   */
+  readonly authenticationEvents?: BearerSettings;
   /** Admin endpoints answer 404 when no admin key is configured. */
   readonly adminKey?: string;
   readonly storage: StorageSettings;
@@ -84,13 +94,28 @@ export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSe
   const policy = readPolicy(env, cwd, problems);
   const { attributeIds, extensionsAppId } = readAttributeIds(env, problems);
   const auth = readAuth(env, problems);
+  const authenticationEvents = readAuthenticationEvents(env, problems);
+  if (auth?.mode === "none" && authenticationEvents === undefined && problems.length === 0) {
+    problems.push(
+      `CONNECTOR_AUTH_MODE=none leaves nothing this host can serve: set the ${AUTH_EVENTS_SETTINGS.join(", ")} settings (custom authentication extensions), or use basic/certificate`,
+    );
+  }
   const adminKey = readAdminKey(env, problems);
   const storage = readStorage(env, problems);
   const maxBodyBytes = readInteger(env, AppSetting.maxBodyBytes, 1024, 1024 * 1024, problems);
   if (problems.length > 0 || policy === undefined || auth === undefined || storage === undefined) {
     throw new SettingsError(problems);
   }
-  return { policy, attributeIds, extensionsAppId, auth, adminKey, storage, maxBodyBytes };
+  return {
+    policy,
+    attributeIds,
+    extensionsAppId,
+    auth,
+    authenticationEvents,
+    adminKey,
+    storage,
+    maxBodyBytes,
+  };
 }
 
 /** Only the storage part, for tools (the approvals CLI) that need no policy or connector credentials. */
@@ -248,8 +273,72 @@ function readAuth(env: Env, problems: string[]): AuthSettings | undefined {
     }
     return { mode, thumbprints };
   }
-  problems.push(`CONNECTOR_AUTH_MODE must be "basic" or "certificate" (got ${JSON.stringify(mode ?? "")})`);
+  if (mode === "none") return { mode };
+  problems.push(
+    `CONNECTOR_AUTH_MODE must be "basic", "certificate" or "none" (got ${JSON.stringify(mode ?? "")})`,
+  );
   return undefined;
+}
+
+const AUTH_EVENTS_SETTINGS = [
+  AppSetting.authEventsTenantId,
+  AppSetting.authEventsAudience,
+  AppSetting.authEventsIssuers,
+  AppSetting.authEventsKeySetUri,
+] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** All four AUTH_EVENTS_* settings, or none of them (the routes then refuse every call). */
+function readAuthenticationEvents(env: Env, problems: string[]): BearerSettings | undefined {
+  const given = AUTH_EVENTS_SETTINGS.filter((name) => value(env, name) !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = AUTH_EVENTS_SETTINGS.filter((name) => value(env, name) === undefined);
+  if (missing.length > 0) {
+    problems.push(
+      `${missing.join(", ")} missing: custom authentication extensions need all of ${AUTH_EVENTS_SETTINGS.join(", ")} (or none of them)`,
+    );
+    return undefined;
+  }
+  const tenantId = value(env, AppSetting.authEventsTenantId)!;
+  const audience = value(env, AppSetting.authEventsAudience)!;
+  const issuers = value(env, AppSetting.authEventsIssuers)!
+    .split(",")
+    .map((i) => i.trim())
+    .filter(Boolean);
+  const keySetUri = value(env, AppSetting.authEventsKeySetUri)!;
+  const before = problems.length;
+  if (!GUID.test(tenantId))
+    problems.push(`${AppSetting.authEventsTenantId} must be a GUID (got ${JSON.stringify(tenantId)})`);
+  if (!GUID.test(audience))
+    problems.push(
+      `${AppSetting.authEventsAudience} must be the extension API's appId, a GUID (got ${JSON.stringify(audience)})`,
+    );
+  for (const issuer of issuers.filter((i) => !/^https:\/\/[^/\s]+\/\S*$/.test(i))) {
+    problems.push(
+      `${AppSetting.authEventsIssuers} contains ${JSON.stringify(issuer)}, which is not an https URL`,
+    );
+  }
+  if (issuers.length === 0) problems.push(`${AppSetting.authEventsIssuers} lists no issuer`);
+  let keySetUrl: URL | undefined;
+  try {
+    keySetUrl = new URL(keySetUri);
+  } catch {
+    problems.push(`${AppSetting.authEventsKeySetUri} is not a URL (got ${JSON.stringify(keySetUri)})`);
+  }
+  if (keySetUrl && keySetUrl.protocol !== "https:" && !isLoopbackUrl(keySetUri)) {
+    problems.push(
+      `${AppSetting.authEventsKeySetUri} must be https (got ${JSON.stringify(keySetUri)}); plain http is accepted only on a loopback host`,
+    );
+  }
+  if (problems.length > before) return undefined;
+  return {
+    tenantId,
+    audience,
+    issuers,
+    keySetUri,
+    authorizedParty: AUTHENTICATION_EVENTS_APP_ID,
+    clockToleranceSeconds: 120,
+  };
 }
 
 function readAdminKey(env: Env, problems: string[]): string | undefined {

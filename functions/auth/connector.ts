@@ -28,6 +28,10 @@ export function connectorAuthenticator(
         ? { ok: true }
         : deny(401, { "WWW-Authenticate": BASIC_REALM });
   }
+  if (auth.mode === "none") {
+    // No API connector calls this host (an external tenant): nobody is allowed on the connector steps.
+    return () => deny(401);
+  }
   const allowed = new Set(auth.thumbprints);
   return (request, now) => {
     const check = checkClientCertificate(request.headers.get(CLIENT_CERT_HEADER), allowed, now);

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseFaultRule, type Faults } from "./faults";
+import type { AuthenticationEventsTokenRequest, IdentityPlatform } from "./identityPlatform";
 import { readJson, send } from "./server";
 import type { Store } from "./store";
 import { emulatorAccessToken, updateTenantSettings, type TenantSettings } from "./tenant";
@@ -12,6 +13,8 @@ import type { RequestLogEntry } from "./types";
 
 /** What the admin routes act on. */
 export interface AdminDeps {
+  /** Mints the tokens Entra sends to custom authentication extensions (the simulator plays Entra). */
+  identityPlatform: IdentityPlatform;
   store: Store;
   faults: Faults;
   log: () => RequestLogEntry[];
@@ -69,6 +72,24 @@ function token(deps: AdminDeps) {
   });
 }
 
+/**
+ * A token as Entra sends it to a custom authentication extension, for a caller that plays Entra (the
+ * local sign-up simulator): `{ audience, kind?, issuerForm? }` → `{ token_type, access_token }`.
+ */
+async function authenticationEventsToken(deps: AdminDeps, body: unknown) {
+  const request = body as Partial<AuthenticationEventsTokenRequest> | null;
+  if (typeof request?.audience !== "string" || request.audience === "") {
+    return json(400, {
+      error: { code: "BadRequest", message: "audience (the extension API's appId) is required" },
+    });
+  }
+  const { audience, kind, issuerForm } = request;
+  return json(200, {
+    token_type: "Bearer",
+    access_token: await deps.identityPlatform.mint({ audience, kind, issuerForm }),
+  });
+}
+
 async function dispatch(deps: AdminDeps, method: string, parts: string[], req: IncomingMessage) {
   const [what = "", id, sub] = parts;
   const key = `${method} ${what}${sub ? `/${sub}` : ""}`;
@@ -115,6 +136,8 @@ async function dispatch(deps: AdminDeps, method: string, parts: string[], req: I
     }
     case "POST token":
       return token(deps);
+    case "POST tokens/authentication-events":
+      return authenticationEventsToken(deps, await readJson(req));
     case "GET connectors/credentials":
       return credentials(deps.store, id ?? "");
     default:

@@ -8,6 +8,7 @@
 import * as http from "node:http";
 import { serveAdmin } from "./admin";
 import { Faults, type FaultController } from "./faults";
+import { IdentityPlatform, serveIdentityPlatform } from "./identityPlatform";
 import { DEFAULT_SEED, buildSeed, type SeedOptions } from "./seed";
 import { serveGraph, type ResponseHold } from "./server";
 import { Store } from "./store";
@@ -18,6 +19,7 @@ export type { ActiveFaultRule, FaultController } from "./faults";
 export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
 export type * from "./types";
 export { ALL_ROLES, type TenantSettings, type TenantType } from "./tenant";
+export { IdentityPlatform, type AuthenticationEventsTokenRequest } from "./identityPlatform";
 
 /** How to start the emulator. */
 export interface GraphEmulatorOptions {
@@ -68,6 +70,13 @@ export interface GraphEmulator {
     /** Changes some settings; unknown keys and bad values throw. */
     set(patch: Partial<TenantSettings>): TenantSettings;
   };
+  /**
+   * The identity platform's signing keys and the tokens Entra sends to custom authentication extensions
+   * (identityPlatform.ts); the key set is served at {@link GraphEmulator.keySetUri}.
+   */
+  readonly identityPlatform: IdentityPlatform;
+  /** `<url>/<tenantId>/discovery/v2.0/keys`: the key set a local connector validates tokens against. */
+  readonly keySetUri: string;
   /** Back to the seed; also clears the log, all fault rules and the tenant settings. */
   reset(): void;
   close(): Promise<void>;
@@ -123,7 +132,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     holds.push({ matches, reached: reach, released });
     return { reached, release };
   };
+  const identityPlatform = new IdentityPlatform(() => store.state.tenantId);
   const adminDeps = {
+    identityPlatform,
     store,
     faults,
     log: () => log,
@@ -147,7 +158,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
 
   const server = http.createServer((req, res) => {
     const admin = (req.url ?? "").startsWith("/_emulator/");
-    const served = admin ? serveAdmin(adminDeps, req, res) : serveGraph(graphDeps, req, res);
+    const served = admin
+      ? serveAdmin(adminDeps, req, res)
+      : serveIdentityPlatform(identityPlatform, url, req, res).then(async (done) => {
+          if (!done) await serveGraph(graphDeps, req, res);
+        });
     served.catch((err: unknown) => {
       console.error("graph emulator: request failed", err);
       if (!res.headersSent) res.writeHead(500).end();
@@ -178,6 +193,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     diffFromSeed: () => store.diffFromSeed(),
     holdResponse,
     tenant: tenantControl,
+    identityPlatform,
+    keySetUri: `${url}/${store.state.tenantId}/discovery/v2.0/keys`,
     reset,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -142,3 +142,38 @@ test("the local host reloads a changed settings file and keeps running settings 
     await host.close();
   }
 });
+
+test("custom authentication extensions: all four AUTH_EVENTS_* settings or none, each value checked", () => {
+  const base = basicSettings("UseDevelopmentStorage=true", { CONNECTOR_AUTH_MODE: "none" });
+  const tenantId = "6e3f9d7a-1b2c-4d5e-8f90-123456789abc";
+  const good = {
+    AUTH_EVENTS_TENANT_ID: tenantId,
+    AUTH_EVENTS_API_APP_ID: "5b0c3c8e-2f44-4a39-9a83-3c4f3d1c9e10",
+    AUTH_EVENTS_ISSUERS: `https://${tenantId}.ciamlogin.com/${tenantId}/v2.0`,
+    AUTH_EVENTS_KEY_SET_URI: `https://${tenantId}.ciamlogin.com/${tenantId}/discovery/v2.0/keys`,
+  };
+  const loaded = loadSettings({ ...base, ...good });
+  assert.equal(loaded.auth.mode, "none");
+  assert.deepEqual(loaded.authenticationEvents?.issuers, [good.AUTH_EVENTS_ISSUERS]);
+  assert.equal(loaded.authenticationEvents?.authorizedParty, "99045fe1-7639-4a75-9d4a-577b6ca3810f");
+
+  assert.match(problemsOf(base).join("\n"), /CONNECTOR_AUTH_MODE=none leaves nothing this host can serve/);
+  const partial = problemsOf({ ...base, AUTH_EVENTS_TENANT_ID: tenantId }).join("\n");
+  assert.match(partial, /AUTH_EVENTS_API_APP_ID, AUTH_EVENTS_ISSUERS, AUTH_EVENTS_KEY_SET_URI missing/);
+  const bad = problemsOf({
+    ...base,
+    ...good,
+    AUTH_EVENTS_API_APP_ID: "api://fn.example.net",
+    AUTH_EVENTS_ISSUERS: "http://login.example/v2.0",
+    AUTH_EVENTS_KEY_SET_URI: "http://keys.example.net/keys",
+  }).join("\n");
+  assert.match(
+    bad,
+    /AUTH_EVENTS_API_APP_ID must be the extension API's appId, a GUID \(got "api:\/\/fn.example.net"\)/,
+  );
+  assert.match(bad, /AUTH_EVENTS_ISSUERS contains "http:\/\/login.example\/v2.0", which is not an https URL/);
+  assert.match(bad, /AUTH_EVENTS_KEY_SET_URI must be https .*only on a loopback host/);
+  // A loopback key set (the local emulator) is fine.
+  const local = loadSettings({ ...base, ...good, AUTH_EVENTS_KEY_SET_URI: "http://127.0.0.1:4100/keys" });
+  assert.equal(local.authenticationEvents?.keySetUri, "http://127.0.0.1:4100/keys");
+});
