@@ -1,12 +1,14 @@
 /**
- * `npm run graph-emulator -- --port 4100 [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>]`
+ * `npm run graph-emulator -- --port 4100 [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>]
+ *  [--tenant-type AAD|CIAM]`
  * Starts the Graph emulator, prints its URL and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { startGraphEmulator } from "./index";
+import { TENANT_TYPES, type TenantType } from "./tenant";
 
 const USAGE =
-  "usage: graph-emulator [--port 4100] [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>]";
+  "usage: graph-emulator [--port 4100] [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>] [--tenant-type AAD|CIAM]";
 
 async function main(): Promise<void> {
   let values;
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
         host: { type: "string", default: "127.0.0.1" },
         "state-file": { type: "string" },
         "tenant-id": { type: "string" },
+        "tenant-type": { type: "string", default: "AAD" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -33,15 +36,23 @@ async function main(): Promise<void> {
     console.error(`graph-emulator: --port must be a port number, got '${values.port}'`);
     process.exit(2);
   }
+  const tenantType = values["tenant-type"] as TenantType;
+  if (!TENANT_TYPES.includes(tenantType)) {
+    console.error(
+      `graph-emulator: --tenant-type must be one of ${TENANT_TYPES.join(", ")}, got '${values["tenant-type"]}'`,
+    );
+    process.exit(2);
+  }
   try {
     const emulator = await startGraphEmulator({
+      tenantType,
       port,
       host: values.host,
       stateFile: values["state-file"],
       tenantId: values["tenant-id"],
     });
     console.log(
-      `Graph emulator listening on ${emulator.url} (tenant ${emulator.tenantId}; use ${emulator.url}/v1.0 or /beta)`,
+      `Graph emulator listening on ${emulator.url} (tenant ${emulator.tenantId}, tenantType ${tenantType}; use ${emulator.url}/v1.0 or /beta)`,
     );
     const stop = () => {
       void emulator.close().then(() => process.exit(0));

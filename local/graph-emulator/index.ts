@@ -12,7 +12,7 @@ import { IdentityPlatform, serveIdentityPlatform } from "./identityPlatform";
 import { DEFAULT_SEED, buildSeed, type SeedOptions } from "./seed";
 import { serveGraph, type ResponseHold } from "./server";
 import { Store } from "./store";
-import { defaultTenantSettings, updateTenantSettings, type TenantSettings } from "./tenant";
+import { defaultTenantSettings, updateTenantSettings, type TenantSettings, type TenantType } from "./tenant";
 import type { EmulatorState, RequestLogEntry } from "./types";
 
 export type { ActiveFaultRule, FaultController } from "./faults";
@@ -33,6 +33,11 @@ export interface GraphEmulatorOptions {
   stateFile?: string;
   /** Seed overrides. @default DEFAULT_SEED */
   seed?: Partial<SeedOptions>;
+  /**
+   * The tenant's kind (`organization.tenantType`) at start and after every `reset()`: `CIAM` emulates an
+   * external tenant (authenticationEventsFlows instead of B2X user flows). @default "AAD"
+   */
+  tenantType?: TenantType;
 }
 
 /** A running emulator. */
@@ -99,7 +104,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   });
   const clearLog = () => void log.splice(0, log.length);
   const holds: ResponseHold[] = [];
-  let tenant = defaultTenantSettings();
+  const initialTenant = (): TenantSettings => ({
+    ...defaultTenantSettings(),
+    ...(opts.tenantType ? { tenantType: opts.tenantType } : {}),
+  });
+  let tenant = initialTenant();
   const tenantControl = {
     get: () => ({ ...tenant, grantedRoles: [...tenant.grantedRoles] }),
     set: (patch: Partial<TenantSettings>) => {
@@ -108,7 +117,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     },
   };
   const reset = () => {
-    tenant = defaultTenantSettings();
+    tenant = initialTenant();
     store.reset();
     faults.clear();
     clearLog();
