@@ -22,7 +22,18 @@ import {
   readSecretValue,
   storeLocalSecret,
 } from "./secrets";
-import { DEFAULT_PORTS, PORT_FLAGS, down, localProject, localStack, up, type LocalPorts } from "./system";
+import {
+  DEFAULT_PORTS,
+  LOCAL_TENANT_KINDS,
+  PORT_FLAGS,
+  StateFolderKindError,
+  down,
+  localProject,
+  localStack,
+  up,
+  type LocalPorts,
+  type LocalTenantKind,
+} from "./system";
 import { StackConfigError } from "../stacks/config-check";
 import { localFailureBlock, runLog } from "./failure";
 
@@ -37,7 +48,10 @@ export const usage = [
   column("--secret <key>", "store a secret of the local stack: asks for the value (or reads stdin)"),
   column("", "and keeps it encrypted in <state-dir>/local-secrets.yaml; <key> is one of"),
   ...SECRET_KEYS.map((key) => column("", `  ${key}`)),
-  column("--state-dir <dir>", "services, logs and local state (default .local/)"),
+  column("--tenant-kind <kind>", "workforce (default: B2X user flow, Pulumi.local.yaml) or external"),
+  column("", "(Entra External ID: events flow + custom authentication extensions,"),
+  column("", "Pulumi.local-external.yaml); give --down the same kind"),
+  column("--state-dir <dir>", "services, logs and local state (default .local/, .local-external/)"),
   ...Object.entries(PORT_FLAGS).map(([key, flag]) =>
     column(`${flag} <port>`, `default ${DEFAULT_PORTS[key as keyof LocalPorts]}`),
   ),
@@ -55,6 +69,7 @@ export function parseLocalArgs(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
       secret: { type: "string" },
       "state-dir": { type: "string" },
+      "tenant-kind": { type: "string", default: "workforce" },
       ...portOptions,
     },
   });
@@ -76,7 +91,14 @@ export function parseLocalArgs(argv: string[]) {
       );
     taken.set(port, key);
   }
-  const stateDir = path.resolve(values["state-dir"] ?? DEFAULT_STATE_DIR);
+  const tenantKind = values["tenant-kind"] as LocalTenantKind;
+  if (!LOCAL_TENANT_KINDS.includes(tenantKind))
+    throw new Error(
+      `--tenant-kind '${values["tenant-kind"]}' is not a tenant kind: use ${LOCAL_TENANT_KINDS.join(" or ")}`,
+    );
+  const stateDir = path.resolve(
+    values["state-dir"] ?? (tenantKind === "external" ? `${DEFAULT_STATE_DIR}-external` : DEFAULT_STATE_DIR),
+  );
   let secret: SecretKey | undefined;
   if (values.secret !== undefined) {
     const key = values.secret.replace(/^entra-signup:/, "");
@@ -87,7 +109,14 @@ export function parseLocalArgs(argv: string[]) {
     if (values.down) throw new Error("--secret and --down are separate runs: run one, then the other");
     secret = key;
   }
-  return { down: values.down, help: values.help, secret, ports: ports as unknown as LocalPorts, stateDir };
+  return {
+    down: values.down,
+    help: values.help,
+    secret,
+    ports: ports as unknown as LocalPorts,
+    stateDir,
+    tenantKind,
+  };
 }
 
 function print(line: string): void {
@@ -124,7 +153,7 @@ async function main(): Promise<number> {
 
 async function runSecret(args: ReturnType<typeof parseLocalArgs>, key: SecretKey): Promise<number> {
   try {
-    await localStack({ stateDir: args.stateDir, ports: args.ports });
+    await localStack({ stateDir: args.stateDir, ports: args.ports, tenantKind: args.tenantKind });
     const value = await readSecretValue(key);
     await storeLocalSecret(args.stateDir, localProject(args.stateDir), key, value);
     print(
@@ -179,7 +208,12 @@ async function runDown(args: ReturnType<typeof parseLocalArgs>): Promise<number>
     print("interrupted: the destroy stops after the Graph calls in flight (Ctrl-C again to force)"),
   );
   try {
-    const result = await down({ stateDir: args.stateDir, ports: args.ports, onProgress: print });
+    const result = await down({
+      stateDir: args.stateDir,
+      ports: args.ports,
+      tenantKind: args.tenantKind,
+      onProgress: print,
+    });
     print(
       `down: ${result.destroyed ? "stack destroyed" : "no local stack"}; stopped ${result.stopped.join(", ") || "nothing"}`,
     );
@@ -208,6 +242,7 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
       {
         stateDir: args.stateDir,
         ports: args.ports,
+        tenantKind: args.tenantKind,
         onProgress: (line) => {
           print(line);
           log.write(line);
@@ -230,7 +265,9 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
     console.log(`Connector host:  ${info.connectorUrl}`);
     console.log(`\nSign-up page:    ${info.simulatorUrl}\n`);
     console.log(
-      "Change Pulumi.local.yaml and run `npm run local` again to update; `npm run local -- --down` stops everything.",
+      args.tenantKind === "external"
+        ? "Change Pulumi.local-external.yaml and run `npm run local -- --tenant-kind external` again to update; `npm run local -- --down --tenant-kind external` stops everything."
+        : "Change Pulumi.local.yaml and run `npm run local` again to update; `npm run local -- --down` stops everything.",
     );
     finish("succeeded");
     return 0;
@@ -242,7 +279,10 @@ async function runUp(args: ReturnType<typeof parseLocalArgs>): Promise<number> {
       return 130;
     }
     console.error(`\n${localFailureBlock(err, log)}`);
-    return err instanceof PortInUseError || err instanceof PlainSecretError || err instanceof StackConfigError
+    return err instanceof PortInUseError ||
+      err instanceof PlainSecretError ||
+      err instanceof StackConfigError ||
+      err instanceof StateFolderKindError
       ? 2
       : 1;
   }

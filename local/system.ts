@@ -61,11 +61,28 @@ export const PORT_FLAGS: Record<keyof LocalPorts, string> = {
   azuriteTable: "--azurite-table-port",
 };
 
+/**
+ * Which kind of tenant the local system emulates: `workforce` (B2X user flows + API connectors) or
+ * `external` (Entra External ID: an events flow + custom authentication extensions).
+ */
+export type LocalTenantKind = "workforce" | "external";
+export const LOCAL_TENANT_KINDS: readonly LocalTenantKind[] = ["workforce", "external"];
+
+/** The repository's stack config file of each kind. */
+export function localConfigFile(kind: LocalTenantKind = "workforce"): string {
+  return path.join(
+    repoRoot,
+    kind === "external" ? "Pulumi.local-external.yaml" : `Pulumi.${LOCAL_STACK}.yaml`,
+  );
+}
+
 export interface LocalSystemOptions {
   /** Where pid files, logs, emulator state, connector settings and the Pulumi backend live. */
   readonly stateDir: string;
   readonly ports: LocalPorts;
-  /** The stack config file to use. @default <repo>/Pulumi.local.yaml */
+  /** The tenant the emulator plays. @default "workforce" */
+  readonly tenantKind?: LocalTenantKind;
+  /** The stack config file to use. @default {@link localConfigFile} of the tenant kind */
   readonly configFile?: string;
   readonly onProgress?: (line: string) => void;
   /** `down()` awaits this after the destroy, while every service still runs (tests inspect the emulator). */
@@ -141,6 +158,8 @@ export function serviceSpecs(
         String(ports.graph),
         "--state-file",
         p.graphState,
+        "--tenant-type",
+        opts.tenantKind === "external" ? "CIAM" : "AAD",
       ],
       ports: [ports.graph],
       portFlags: [PORT_FLAGS.graph],
@@ -235,7 +254,7 @@ export async function localStack(
  * throws PlainSecretError naming each key and `npm run local -- --secret <key>`.
  */
 export function readLocalConfig(opts: LocalSystemOptions, refuse: boolean): Record<string, unknown> {
-  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const configFile = opts.configFile ?? localConfigFile(opts.tenantKind);
   const stackFile = (parseYaml(fs.readFileSync(configFile, "utf8")) ?? {}) as {
     config?: Record<string, unknown>;
   };
@@ -310,7 +329,8 @@ export async function up(
 ): Promise<LocalSystemInfo> {
   const say = opts.onProgress ?? (() => undefined);
   // Every config problem at once, in a second, before any service or the engine starts.
-  const configFile = opts.configFile ?? path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  claimStateFolderKind(opts);
+  const configFile = opts.configFile ?? localConfigFile(opts.tenantKind);
   const config = applyLocalOverrides(stackConfigFromFile(configFile), opts);
   // A secret in plain text first: its message names the file to remove it from and `--secret`.
   readLocalConfig(opts, true);
@@ -342,6 +362,30 @@ export async function up(
   }
   const outputs = printableOutputs(result.outputs);
   return { ...sectionOf(opts.ports), outputs, changes: result.summary.resourceChanges ?? {} };
+}
+
+/**
+ * One state folder holds one kind of local tenant: its kind is recorded on first use, and a run of the
+ * other kind is refused (its emulator plays the other tenant type) until `--down` clears the folder.
+ */
+export function claimStateFolderKind(opts: LocalSystemOptions): void {
+  const kind = opts.tenantKind ?? "workforce";
+  const file = path.join(opts.stateDir, "tenant-kind");
+  const recorded = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
+  if (recorded !== undefined && recorded !== kind && hasLocalStack(paths(opts.stateDir).backend)) {
+    throw new StateFolderKindError(opts.stateDir, recorded, kind);
+  }
+  fs.mkdirSync(opts.stateDir, { recursive: true });
+  fs.writeFileSync(file, `${kind}\n`);
+}
+
+export class StateFolderKindError extends Error {
+  constructor(stateDir: string, recorded: string, wanted: string) {
+    super(
+      `the local system in ${stateDir} emulates ${recorded === "external" ? "an external" : "a workforce"} tenant, not ${wanted === "external" ? "an external" : "a workforce"} one: stop it first with 'npm run local -- --down${recorded === "external" ? " --tenant-kind external" : ""}', or use another --state-dir`,
+    );
+    this.name = "StateFolderKindError";
+  }
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -463,7 +507,8 @@ export async function down(opts: LocalSystemOptions): Promise<{ destroyed: boole
       `${message}\nstopped ${stopped.join(", ") || "nothing"}; the local state in ${opts.stateDir} is kept: run 'npm run local -- --down' again`,
     );
   }
-  for (const file of [p.graphState, p.connectorSettings]) fs.rmSync(file, { force: true });
+  for (const file of [p.graphState, p.connectorSettings, path.join(opts.stateDir, "tenant-kind")])
+    fs.rmSync(file, { force: true });
   fs.rmSync(p.azurite, { recursive: true, force: true });
   fs.rmSync(p.project, { recursive: true, force: true });
   return { destroyed, stopped };
