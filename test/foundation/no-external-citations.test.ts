@@ -1,8 +1,8 @@
 /**
  * Every citation in the repository points at something a person who clones it has: no file refers to the
  * research specs that live beside the working copy during development, and every section a comment or
- * page cites in docs/graph-contract.md or docs/pulumi-notes.md ("docs/graph-contract.md §6.5") is a
- * heading of that file.
+ * page cites in docs/graph-contract.md, docs/external-tenant-contract.md or docs/pulumi-notes.md
+ * ("docs/graph-contract.md §6.5") is a heading of that file.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -52,7 +52,11 @@ test("no file refers to the research specs kept outside the repository", () => {
   );
 });
 
-const notes = { "graph-contract": "docs/graph-contract.md", "pulumi-notes": "docs/pulumi-notes.md" } as const;
+const notes = {
+  "graph-contract": "docs/graph-contract.md",
+  "external-tenant-contract": "docs/external-tenant-contract.md",
+  "pulumi-notes": "docs/pulumi-notes.md",
+} as const;
 type Note = keyof typeof notes;
 
 /** The `§X` section ids a notes file has as headings ("### docs/graph-contract.md §6.5 Responses …" → "6.5"). */
@@ -74,7 +78,7 @@ const sectionIds = (run: string): string[] =>
  * and runs of sections after one file name ("docs/graph-contract.md §0.2 / §0.3").
  */
 const citation =
-  /(graph-contract|pulumi-notes)\.md(?:`|\]\([^)]*\))?\s+((?:§[0-9A-Z][0-9A-Z.]*(?:\s*(?:,|\/|;|and)\s*(?=§))?)+)/g;
+  /(graph-contract|external-tenant-contract|pulumi-notes)\.md(?:`|\]\([^)]*\))?\s+((?:§[0-9A-Z][0-9A-Z.]*(?:\s*(?:,|\/|;|and)\s*(?=§))?)+)/g;
 
 /** Row numbers of the conflict table under "## Appendix B" in docs/graph-contract.md. */
 function appendixBRows(): Set<string> {
@@ -104,12 +108,14 @@ test("every cited row of docs/graph-contract.md Appendix B exists", () => {
   assert.deepEqual(missing, []);
 });
 
-test("every cited section of docs/graph-contract.md and docs/pulumi-notes.md is a heading there", () => {
+test("every cited section of docs/graph-contract.md, docs/external-tenant-contract.md and docs/pulumi-notes.md is a heading there", () => {
   const headings = {
     "graph-contract": headingIds(notes["graph-contract"]),
+    "external-tenant-contract": headingIds(notes["external-tenant-contract"]),
     "pulumi-notes": headingIds(notes["pulumi-notes"]),
   };
   assert.ok(headings["graph-contract"].has("6.5"), "graph-contract.md headings were read");
+  assert.ok(headings["external-tenant-contract"].has("10"), "external-tenant-contract.md headings were read");
   assert.ok(headings["pulumi-notes"].has("A3.5"), "pulumi-notes.md headings were read");
   const missing: string[] = [];
   let cited = 0;
