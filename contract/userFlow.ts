@@ -51,6 +51,29 @@ export const IDENTITY_PROVIDER_IDS = [
 export type IdentityProviderId = (typeof IDENTITY_PROVIDER_IDS)[number];
 
 /**
+ * Identity providers an external tenant's events flow offers (`onAuthenticationMethodLoadStart`): local
+ * accounts with a password or an email one-time passcode, and the social providers. `AADSignup-OAUTH` and
+ * `MSASignup-OAUTH` do not exist there; `EmailPassword-OAUTH` exists only there.
+ * Learn: https://learn.microsoft.com/graph/api/resources/externalusersselfservicesignupeventsflow
+ */
+export const EXTERNAL_IDENTITY_PROVIDER_IDS = [
+  "EmailPassword-OAUTH",
+  "EmailOtpSignup-OAUTH",
+  "Google-OAUTH",
+  "Facebook-OAUTH",
+] as const;
+export type ExternalIdentityProviderId = (typeof EXTERNAL_IDENTITY_PROVIDER_IDS)[number];
+
+/** Every identity provider id `userFlow.identityProviders` accepts; which kind takes which is checked apart. */
+export const SIGN_UP_IDENTITY_PROVIDER_IDS = [
+  ...IDENTITY_PROVIDER_IDS,
+  ...EXTERNAL_IDENTITY_PROVIDER_IDS.filter(
+    (id): id is Exclude<ExternalIdentityProviderId, IdentityProviderId> =>
+      !(IDENTITY_PROVIDER_IDS as readonly string[]).includes(id),
+  ),
+] as const;
+
+/**
  * Built-in user flow attributes (`identityBuiltInUserFlowAttribute` ids) that a page may collect without
  * declaring them: the Graph `user` properties Entra offers on the attribute page.
  * Learn: https://learn.microsoft.com/entra/external-id/user-flow-add-custom-attributes
@@ -77,6 +100,12 @@ export type BuiltInAttribute = (typeof BUILT_IN_ATTRIBUTES)[number];
 export const WRITABLE_BUILT_IN_CLAIMS = BUILT_IN_ATTRIBUTES.filter(
   (a): a is Exclude<BuiltInAttribute, "email"> => a !== "email",
 );
+
+/** Human label for an attribute when the config gives none: `postalCode` → `Postal code`. */
+export function defaultLabel(attribute: string): string {
+  const words = attribute.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 const BUILT_IN_LOWER: ReadonlySet<string> = new Set(BUILT_IN_ATTRIBUTES.map((a) => a.toLowerCase()));
 /** True for a built-in attribute id (Graph compares them case-insensitively). */

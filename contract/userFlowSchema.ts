@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { closestName } from "./didYouMean";
-import { ATTRIBUTE_DATA_TYPES, FLOW_NAME, IDENTITY_PROVIDER_IDS, USER_INPUT_TYPES } from "./userFlow";
+import { ATTRIBUTE_DATA_TYPES, FLOW_NAME, SIGN_UP_IDENTITY_PROVIDER_IDS, USER_INPUT_TYPES } from "./userFlow";
 
 /** One option of a radio/dropdown/checkbox field (`userAttributeValuesItem`). */
 export const userAttributeValueSchema = z.strictObject({
@@ -97,8 +97,12 @@ export const connectorStepsSchema = z
 export const userFlowSchema = z.strictObject({
   /** Flow name without the `B2X_1_` prefix. Immutable: changing it replaces the flow. */
   name: z.string().regex(FLOW_NAME, "letters, digits, '_' or '-' (max 60), without the B2X_1_ prefix"),
-  /** Identity providers offered on sign-up. @default ["EmailOtpSignup-OAUTH"] */
-  identityProviders: z.array(z.enum(IDENTITY_PROVIDER_IDS)).min(1).default(["EmailOtpSignup-OAUTH"]),
+  /**
+   * Identity providers offered on sign-up. A workforce tenant takes `IDENTITY_PROVIDER_IDS`, an external
+   * tenant `EXTERNAL_IDENTITY_PROVIDER_IDS` (both in ./userFlow.ts; the kind check names the other list).
+   * @default ["EmailOtpSignup-OAUTH"]
+   */
+  identityProviders: z.array(z.enum(SIGN_UP_IDENTITY_PROVIDER_IDS)).min(1).default(["EmailOtpSignup-OAUTH"]),
   /** The attribute collection page, top to bottom. */
   page: z.array(pageFieldSchema).min(1),
   /** Which connector steps are wired to the flow. @default { postAttributeCollection: true } */

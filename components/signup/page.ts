@@ -3,17 +3,11 @@
  * the wiring component stays free of mapping logic and these get fast tests of their own.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isBuiltInAttribute } from "../../contract/userFlow";
+import { defaultLabel, isBuiltInAttribute } from "../../contract/userFlow";
 import type { PageField } from "../../contract/userFlowSchema";
 import type { UserFlowAttributeAssignmentArgs } from "../graph";
 
 export type { PageField };
-
-/** Human label for a built-in or custom attribute when the config gives none: `postalCode` → `Postal code`. */
-export function defaultLabel(attribute: string): string {
-  const words = attribute.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 /**
  * The page in order, with custom attributes resolved to the ids Graph assigned (never derived here).
