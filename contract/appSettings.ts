@@ -4,6 +4,7 @@
  * Function App uses (`functions/settings.ts`). Both processes agree on these strings through this file only.
  * Learn: https://learn.microsoft.com/azure/azure-functions/functions-app-settings
  */
+import type { TokenClaims } from "./tokenClaims";
 
 /** Every app setting name the connector understands. */
 export const AppSetting = {
@@ -40,6 +41,11 @@ export const AppSetting = {
   authEventsIssuers: "AUTH_EVENTS_ISSUERS",
   /** The signing key set URL (`…/discovery/v2.0/keys`); https, or http on a loopback host locally. */
   authEventsKeySetUri: "AUTH_EVENTS_KEY_SET_URI",
+  /**
+   * JSON `tokenClaims` (contract/tokenClaims.ts): the claims the `onTokenIssuanceStart` route answers with.
+   * Needs the AUTH_EVENTS_* settings above; absent = that route refuses every call.
+   */
+  authEventsTokenClaims: "AUTH_EVENTS_TOKEN_CLAIMS",
   maxBodyBytes: "SIGNUP_MAX_BODY_BYTES",
 } as const;
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
@@ -80,6 +86,12 @@ export interface HostSettings {
   readonly auth: HostAuth;
   /** When custom authentication extensions call this host. @default - the routes refuse every call */
   readonly authenticationEvents?: HostAuthenticationEvents;
+  /**
+   * The claims the OnTokenIssuanceStart route adds to tokens (validated by the caller with
+   * `tokenClaimsSchema` and `checkTokenClaims`). Needs `authenticationEvents`.
+   * @default - the route refuses every call
+   */
+  readonly tokenClaims?: TokenClaims;
 }
 
 /** `AB:cd ef…` → `ABCDEF…`: Entra, the portal and OpenSSL all print SHA-1 thumbprints differently. */
@@ -117,6 +129,7 @@ export function encodeHostSettings(settings: HostSettings): Record<string, strin
     out[AppSetting.authEventsIssuers] = events.issuers.join(",");
     out[AppSetting.authEventsKeySetUri] = events.keySetUri;
   }
+  if (settings.tokenClaims) out[AppSetting.authEventsTokenClaims] = JSON.stringify(settings.tokenClaims);
   return Object.fromEntries(
     Object.keys(out)
       .sort()
@@ -129,6 +142,7 @@ export function hostSettingNames(
   auth: HostAuth["mode"],
   withExtensionsAppId: boolean,
   withAuthenticationEvents = false,
+  withTokenClaims = false,
 ): string[] {
   const hostAuth: HostAuth =
     auth === "basic"
@@ -145,6 +159,7 @@ export function hostSettingNames(
       authenticationEvents: withAuthenticationEvents
         ? { tenantId: "x", audience: "x", issuers: [], keySetUri: "x" }
         : undefined,
+      tokenClaims: withTokenClaims ? { claims: [], appIds: [] } : undefined,
     }),
   );
 }

@@ -13,6 +13,11 @@ import { STEPS } from "./engine/types";
 import { decideApprovalHandler, listApprovalsHandler } from "./http/admin";
 import { connectorHandler, refuseBeforeBody } from "./http/connector";
 import type { RequestHeaders, RuntimeSource } from "./runtime";
+import {
+  refuseTokenIssuanceBeforeBody,
+  TOKEN_ISSUANCE_START_ROUTE,
+  tokenIssuanceStartHandler,
+} from "./http/tokenIssuanceStart";
 import { HOUSEKEEPING_SCHEDULE, housekeepingHandler } from "./timers/housekeeping";
 
 export interface HttpRegistration {
@@ -66,6 +71,16 @@ export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
         route: "manage/approvals/{id}/{decision}",
         handler: decideApprovalHandler(runtime),
       },
+    },
+    {
+      name: TOKEN_ISSUANCE_START_ROUTE,
+      options: {
+        methods: ["POST"],
+        authLevel: "anonymous",
+        route: TOKEN_ISSUANCE_START_ROUTE,
+        handler: tokenIssuanceStartHandler(runtime),
+      },
+      refuseBeforeBody: (request) => refuseTokenIssuanceBeforeBody(request, runtime()),
     },
   ];
 }

@@ -13,6 +13,7 @@ import type { BearerSettings } from "./auth/bearer";
 import { parsePolicy } from "../contract/policy/load";
 import { compilePolicy } from "./engine/compile";
 import { setOwn } from "../contract/own";
+import { checkTokenClaims, tokenClaimsSchema, type TokenClaims } from "../contract/tokenClaims";
 
 export type Policy = ReturnType<typeof parsePolicy>;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -57,6 +58,11 @@ export interface ConnectorSettings {
    * @default - the authentication-event routes refuse every call
    */
   readonly authenticationEvents?: BearerSettings;
+  /**
+   * The claims the `onTokenIssuanceStart` route answers with (`AUTH_EVENTS_TOKEN_CLAIMS`), checked against
+   * the policy at start-up. @default - that route refuses every call
+   */
+  readonly tokenClaims?: TokenClaims;
   /** Admin endpoints answer 404 when no admin key is configured. */
   readonly adminKey?: string;
   readonly storage: StorageSettings;
@@ -100,6 +106,12 @@ export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSe
       `CONNECTOR_AUTH_MODE=none leaves nothing this host can serve: set the ${AUTH_EVENTS_SETTINGS.join(", ")} settings (custom authentication extensions), or use basic/certificate`,
     );
   }
+  const tokenClaims = readTokenClaims(env, policy, Object.keys(attributeIds), problems);
+  if (tokenClaims !== undefined && authenticationEvents === undefined && problems.length === 0) {
+    problems.push(
+      `${AppSetting.authEventsTokenClaims} is set but no token could ever be accepted: set ${AUTH_EVENTS_SETTINGS.join(", ")} too, or remove it`,
+    );
+  }
   const adminKey = readAdminKey(env, problems);
   const storage = readStorage(env, problems);
   const maxBodyBytes = readInteger(env, AppSetting.maxBodyBytes, 1024, 1024 * 1024, problems);
@@ -112,6 +124,7 @@ export function loadSettings(env: Env, cwd: string = process.cwd()): ConnectorSe
     extensionsAppId,
     auth,
     authenticationEvents,
+    tokenClaims,
     adminKey,
     storage,
     maxBodyBytes,
@@ -339,6 +352,46 @@ function readAuthenticationEvents(env: Env, problems: string[]): BearerSettings 
     authorizedParty: AUTHENTICATION_EVENTS_APP_ID,
     clockToleranceSeconds: 120,
   };
+}
+
+/**
+ * `AUTH_EVENTS_TOKEN_CLAIMS`: the `tokenClaims` JSON, validated by its schema and by the same check the
+ * deploy runs (declared attributes the enrichment writes; worst case within Entra's 3 KB claims limit).
+ */
+function readTokenClaims(
+  env: Env,
+  policy: Policy | undefined,
+  attributeNames: readonly string[],
+  problems: string[],
+): TokenClaims | undefined {
+  const name = AppSetting.authEventsTokenClaims;
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    problems.push(`${name} is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  const parsed = tokenClaimsSchema.safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = [name, ...issue.path.map(String)].join(".");
+      problems.push(`${where}: ${issue.message}`);
+    }
+    return undefined;
+  }
+  // Without a valid policy the policy's own problems are already listed; the rest is checked next start.
+  if (policy === undefined) return undefined;
+  const found = checkTokenClaims(
+    parsed.data,
+    attributeNames.map((n) => ({ name: n })),
+    policy,
+  );
+  for (const problem of found)
+    problems.push(`${name}.${problem.path} = ${JSON.stringify(problem.value)}: ${problem.message}`);
+  return found.length === 0 ? parsed.data : undefined;
 }
 
 function readAdminKey(env: Env, problems: string[]): string | undefined {

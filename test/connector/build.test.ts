@@ -109,6 +109,7 @@ test("the bundle loads and registers both connector functions through app.http",
     "housekeeping",
     "manageApprovalsDecide",
     "manageApprovalsList",
+    "onTokenIssuanceStart",
     "postAttributeCollection",
     "postFederationSignup",
   ]);
