@@ -312,6 +312,17 @@ describe("onTokenIssuanceStart: the request envelope", () => {
     });
   }
 
+  test("a JSON body sent as text/plain → 400: Entra always sends application/json", async () => {
+    const answer = await call(
+      external,
+      tokenIssuanceStart(emu.tenantId, { mail: "alice@partner-company.com" }),
+      `Bearer ${await mint()}`,
+      { "content-type": "text/plain" },
+    );
+    assert.equal(answer.status, 400);
+    assert.match(String(answer.json.message), /Content-Type: application\/json/);
+  });
+
   test("a declared body over SIGNUP_MAX_BODY_BYTES is refused before the token is checked", async () => {
     const before = logs.length;
     const answer = await reply(
