@@ -204,16 +204,17 @@ async function createConnector(i: ApiConnectorInputs) {
     if (existing) {
       // Made by hand: write only what differs from what Graph shows (the password is trusted, see adoptPatch).
       const { patch, passwordTrusted } = adoptPatch(object, i, body);
+      passwordAdopted = passwordTrusted;
       if (Object.keys(patch).length > 0)
         await convergeRetrying(() => api.patch(connectorPath(object.id), patch, { afterCreate: true }));
-      passwordAdopted = passwordTrusted;
     } else if (adopted) {
       // Recovered from this stack's own interrupted create, whose password may have been another: send ours.
       await convergeRetrying(() => api.patch(connectorPath(object.id), body, { afterCreate: true }));
     }
     current = await convergeRetrying(() => uploadMissing(api, object.id, i));
   } catch (e) {
-    throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt, createdAt) }, e);
+    const outs = outputsFor(i, current, password, salt, createdAt, passwordAdopted);
+    throw new PartialCreateError(object.id, { ...outs }, e);
   }
   if (passwordAdopted) noticeTrustedSecret(`API connector "${i.displayName}"`, "Basic password");
   return { id: object.id, outs: outputsFor(i, current, password, salt, createdAt, passwordAdopted) };
