@@ -81,6 +81,7 @@ const signUp = new SelfServiceSignUp("signup", {
   },
   apps: settings.apps,
   adoptExisting: settings.adoptExisting,
+  adoptSecrets: settings.adoptSecrets,
   socialProviders: {
     google: settings.socialProviders.google && {
       clientId: settings.socialProviders.google.clientId,

@@ -135,6 +135,15 @@ export interface SelfServiceSignUpArgs {
    * of failing with a conflict. @default false
    */
   readonly adoptExisting?: boolean;
+  /**
+   * What adopting does with the secrets given here that Graph never returns (the connector's Basic
+   * `password`, social providers' `clientSecret`): `"trust"` takes each as the one the adopted object
+   * holds and sends nothing, naming it once in the `up` output; `"write"` sends each once (and, set after
+   * an adopt with `"trust"`, sends the ones adopted then). A generated connector password is always sent.
+   * See docs/crash-safety.md, "Secrets of adopted objects".
+   * @default "trust"
+   */
+  readonly adoptSecrets?: "trust" | "write";
 }
 
 export class SelfServiceSignUp extends pulumi.ComponentResource {
@@ -226,6 +235,8 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
                 ]
               : undefined,
             adoptExisting,
+            // A password generated here cannot be the one a hand-made connector holds: always sent.
+            adoptSecrets: args.connector.password === undefined ? "write" : args.adoptSecrets,
           },
           { parent: this, dependsOn: [toggle, ...host.dependsOn] },
         ),
@@ -279,6 +290,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
             clientId: cfg.clientId,
             clientSecret: cfg.clientSecret,
             adoptExisting: args.adoptExisting ?? false,
+            adoptSecrets: args.adoptSecrets,
           },
           opts,
         ),
@@ -399,6 +411,7 @@ interface ResolvedArgs {
   };
   readonly socialProviders: NonNullable<SelfServiceSignUpArgs["socialProviders"]>;
   readonly adoptExisting: boolean;
+  readonly adoptSecrets: "trust" | "write";
 }
 
 function resolveArgs(args: SelfServiceSignUpArgs, valid: ValidatedSignUp): ResolvedArgs {
@@ -421,5 +434,6 @@ function resolveArgs(args: SelfServiceSignUpArgs, valid: ValidatedSignUp): Resol
     },
     socialProviders: args.socialProviders ?? {},
     adoptExisting: args.adoptExisting ?? false,
+    adoptSecrets: args.adoptSecrets ?? "trust",
   };
 }

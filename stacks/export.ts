@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     console.log(`wrote ${f.file} (${f.export.flowId})`);
     for (const n of f.export.notes) console.log(`  note: ${n}`);
     if (f.export.secrets.length > 0) {
-      console.log("  set the secrets Graph cannot return (each prompts for its value), then preview:");
+      console.log(
+        "  set the secrets Graph cannot return to their current values (each prompts for its value; up takes them as the tenant's and sends none), then preview:",
+      );
       for (const c of secretCommands(f.export, f.stack)) console.log(`    ${c}`);
     }
     console.log(`    pulumi preview --stack ${f.stack}`);

@@ -140,6 +140,14 @@ export const socialProvidersSchema = z
  */
 export const adoptExistingSchema = z.boolean().default(false);
 
+/**
+ * `entra-signup:adoptSecrets` — what adopting does with the secrets set on the stack that Graph never
+ * returns (the connector password, social client secrets): `trust` takes them as the ones the adopted
+ * objects hold and sends nothing; `write` sends each once (docs/crash-safety.md, "Secrets of adopted
+ * objects").
+ */
+export const adoptSecretsSchema = z.enum(["trust", "write"]).default("trust");
+
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type ToggleConfig = z.infer<typeof toggleSchema>;
 export type AttributeConfig = z.infer<typeof attributeSchema>;

@@ -9,6 +9,7 @@ import { closestName } from "../contract/didYouMean";
 import { configIssueProblems } from "../contract/configProblems";
 import {
   adoptExistingSchema,
+  adoptSecretsSchema,
   appsSchema,
   connectorSchema,
   socialProvidersSchema,
@@ -68,6 +69,7 @@ export const KNOWN_KEYS = [
   "apps",
   "socialProviders",
   "adoptExisting",
+  "adoptSecrets",
   "connectorCertificateThumbprints",
   ...SECRET_KEYS,
 ] as const;
@@ -89,6 +91,8 @@ export interface Settings {
   readonly secretsPresent: ReadonlySet<SecretKey>;
   /** Take over existing Graph objects with the same natural keys (hand-made tenants). */
   readonly adoptExisting: boolean;
+  /** On adopt, trust the secrets set on the stack or send them once. */
+  readonly adoptSecrets: "trust" | "write";
 }
 
 export class SettingsError extends Error {
@@ -129,6 +133,7 @@ export function loadSettings(source: ConfigSource): Settings {
   const apps = parse("apps", appsSchema, false);
   const socialProviders = parse("socialProviders", socialProvidersSchema, false);
   const adoptExisting = parse("adoptExisting", adoptExistingSchema, false);
+  const adoptSecrets = parse("adoptSecrets", adoptSecretsSchema, false);
   problems.push(...checkKnownKeys(source.keys?.() ?? []));
 
   const secretsPresent = new Set<SecretKey>();
@@ -172,7 +177,8 @@ export function loadSettings(source: ConfigSource): Settings {
     !connector ||
     !apps ||
     !socialProviders ||
-    adoptExisting === undefined
+    adoptExisting === undefined ||
+    adoptSecrets === undefined
   ) {
     throw new SettingsError(problems, source.stack);
   }
@@ -187,6 +193,7 @@ export function loadSettings(source: ConfigSource): Settings {
     socialProviders,
     secretsPresent,
     adoptExisting,
+    adoptSecrets,
   };
 }
 

@@ -62,6 +62,7 @@ export interface SignUpArgsShape {
     readonly google?: { readonly clientId?: unknown; readonly clientSecret?: unknown };
     readonly facebook?: { readonly clientId?: unknown; readonly clientSecret?: unknown };
   };
+  readonly adoptSecrets?: unknown;
 }
 
 /** zod issues → problems, worded like the stack config's (contract/configProblems.ts: did-you-mean at depth). */
@@ -99,6 +100,11 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
   if (parts.identityProviders)
     problems.push(...checkIdentityProviders(parts.identityProviders, args.socialProviders));
   problems.push(...checkConnector(args.connector, graphIsLoopback));
+  if (args.adoptSecrets !== undefined && args.adoptSecrets !== "trust" && args.adoptSecrets !== "write")
+    problems.push({
+      path: "adoptSecrets",
+      message: `${JSON.stringify(args.adoptSecrets)} is not one of "trust", "write" — "trust" takes the given secrets as the ones adopted objects hold, "write" sends them once`,
+    });
 
   let policy: Policy | undefined;
   try {

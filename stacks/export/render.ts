@@ -16,7 +16,12 @@ export function renderStackFile(e: FlowExport, stack: string): string {
     `# Exported from the tenant by 'npm run export' (flow ${e.flowId}); stacks/README.md documents every key.`,
     `# Graph never returns passwords, client secrets or certificates: this file holds none. Run before 'pulumi up':`,
     ...(e.secrets.length > 0
-      ? secretCommands(e, stack).map((c) => `#   ${c}`)
+      ? [
+          ...secretCommands(e, stack).map((c) => `#   ${c}`),
+          `# With the current values set, the first 'pulumi up' sends none: a password or client secret is taken`,
+          `# as the one the tenant holds (${NAMESPACE}:adoptSecrets: write sends it once), a certificate is compared`,
+          `# by thumbprint.`,
+        ]
       : ["#   (nothing: no secret is needed)"]),
     ...(e.notes.length > 0 ? ["# Notes:", ...e.notes.map((n) => `#   - ${n}`)] : []),
   ];

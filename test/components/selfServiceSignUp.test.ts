@@ -342,6 +342,59 @@ test("adoptExisting reaches every Graph object that has a natural key; the dev s
   for (const r of adopted) assert.equal(r.inputs.adoptExisting, true, `${r.name} adopts`);
 });
 
+test("adoptSecrets: given secrets are trusted on adopt by default, a generated connector password is always written, write reaches every secret", async () => {
+  // The "adopt" component above: no connector password (generated), a Google secret, adoptSecrets unset.
+  for (const r of byType("graph:ApiConnector").filter((r) => r.name.startsWith("adopt-")))
+    assert.equal(
+      r.inputs.adoptSecrets,
+      "write",
+      `${r.name}: a generated password cannot be the hand-made one`,
+    );
+  assert.equal(one("graph:SocialIdentityProvider").inputs.adoptSecrets, "trust");
+
+  const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
+  const args = (name: string, adoptSecrets?: "trust" | "write") => ({
+    connection: { cloud: "global" as const, tenantId: "11111111-2222-3333-4444-555555555555" },
+    userFlow: {
+      name,
+      identityProviders: ["EmailOtpSignup-OAUTH" as const],
+      page: [
+        {
+          attribute: "email",
+          userInputType: "emailBox" as const,
+          isOptional: false,
+          requiresVerification: true,
+          userAttributeValues: [],
+        },
+      ],
+      connectorSteps: { postFederationSignup: false, postAttributeCollection: true },
+    },
+    connector: {
+      displayName: name,
+      password: pulumi.secret("given-password"),
+      policy: {},
+      hosting: { kind: "external" as const, baseUrl: "https://connector.example.com/api" },
+    },
+    adoptExisting: true,
+    ...(adoptSecrets ? { adoptSecrets } : {}),
+  });
+  const trusted = new SelfServiceSignUp("given", args("Given"));
+  const written = new SelfServiceSignUp("forced", args("Forced", "write"));
+  await Promise.all([value(trusted.flowId), value(written.flowId)]);
+  assert.equal(
+    registered.find((r) => r.name === "given-postAttributeCollection")?.inputs.adoptSecrets,
+    "trust",
+  );
+  assert.equal(
+    registered.find((r) => r.name === "forced-postAttributeCollection")?.inputs.adoptSecrets,
+    "write",
+  );
+  assert.throws(
+    () => new SelfServiceSignUp("bad", { ...args("Bad"), adoptSecrets: "always" as "write" }),
+    /adoptSecrets: "always" is not one of "trust", "write"/,
+  );
+});
+
 test("certificate auth with Function App hosting: the site asks for the certificate and the app accepts exactly its thumbprints", async () => {
   const { SelfServiceSignUp } = await import("../../components/selfServiceSignUp.js");
   const thumbprint = "ab".repeat(20);

@@ -10,6 +10,7 @@ import { userFlowAppAssociationProvider } from "../../components/graph/providers
 import { socialIdentityProviderProvider } from "../../components/graph/providers/social-idp";
 import { b2xUserFlowProvider } from "../../components/graph/providers/userflow";
 import { checked, emulatorWithConnection, outOfBand, type AnyProvider } from "./helpers";
+import { setNoticeSink } from "../../components/graph/providers/adopt-secrets";
 
 const listener = userFlowAppAssociationProvider as unknown as AnyProvider;
 const idp = socialIdentityProviderProvider as unknown as AnyProvider;
@@ -209,4 +210,87 @@ test("social identity provider: adoptExisting takes over the tenant's provider o
   assert.equal(fb.length, 1);
   assert.equal(fb[0]?.id, id);
   assert.equal(fb[0]?.clientSecret, "fb-new");
+});
+
+test("social identity provider: adopting with the client id Graph shows trusts the given secret (0 writes, one notice); a later change is one PATCH; adoptSecrets: write sends it once", async () => {
+  emu.reset();
+  const handMade = {
+    "@odata.type": "#microsoft.graph.socialIdentityProvider",
+    displayName: "Google",
+    identityProviderType: "Google",
+    clientId: "google-app",
+    clientSecret: "hand-made-secret",
+  };
+  await outOfBand(emu, "POST", "/identity/identityProviders", handMade);
+  const inputs = await checked(idp, {
+    connection,
+    type: "Google",
+    clientId: "google-app",
+    clientSecret: "hand-made-secret",
+    adoptExisting: true,
+  });
+  const writes = () => emu.log.filter((l) => l.write).map((l) => `${l.method} ${l.path}`);
+  const stored = () => emu.snapshot().identityProviders.find((i) => i.id === "Google-OAUTH");
+  const notices: string[] = [];
+  const previous = setNoticeSink((line) => notices.push(line));
+  emu.clearLog();
+  const { id, outs } = await idp.create(inputs).finally(() => setNoticeSink(previous));
+  assert.deepEqual(writes(), [], "adopting with the secret it holds writes nothing");
+  assert.equal(notices.length, 1);
+  assert.match(notices[0]!, /adopted Google identity provider "Google-OAUTH" with the client secret /);
+  assert.ok(
+    !notices.join("").includes("hand-made-secret") && !JSON.stringify(outs).includes("hand-made-secret"),
+  );
+  assert.equal(outs?.secretAdopted, true);
+  assert.equal((await idp.diff(id, outs!, inputs)).changes, false, "recorded as if sent");
+
+  const changed = { ...inputs, clientSecret: "rotated-secret" };
+  assert.equal((await idp.diff(id, outs!, changed)).changes, true);
+  emu.clearLog();
+  const up = await idp.update(id, outs!, changed);
+  assert.deepEqual(writes(), ["PATCH /identity/identityProviders/Google-OAUTH"]);
+  assert.equal(stored()?.clientSecret, "rotated-secret");
+  assert.equal(up.outs?.secretAdopted, undefined);
+  assert.equal((await idp.diff(id, up.outs!, { ...changed, adoptSecrets: "write" })).changes, false);
+
+  // Adopted with "trust" while Graph held another secret; "write" sends the given one once.
+  await idp.delete(id, up.outs!);
+  await outOfBand(emu, "POST", "/identity/identityProviders", handMade);
+  const silenced = setNoticeSink(() => undefined);
+  const again = await idp.create(changed).finally(() => setNoticeSink(silenced));
+  assert.equal(stored()?.clientSecret, "hand-made-secret", "trusted: not sent");
+  const write = { ...changed, adoptSecrets: "write" };
+  assert.equal((await idp.diff(id, again.outs!, write)).changes, true);
+  emu.clearLog();
+  const sent = await idp.update(id, again.outs!, write);
+  assert.deepEqual(writes(), ["PATCH /identity/identityProviders/Google-OAUTH"]);
+  assert.equal(stored()?.clientSecret, "rotated-secret");
+  assert.equal((await idp.diff(id, sent.outs!, write)).changes, false, "and only once");
+
+  // At adopt, "write" sends it straight away; a changed display name alone is written without the secret.
+  await idp.delete(id, sent.outs!);
+  await outOfBand(emu, "POST", "/identity/identityProviders", handMade);
+  await idp.create(await checked(idp, { ...write, clientSecret: "third" }));
+  assert.equal(stored()?.clientSecret, "third");
+  await idp.delete(id, sent.outs!);
+  await outOfBand(emu, "POST", "/identity/identityProviders", handMade);
+  const quiet = setNoticeSink(() => undefined);
+  const renamed = await idp
+    .create(await checked(idp, { ...inputs, displayName: "Sign in with Google" }))
+    .finally(() => setNoticeSink(quiet));
+  assert.equal(stored()?.displayName, "Sign in with Google");
+  assert.equal(stored()?.clientSecret, "hand-made-secret");
+  assert.equal(renamed.outs?.secretAdopted, true);
+});
+
+test("adoptSecrets: a value other than trust or write is refused at check, naming both", async () => {
+  const result = await idp.check(
+    {},
+    { connection, type: "Google", clientId: "c", clientSecret: "s", adoptSecrets: "always" },
+  );
+  assert.deepEqual(
+    result.failures?.map((f) => f.property),
+    ["adoptSecrets"],
+  );
+  assert.match(result.failures![0]!.reason, /"always" is not one of "trust", "write"/);
 });

@@ -62,16 +62,44 @@ async function exportedStack(
   return { stack, file: file!.file };
 }
 
-async function upWrites(emulator: GraphEmulator, stack: Stack): Promise<string[]> {
+/** Runs `up`; the Graph writes it made, and the diagnostics (messages and warnings) the engine reported. */
+async function upRun(
+  emulator: GraphEmulator,
+  stack: Stack,
+): Promise<{ writes: string[]; diagnostics: string[]; output: string }> {
   emulator.clearLog();
-  await stack.up({ onOutput: () => undefined });
-  return emulator.log.filter((l) => l.write).map((l) => `${l.method} ${l.path}`);
+  let output = "";
+  const diagnostics: string[] = [];
+  await stack.up({
+    onOutput: (s) => (output += s),
+    onEvent: (e) => {
+      if (e.diagnosticEvent) diagnostics.push(e.diagnosticEvent.message);
+    },
+  });
+  const writes = emulator.log.filter((l) => l.write).map((l) => `${l.method} ${l.path}`);
+  return { writes, diagnostics, output };
 }
+
+async function upWrites(emulator: GraphEmulator, stack: Stack): Promise<string[]> {
+  return (await upRun(emulator, stack)).writes;
+}
+
+/** How many diagnostics name a secret adopted as given (one per adopted secret). */
+const adoptedNotices = (diagnostics: readonly string[], what: string) =>
+  diagnostics.filter((d) => d.includes(`adopted ${what} with the`)).length;
+
+/** Every file of a file backend (checkpoints, backups, history) as one text. */
+const stateFilesText = (dir: string): string =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+    .join("\n");
 
 /** Everything the emulated tenant holds, secrets included. */
 const tenantState = (emulator: GraphEmulator) => JSON.stringify(emulator.snapshot());
 
-test("the exported walkthrough tenant: up changes nothing but re-sending the connector password; a changed label is one PATCH", async () => {
+test("the exported walkthrough tenant: the first up makes 0 Graph writes and names the adopted password once; a changed label is one PATCH, a changed password one PATCH", async () => {
   const emulator = await startGraphEmulator({ port: 0 });
   cleanups.push(() => emulator.close());
   await seedWalkthrough(emulator);
@@ -80,14 +108,20 @@ test("the exported walkthrough tenant: up changes nothing but re-sending the con
   const before = tenantState(emulator);
   const connectorId = emulator.snapshot().apiConnectors[0]!.id;
 
-  // Graph never returns a connector's password, so adopting it sends the stack's (the same) once.
-  assert.deepEqual(await upWrites(emulator, stack), [`PATCH /identity/apiConnectors/${connectorId}`]);
+  // Graph never returns a connector's password: adopting trusts the one set on the stack, and says so once.
+  const first = await upRun(emulator, stack);
+  assert.deepEqual(first.writes, [], "the first up after export makes 0 Graph writes");
+  assert.equal(adoptedNotices(first.diagnostics, 'API connector "Validate Partner Domain"'), 1);
+  assert.ok(first.output.includes("entra-signup:adoptSecrets: write"), "the notice names the way to send it");
+  assert.ok(!first.output.includes(WALKTHROUGH_PASSWORD), "the password is never printed");
   assert.equal(tenantState(emulator), before, "the tenant is unchanged");
-  assert.equal(
-    (await admin(emulator, "GET", `connectors/${connectorId}/credentials`)).body.password,
-    WALKTHROUGH_PASSWORD,
+  const second = await upRun(emulator, stack);
+  assert.deepEqual(second.writes, [], "a second up makes 0 Graph writes");
+  assert.equal(adoptedNotices(second.diagnostics, "API connector"), 0, "the notice comes once");
+  assert.ok(
+    !stateFilesText(path.join(tmp.dir, "walkthrough", "state")).includes(WALKTHROUGH_PASSWORD),
+    "the password stays a secret in state",
   );
-  assert.deepEqual(await upWrites(emulator, stack), [], "a second up makes 0 Graph writes");
 
   const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   const field = doc.config["entra-signup:userFlow"].page.find(
@@ -99,9 +133,16 @@ test("the exported walkthrough tenant: up changes nothing but re-sending the con
   assert.deepEqual(await upWrites(emulator, stack), [
     `PATCH /identity/b2xUserFlows/B2X_1_PartnerSignUp/userAttributeAssignments/${companyId}`,
   ]);
+
+  // Only adoption trusts: a password changed later is sent, once.
+  await stack.setConfig("entra-signup:connectorPassword", { value: "rotated-Secret-2", secret: true });
+  assert.deepEqual(await upWrites(emulator, stack), [`PATCH /identity/apiConnectors/${connectorId}`]);
+  const credentials = await admin(emulator, "GET", `connectors/${connectorId}/credentials`);
+  assert.ok(credentials.body.password === "rotated-Secret-2", "Graph holds the changed password");
+  assert.deepEqual(await upWrites(emulator, stack), [], "then 0 writes again");
 });
 
-test("the exported two-flow tenant (Google, certificate connector): up re-sends only the two secrets Graph cannot show, then 0 writes", async () => {
+test("the exported two-flow tenant (Google, certificate connector): the first up makes 0 Graph writes (certificate compared by thumbprint, Google secret adopted as given); adoptSecrets: write then sends the secret once", async () => {
   const emulator = await startGraphEmulator({ port: 0 });
   cleanups.push(() => emulator.close());
   const pfx = await seedTwoFlows(emulator);
@@ -110,12 +151,24 @@ test("the exported two-flow tenant (Google, certificate connector): up re-sends 
   await stack.setConfig("entra-signup:connectorCertificatePfx", { value: pfx.base64, secret: true });
   await stack.setConfig("entra-signup:connectorCertificatePassword", { value: pfx.password, secret: true });
   const before = tenantState(emulator);
-  const connectorId = emulator.snapshot().apiConnectors[0]!.id;
 
-  assert.deepEqual((await upWrites(emulator, stack)).sort(), [
-    `PATCH /identity/apiConnectors/${connectorId}`,
-    "PATCH /identity/identityProviders/Google-OAUTH",
-  ]);
+  const first = await upRun(emulator, stack);
+  assert.deepEqual(first.writes, [], "the first up after export makes 0 Graph writes");
+  assert.equal(adoptedNotices(first.diagnostics, 'Google identity provider "Google-OAUTH"'), 1);
+  assert.equal(
+    adoptedNotices(first.diagnostics, "API connector"),
+    0,
+    "a certificate is compared, not trusted",
+  );
   assert.equal(tenantState(emulator), before, "the tenant is unchanged");
   assert.deepEqual(await upWrites(emulator, stack), [], "a second up makes 0 Graph writes");
+
+  // The way the notice names to send an adopted secret after all: one PATCH, then nothing more.
+  await stack.setConfig("entra-signup:adoptSecrets", { value: "write" });
+  assert.deepEqual(await upWrites(emulator, stack), ["PATCH /identity/identityProviders/Google-OAUTH"]);
+  assert.equal(
+    emulator.snapshot().identityProviders.find((i) => i.id === "Google-OAUTH")?.clientSecret,
+    GOOGLE_SECRET,
+  );
+  assert.deepEqual(await upWrites(emulator, stack), [], "then 0 writes again");
 });

@@ -307,6 +307,14 @@ test("adoptExisting defaults to false, takes a boolean and nothing else", () => 
   assert.match(problems[0]!, /^entra-signup:adoptExisting: /);
 });
 
+test("adoptSecrets defaults to trust, takes trust or write and refuses anything else with both values", () => {
+  assert.equal(loadSettings(source(valid)).adoptSecrets, "trust");
+  assert.equal(loadSettings(source({ ...valid, adoptSecrets: "write" })).adoptSecrets, "write");
+  const problems = problemsOf(() => loadSettings(source({ ...valid, adoptSecrets: "always" })));
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0], 'entra-signup:adoptSecrets: "always": use one of "trust", "write"');
+});
+
 test("a policy that writes an attribute missing from the page is refused with the key path and the fix", () => {
   const connector = { ...valid.connector, policy: { enrichment: { claims: { jobTitle: "{role} User" } } } };
   const problems = problemsOf(() => loadSettings(source({ ...valid, connector })));

@@ -5,6 +5,7 @@ import { endpointUrlProblem } from "../../../contract/url";
 import { isLoopbackGraph } from "../connection";
 import { changedFields, checkConnection, isUnknown, requireString, type Problem } from "./common";
 import { credentialHash, readPfx } from "./connector-credential";
+import { adoptSecretsProblems, normalizeAdoptSecrets, type AdoptSecrets } from "./adopt-secrets";
 
 export interface ConnectorCertificateInput {
   readonly pkcs12Base64: string;
@@ -23,6 +24,8 @@ export interface ApiConnectorInputs {
   /** Derived in check from the PFX files, so diffs need no secret. */
   readonly thumbprints: readonly string[];
   readonly adoptExisting: boolean;
+  /** On adopt: take the given password as the one the connector holds ("trust") or send it ("write"). */
+  readonly adoptSecrets: AdoptSecrets;
 }
 
 export interface ApiConnectorOutputs {
@@ -41,6 +44,8 @@ export interface ApiConnectorOutputs {
   readonly thumbprints: readonly string[];
   readonly activeThumbprints: readonly string[];
   readonly staleThumbprints: readonly string[];
+  /** True while the Basic password is one adopted as given and never sent (adoptSecrets "trust"). */
+  readonly passwordAdopted?: boolean;
   /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
   readonly createdAt?: string;
 }
@@ -67,6 +72,7 @@ export function normalizeConnectorInputs(raw: Record<string, unknown>): ApiConne
     certificates: certs && certs.length > 0 ? certs : undefined,
     thumbprints: [],
     adoptExisting: (raw.adoptExisting ?? false) as boolean,
+    adoptSecrets: normalizeAdoptSecrets(raw.adoptSecrets),
   };
 }
 
@@ -84,7 +90,7 @@ export function validateConnectorInputs(raw: Record<string, unknown>): {
   problems: Problem[];
   thumbprints: string[];
 } {
-  const problems: Problem[] = [...checkConnection(raw.connection)];
+  const problems: Problem[] = [...checkConnection(raw.connection), ...adoptSecretsProblems(raw.adoptSecrets)];
   requireString(raw, "displayName", problems);
   requireString(raw, "targetUrl", problems);
   if (typeof raw.targetUrl === "string" && !isUnknown(raw.targetUrl)) {
@@ -146,6 +152,7 @@ export function connectorChanges(olds: ApiConnectorOutputs, news: ApiConnectorIn
   if (news.password === undefined) {
     if (!olds.passwordGenerated || rotationDue(olds, news)) fields.push("password");
   } else if (
+    (olds.passwordAdopted === true && news.adoptSecrets === "write") ||
     isUnknown(news.password) ||
     isUnknown(news.username) ||
     credentialHash(olds.credentialSalt, news.username, news.password) !== olds.credentialHash

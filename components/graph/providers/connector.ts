@@ -20,6 +20,7 @@ import { clearLedger } from "./create-ledger";
 import { createSafely } from "./create-safely";
 import { providerApi } from "./engine-guard";
 import { convergeRetrying } from "./idempotent";
+import { noticeTrustedSecret } from "./adopt-secrets";
 import {
   certificatesToUpload,
   credentialHash,
@@ -108,6 +109,7 @@ function outputsFor(
   password: string | undefined,
   salt: string,
   createdAt: string | undefined,
+  passwordAdopted = false,
 ): ApiConnectorOutputs {
   const authType = authTypeOf(i);
   const active = graphThumbprints(c);
@@ -128,6 +130,7 @@ function outputsFor(
     thumbprints: i.thumbprints,
     activeThumbprints: active,
     staleThumbprints: authType === "certificate" ? staleThumbprints(i.thumbprints, active) : [],
+    passwordAdopted: passwordAdopted || undefined,
     createdAt,
   });
 }
@@ -145,6 +148,36 @@ const ledgerOf = (i: Pick<ApiConnectorInputs, "connection" | "displayName">) => 
   key: i.displayName,
 });
 
+/**
+ * What an adopted connector (made by hand, found by `adoptExisting`) needs written to match the inputs:
+ * names and URL as Graph shows them; the credential only when Graph shows a different auth kind or user
+ * name, when the password is generated here, or when `adoptSecrets` is "write". Otherwise the given Basic
+ * password is trusted (Graph never returns it: ./adopt-secrets.ts), and a certificate is compared by
+ * thumbprint (uploaded afterwards if Graph does not list it).
+ */
+export function adoptPatch(
+  current: GraphConnector,
+  i: ApiConnectorInputs,
+  body: { displayName: string; targetUrl: string; authenticationConfiguration: Record<string, unknown> },
+): { patch: Record<string, unknown>; passwordTrusted: boolean } {
+  const patch: Record<string, unknown> = {};
+  if (current.displayName !== i.displayName) patch.displayName = i.displayName;
+  if (current.targetUrl !== i.targetUrl) patch.targetUrl = i.targetUrl;
+  const type = authTypeOf(i);
+  const sameKind = authTypeFromGraph(current) === type;
+  if (type === "certificate") {
+    if (!sameKind) patch.authenticationConfiguration = body.authenticationConfiguration;
+    return { patch, passwordTrusted: false };
+  }
+  const trusted =
+    sameKind &&
+    current.authenticationConfiguration?.username === i.username &&
+    i.password !== undefined &&
+    i.adoptSecrets === "trust";
+  if (!trusted) patch.authenticationConfiguration = body.authenticationConfiguration;
+  return { patch, passwordTrusted: trusted };
+}
+
 async function createConnector(i: ApiConnectorInputs) {
   const api = providerApi(i.connection);
   const password = authTypeOf(i) === "basic" ? (i.password ?? generatePassword()) : undefined;
@@ -154,7 +187,7 @@ async function createConnector(i: ApiConnectorInputs) {
     targetUrl: i.targetUrl,
     authenticationConfiguration: authenticationBody(i, password),
   };
-  const { object, adopted, extras } = await createSafely({
+  const { object, adopted, existing, extras } = await createSafely({
     adoptExisting: i.adoptExisting,
     describe: `API connector "${i.displayName}"`,
     ledger: ledgerOf(i),
@@ -163,18 +196,28 @@ async function createConnector(i: ApiConnectorInputs) {
     create: () => api.post<GraphConnector>(connectorsPath, body, { create: true }),
   });
   let current = object;
+  let passwordAdopted = false;
   const createdAt = createdNow();
   try {
     // Copies an interrupted earlier attempt made (ours by the create ledger): one connector stays.
     for (const extra of extras) await api.delete(connectorPath(extra.id));
-    // An adopted connector's secret is unknown: always send ours (one PATCH), then add certificates.
-    if (adopted)
+    if (existing) {
+      // Made by hand: write only what differs from what Graph shows (the password is trusted, see adoptPatch).
+      const { patch, passwordTrusted } = adoptPatch(object, i, body);
+      passwordAdopted = passwordTrusted;
+      if (Object.keys(patch).length > 0)
+        await convergeRetrying(() => api.patch(connectorPath(object.id), patch, { afterCreate: true }));
+    } else if (adopted) {
+      // Recovered from this stack's own interrupted create, whose password may have been another: send ours.
       await convergeRetrying(() => api.patch(connectorPath(object.id), body, { afterCreate: true }));
+    }
     current = await convergeRetrying(() => uploadMissing(api, object.id, i));
   } catch (e) {
-    throw new PartialCreateError(object.id, { ...outputsFor(i, current, password, salt, createdAt) }, e);
+    const outs = outputsFor(i, current, password, salt, createdAt, passwordAdopted);
+    throw new PartialCreateError(object.id, { ...outs }, e);
   }
-  return { id: object.id, outs: outputsFor(i, current, password, salt, createdAt) };
+  if (passwordAdopted) noticeTrustedSecret(`API connector "${i.displayName}"`, "Basic password");
+  return { id: object.id, outs: outputsFor(i, current, password, salt, createdAt, passwordAdopted) };
 }
 
 async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiConnectorInputs) {
@@ -202,8 +245,11 @@ async function updateConnector(id: string, olds: ApiConnectorOutputs, news: ApiC
     current = await api.get<GraphConnector>(connectorPath(id), fresh);
   }
   if (type === "certificate") current = await convergeRetrying(() => uploadMissing(api, id, news));
+  // A password adopted as given stays marked until this stack sends one.
+  const stillAdopted =
+    type === "basic" && olds.passwordAdopted === true && !patch.authenticationConfiguration;
   return {
-    outs: outputsFor(news, current, password, olds.credentialSalt || newSalt(), olds.createdAt),
+    outs: outputsFor(news, current, password, olds.credentialSalt || newSalt(), olds.createdAt, stillAdopted),
   };
 }
 

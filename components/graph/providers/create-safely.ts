@@ -33,6 +33,11 @@ export interface SafeCreated<T> {
   readonly object: T;
   /** True when the object was not created by this call: adopted, or recovered from an earlier attempt. */
   readonly adopted: boolean;
+  /**
+   * True when `adoptExisting` took over an object that was there before this stack touched it (made by
+   * hand or by another tool), false when it was created or recovered from this stack's own earlier attempt.
+   */
+  readonly existing: boolean;
   /** Further copies an interrupted earlier attempt left behind (ours by the ledger): delete them. */
   readonly extras: readonly T[];
 }
@@ -45,9 +50,10 @@ export async function createSafely<T extends { id: string }>(o: SafeCreate<T>): 
   if (earlier) {
     // An earlier attempt of this stack may have created it: whatever was not there before is ours.
     const ours = found.filter((f) => !idIn(earlier.before, f.id));
-    if (ours.length > 0) return { object: ours[0]!, adopted: true, extras: ours.slice(1) };
+    if (ours.length > 0) return { object: ours[0]!, adopted: true, existing: false, extras: ours.slice(1) };
   }
-  if (found.length > 0 && o.adoptExisting) return { object: found[0]!, adopted: true, extras: [] };
+  if (found.length > 0 && o.adoptExisting)
+    return { object: found[0]!, adopted: true, existing: true, extras: [] };
   const before = earlier?.before ?? found.map((f) => f.id);
   if (o.unique && found.some((f) => idIn(before, f.id))) {
     throw alreadyExistsError(o.describe, `found ${found.map((f) => f.id).join(", ")}`);
@@ -57,7 +63,7 @@ export async function createSafely<T extends { id: string }>(o: SafeCreate<T>): 
   let wrote = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { object: await o.create(), adopted: false, extras: [] };
+      return { object: await o.create(), adopted: false, existing: false, extras: [] };
     } catch (e) {
       const lost = mayHaveApplied(e);
       if (!isMaybeExists(e) && !lost) {
@@ -71,7 +77,7 @@ export async function createSafely<T extends { id: string }>(o: SafeCreate<T>): 
         // New since our look: the write of an attempt whose answer was lost, or (a 400/409 with no lost
         // write before it) someone else's create racing ours.
         if (!wrote) throw alreadyExistsError(o.describe, e);
-        return { object: ours[0]!, adopted: true, extras: ours.slice(1) };
+        return { object: ours[0]!, adopted: true, existing: false, extras: ours.slice(1) };
       }
       if (attempt >= attempts) throw e;
       await sleep(retryDelayMs(attempt, undefined) * retryScale());

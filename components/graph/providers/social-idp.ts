@@ -23,6 +23,12 @@ import { clearLedger } from "./create-ledger";
 import { createSafely } from "./create-safely";
 import { providerApi } from "./engine-guard";
 import { convergeRetrying } from "./idempotent";
+import {
+  adoptSecretsProblems,
+  normalizeAdoptSecrets,
+  noticeTrustedSecret,
+  type AdoptSecrets,
+} from "./adopt-secrets";
 
 export const identityProvidersPath = "/identity/identityProviders";
 export const socialTypes = ["Google", "Facebook"] as const;
@@ -35,12 +41,16 @@ export interface SocialIdentityProviderInputs {
   readonly clientSecret: string;
   readonly displayName: string;
   readonly adoptExisting: boolean;
+  /** On adopt: take the given client secret as the one Graph holds ("trust") or send it ("write"). */
+  readonly adoptSecrets: AdoptSecrets;
 }
 
 export interface SocialIdentityProviderOutputs extends Omit<SocialIdentityProviderInputs, "clientSecret"> {
   readonly identityProviderId: string;
   readonly secretSalt: string;
   readonly secretHash: string;
+  /** True while the client secret is one adopted as given and never sent (adoptSecrets "trust"). */
+  readonly secretAdopted?: boolean;
   /** When this stack created (or adopted) it; a refresh soon after retries 404s (replication). */
   readonly createdAt?: string;
 }
@@ -63,11 +73,12 @@ export function normalizeIdpInputs(raw: Record<string, unknown>): SocialIdentity
     clientSecret: raw.clientSecret as string,
     displayName: (raw.displayName ?? type) as string,
     adoptExisting: (raw.adoptExisting ?? false) as boolean,
+    adoptSecrets: normalizeAdoptSecrets(raw.adoptSecrets),
   };
 }
 
 export function validateIdpInputs(raw: Record<string, unknown>): Problem[] {
-  const problems: Problem[] = [...checkConnection(raw.connection)];
+  const problems: Problem[] = [...checkConnection(raw.connection), ...adoptSecretsProblems(raw.adoptSecrets)];
   if (!isUnknown(raw.type) && !socialTypes.some((t) => typeof raw.type === "string" && sameCi(t, raw.type))) {
     problems.push(["type", `type: ${JSON.stringify(raw.type)} is not one of ${socialTypes.join(", ")}`]);
   }
@@ -130,6 +141,7 @@ function outputsFor(
   id: string,
   salt: string,
   createdAt: string | undefined,
+  secretAdopted = false,
 ): SocialIdentityProviderOutputs {
   const { clientSecret, ...rest } = i;
   return {
@@ -137,8 +149,27 @@ function outputsFor(
     identityProviderId: id,
     secretSalt: salt,
     secretHash: credentialHash(salt, i.clientId, clientSecret),
+    ...(secretAdopted ? { secretAdopted } : {}),
     ...(createdAt === undefined ? {} : { createdAt }),
   };
+}
+
+/**
+ * What an adopted provider (made by hand) needs written: the display name when Graph shows another; the
+ * whole body with the secret when the client id differs (the secret belongs to another app then) or
+ * `adoptSecrets` is "write". Otherwise the given secret is trusted (Graph shows `******`: ./adopt-secrets.ts).
+ */
+export function adoptPatch(
+  current: GraphIdp,
+  i: SocialIdentityProviderInputs,
+): { patch: Record<string, unknown>; secretTrusted: boolean } {
+  if (current.clientId !== i.clientId || i.adoptSecrets === "write")
+    return { patch: patchBody(i), secretTrusted: false };
+  const patch: Record<string, unknown> =
+    current.displayName === i.displayName
+      ? {}
+      : { "@odata.type": "#microsoft.graph.socialIdentityProvider", displayName: i.displayName };
+  return { patch, secretTrusted: true };
 }
 
 export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
@@ -159,6 +190,7 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
       "adoptExisting",
     ]);
     if (
+      (olds.secretAdopted === true && news.adoptSecrets === "write") ||
       isUnknown(news.clientSecret) ||
       credentialHash(olds.secretSalt, news.clientId, news.clientSecret) !== olds.secretHash
     ) {
@@ -171,7 +203,7 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: SocialIdentityProviderInputs) {
     const api = providerApi(inputs.connection);
-    const { object, adopted } = await createSafely({
+    const { object, adopted, existing } = await createSafely({
       adoptExisting: inputs.adoptExisting,
       describe: `${inputs.type} identity provider "${inputs.type}-OAUTH"`,
       ledger: ledgerOf(inputs),
@@ -182,10 +214,20 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
       },
       create: () => api.post<GraphIdp>(identityProvidersPath, body(inputs), { create: true }),
     });
-    // An adopted provider's secret is unknown: send ours.
-    if (adopted)
+    let secretAdopted = false;
+    if (existing) {
+      // Made by hand: write only what differs from what Graph shows (the secret is trusted, see adoptPatch).
+      const { patch, secretTrusted } = adoptPatch(object, inputs);
+      if (Object.keys(patch).length > 0)
+        await convergeRetrying(() => api.patch(idpPath(object.id), patch, { afterCreate: true }));
+      secretAdopted = secretTrusted;
+    } else if (adopted) {
+      // Recovered from this stack's own interrupted create, which may have sent another secret: send ours.
       await convergeRetrying(() => api.patch(idpPath(object.id), patchBody(inputs), { afterCreate: true }));
-    return { id: object.id, outs: outputsFor(inputs, object.id, newSalt(), createdNow()) };
+    }
+    if (secretAdopted)
+      noticeTrustedSecret(`${inputs.type} identity provider "${object.id}"`, "client secret");
+    return { id: object.id, outs: outputsFor(inputs, object.id, newSalt(), createdNow(), secretAdopted) };
   },
 
   async read(id, props: SocialIdentityProviderOutputs) {
@@ -199,7 +241,14 @@ export const socialIdentityProviderProvider: pulumi.dynamic.ResourceProvider = {
       displayName: i.displayName ?? props.displayName,
       clientId: i.clientId ?? props.clientId,
     };
-    const { identityProviderId: _i, secretSalt: _s, secretHash: _h, createdAt: _c, ...inputs } = outs;
+    const {
+      identityProviderId: _i,
+      secretSalt: _s,
+      secretHash: _h,
+      secretAdopted: _a,
+      createdAt: _c,
+      ...inputs
+    } = outs;
     return { id, props: outs, inputs };
   },
 

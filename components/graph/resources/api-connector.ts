@@ -28,6 +28,17 @@ export interface ApiConnectorArgs extends GraphResourceArgs {
   readonly certificates?: pulumi.Input<pulumi.Input<ApiConnectorCertificate>[]>;
   /** Take over a connector with the same displayName instead of creating another. @default false */
   readonly adoptExisting?: pulumi.Input<boolean>;
+  /**
+   * What adopting (`adoptExisting` taking over a connector made by hand) does with the given Basic
+   * `password`, which Graph never returns and so cannot compare: `"trust"` records it as the one the
+   * connector holds and sends nothing (the `up` output names it once); `"write"` sends it once. Set
+   * `"write"` later to send a password adopted with `"trust"`. Only adoption trusts: a generated password,
+   * a changed user name or auth kind, and any later change of the password are always sent; certificates
+   * are compared by thumbprint. See docs/crash-safety.md, "Secrets of adopted objects".
+   * Learn: https://learn.microsoft.com/graph/api/resources/identityapiconnector
+   * @default "trust"
+   */
+  readonly adoptSecrets?: pulumi.Input<"trust" | "write">;
 }
 
 /** An API connector (`identity/apiConnectors`) with Basic or client-certificate auth. */
@@ -47,6 +58,8 @@ export class ApiConnector extends GraphResource {
   declare readonly activeThumbprints: pulumi.Output<string[]>;
   /** Certificates Graph still lists that are no longer desired (Graph has no call to remove one). */
   declare readonly staleThumbprints: pulumi.Output<string[]>;
+  /** True while the password is one adopted as given and never sent (`adoptSecrets: "trust"`). */
+  declare readonly passwordAdopted: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: ApiConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     const secretArgs = {
@@ -65,6 +78,7 @@ export class ApiConnector extends GraphResource {
         "thumbprints",
         "activeThumbprints",
         "staleThumbprints",
+        "passwordAdopted",
       ],
       secretArgs,
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password", "certificates", "credentialHash"] }),
