@@ -188,7 +188,9 @@ export async function fakeExtension() {
         body: await body(req),
       });
       const event = path.endsWith("Start") ? "attributeCollectionStart" : "attributeCollectionSubmit";
-      const next: Answer = queues.get(path)?.shift() ?? { body: respond(event, "continueWithDefaultBehavior") };
+      const next: Answer = queues.get(path)?.shift() ?? {
+        body: respond(event, "continueWithDefaultBehavior"),
+      };
       const send = () => {
         if (res.destroyed) return;
         res
