@@ -146,6 +146,12 @@ test("Start receives the Entra envelope with a bearer token for the extension AP
     { claim: "unknownKey", reason: "not an attribute of this flow: Entra ignores unknown keys" },
   ]);
   const page = await (await fetch(signup)).text();
+  const saved = JSON.stringify(s);
+  assert.ok(
+    !page.includes(token) && !saved.includes(token),
+    "the bearer token is on no page and in no session",
+  );
+  assert.ok(!logLines.some((l) => l.includes(token)), "the bearer token is in no log line");
   assert.match(page, new RegExp(`data-testid="field-${ext("LoyaltyNumber")}"`));
   assert.match(page, /value="2010"/);
 });
