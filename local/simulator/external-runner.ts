@@ -200,6 +200,8 @@ export class ExternalRunner {
     try {
       const minted = await this.opts.graph.call("POST", "/_emulator/tokens/authentication-events", {
         audience: checked.appId,
+        // The issuer follows the tenant kind: `{tenant}.ciamlogin.com` for external tenants.
+        kind: session.organization.tenantType === "CIAM" ? "external" : "workforce",
       });
       token = String(minted.access_token);
     } catch (err) {

@@ -4,6 +4,7 @@
  * the sign-up pages of an external session. Each answers `undefined` when the request is not theirs.
  */
 import type * as http from "node:http";
+import { isIP } from "node:net";
 import { readExternalFlow, readTenant, type FlowListing, type TenantView } from "./events-flow";
 import {
   cannotSignUp,
@@ -28,8 +29,11 @@ export interface Reply {
 
 export interface ExternalRoutes {
   readonly runner: ExternalRunner;
-  /** `GET /` when the chosen flow is external or the tenant is external. */
-  home(wanted: string | null, req: http.IncomingMessage): Promise<Reply | undefined>;
+  /**
+   * `GET /`: the page when the chosen flow is external or the tenant is external; otherwise no reply and
+   * the ids of the external flows (for the B2X page's flow switcher).
+   */
+  home(wanted: string | null, req: http.IncomingMessage): Promise<{ reply?: Reply; externalIds: string[] }>;
   /** `POST /start` for an external flow. */
   start(form: URLSearchParams, req: http.IncomingMessage): Promise<Reply | undefined>;
   /** `/signup/{id}[.json]` of an external session. */
@@ -39,8 +43,6 @@ export interface ExternalRoutes {
     method: string,
     form: () => Promise<URLSearchParams>,
   ): Promise<Reply | undefined>;
-  /** Ids of the tenant's external flows (for the B2X page's flow switcher). */
-  flowIds(): Promise<string[]>;
 }
 
 export function externalRoutes(
@@ -57,23 +59,27 @@ export function externalRoutes(
         view = await tenant();
       } catch {
         // Graph unreachable or refusing: the B2X start page shows why.
-        return undefined;
+        return { externalIds: [] };
       }
+      const externalIds = view.flows.filter((f) => f.kind === "external").map((f) => f.id);
       const chosen = pick(view, wanted);
       if (chosen?.kind === "external") {
         const flow = await readExternalFlow(graph, chosen.id);
-        return html(200, externalStartPage(view.flows, flow, clientIp(req)));
+        return { externalIds, reply: html(200, externalStartPage(view.flows, flow, clientIp(req))) };
       }
       if (!chosen && view.tenantType === "CIAM")
-        return html(
-          200,
-          layout(
-            "No user flow",
-            markup`<h1>No user flow yet</h1>
+        return {
+          externalIds,
+          reply: html(
+            200,
+            layout(
+              "No user flow",
+              markup`<h1>No user flow yet</h1>
               <p class="message" role="alert" data-testid="no-flow">The external tenant has no sign-up flow (authenticationEventsFlows). Run npm run local to deploy one.</p>`,
+            ),
           ),
-        );
-      return undefined;
+        };
+      return { externalIds };
     },
     async start(form, req) {
       const view = await tenant().catch(() => undefined);
@@ -92,7 +98,9 @@ export function externalRoutes(
             ? "Enter a valid email address."
             : !flow.includeApplications.includes(appId)
               ? `The application ${appId} is not included in this flow.`
-              : undefined);
+              : isIP(ip) === 0
+                ? `Client IP address ${JSON.stringify(ip)} is not an IPv4 or IPv6 address.`
+                : undefined);
       if (problem || !idp) return html(400, externalStartPage(view?.flows ?? [], flow, ip, problem));
       const session = await runner.start(flow, { idp, email, appId, clientIp: ip, locale: locale(req) });
       return redirect(`/signup/${session.id}`);
@@ -107,13 +115,6 @@ export function externalRoutes(
         return redirect(`/signup/${session.id}`);
       }
       return method === "GET" ? html(200, render(flow, session)) : undefined;
-    },
-    async flowIds() {
-      try {
-        return (await tenant()).flows.filter((f) => f.kind === "external").map((f) => f.id);
-      } catch {
-        return [];
-      }
     },
   };
 }

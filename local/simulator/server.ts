@@ -111,11 +111,10 @@ async function handle(
   if (method === "GET" && url.pathname === "/healthz") return { status: 200, body: "ok", type: "text/plain" };
   if (method === "GET" && url.pathname === "/style.css")
     return { status: 200, body: style, type: "text/css; charset=utf-8" };
-  if (method === "GET" && url.pathname === "/")
-    return (
-      (await external.home(url.searchParams.get("flow"), req)) ??
-      home(graph, url.searchParams.get("flow"), await external.flowIds())
-    );
+  if (method === "GET" && url.pathname === "/") {
+    const { reply, externalIds } = await external.home(url.searchParams.get("flow"), req);
+    return reply ?? home(graph, url.searchParams.get("flow"), externalIds);
+  }
   if (method === "POST" && url.pathname === "/start") {
     const form = await readForm(req);
     return (await external.start(form, req)) ?? start(graph, runner, form, uiLocales(req));

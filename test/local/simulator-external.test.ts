@@ -156,6 +156,27 @@ test("Start receives the Entra envelope with a bearer token for the extension AP
   assert.match(page, /value="2010"/);
 });
 
+test("the start page refuses a client IP that is not an IPv4 or IPv6 address, naming the value", async () => {
+  wireBoth();
+  const res = await fetch(`${sim.url}start`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      flow: FLOW,
+      idp: "EmailPassword-OAUTH",
+      email: "ip@contoso.example",
+      app: APP_ID,
+      clientIp: "300.1.1.1",
+    }),
+  });
+  assert.equal(res.status, 400);
+  assert.match(
+    await res.text(),
+    /Client IP address &quot;300\.1\.1\.1&quot; is not an IPv4 or IPv6 address\./,
+  );
+  assert.equal(extension.received.length, 0);
+});
+
 test("the attribute page shows the visible inputs in page order with their input types", async () => {
   wireBoth();
   const page = await (await fetch(await begin("order@contoso.example"))).text();
