@@ -387,8 +387,9 @@ function typedValues(
 }
 
 /**
- * `identities` of the person: a local account (email with password or one-time passcode) is identified by
- * its email under the tenant's initial domain, a social account by the provider's stable id.
+ * `identities` as the extension request carries them: email with password is identified by its email
+ * under the tenant's initial domain, email one-time passcode as `federated`/`mail` (Microsoft's Woodgrove
+ * payloads), a social account by the provider's stable id.
  */
 export function signUpIdentities(
   idp: FlowIdentityProvider,
@@ -398,6 +399,8 @@ export function signUpIdentities(
   const social = SOCIAL_ISSUERS[idp.type.toLowerCase()];
   if (social)
     return [{ signInType: "federated", issuer: social, issuerAssignedId: stableId(`${social}:${email}`) }];
+  if (idp.type.toLowerCase().startsWith("emailotp"))
+    return [{ signInType: "federated", issuer: "mail", issuerAssignedId: email }];
   return [{ signInType: "email", issuer: initialDomain, issuerAssignedId: email }];
 }
 
@@ -413,10 +416,17 @@ export function customerUser(
     userType: "Member",
     ...(local ? { creationType: "LocalAccount" } : {}),
     mail: session.email,
-    // Graph names a local account's sign-in type `emailAddress`; the extension request says `email`.
-    identities: (session.identities ?? []).map((i) =>
-      i.signInType === "email" ? { ...i, signInType: "emailAddress" } : i,
-    ),
+    // A local account (password or one-time passcode) signs in with its email address under the tenant's
+    // initial domain; a social account keeps the provider's identity.
+    identities: local
+      ? [
+          {
+            signInType: "emailAddress",
+            issuer: session.organization.initialDomain,
+            issuerAssignedId: session.email,
+          },
+        ]
+      : session.identities,
   };
   for (const [key, value] of Object.entries(values)) {
     if (flow.attributes.get(key)?.custom) user[key] = value;

@@ -19,7 +19,12 @@ import {
   type ExtensionAnswer,
 } from "../../local/simulator/extension-client";
 import { externalAttributePage } from "../../local/simulator/external-page";
-import { checkPage, type ExternalSession } from "../../local/simulator/external-runner";
+import {
+  checkPage,
+  customerUser,
+  signUpIdentities,
+  type ExternalSession,
+} from "../../local/simulator/external-runner";
 import { ATTRIBUTES, INPUTS, eventsFlow, ext, extensionBody, respond } from "./external-tenant-fakes";
 
 const json = (body: unknown, contentType = "application/json"): ExtensionAnswer => ({
@@ -289,4 +294,39 @@ test("the attribute page puts each field's error beside it, linked by aria-descr
     );
   }
   assert.doesNotMatch(page, /field-error-city/, "no error element for a field without an error");
+});
+
+test("identities follow the identity provider: password under the initial domain, one-time passcode as federated mail, social by the provider's stable id; the user is a member with a local identity", () => {
+  const idp = (id: string, type: string) => ({ id, displayName: id, type });
+  const domain = "contoso.onmicrosoft.com";
+  assert.deepEqual(signUpIdentities(idp("EmailPassword-OAUTH", "EmailPassword"), "a@x.example", domain), [
+    { signInType: "email", issuer: domain, issuerAssignedId: "a@x.example" },
+  ]);
+  assert.deepEqual(signUpIdentities(idp("EmailOtpSignup-OAUTH", "EmailOtpSignup"), "a@x.example", domain), [
+    { signInType: "federated", issuer: "mail", issuerAssignedId: "a@x.example" },
+  ]);
+  const google = signUpIdentities(idp("Google-OAUTH", "Google"), "a@x.example", domain);
+  assert.equal(google[0]?.issuer, "google.com");
+  assert.deepEqual(google, signUpIdentities(idp("Google-OAUTH", "Google"), "A@X.example", domain), "stable");
+  const user = customerUser(
+    { attributes: ATTRIBUTE_MAP } as never,
+    {
+      email: "a@x.example",
+      idp: idp("EmailOtpSignup-OAUTH", "EmailOtpSignup"),
+      organization: { tenantId: "t", tenantType: "CIAM", initialDomain: domain },
+      identities: [],
+    } as unknown as ExternalSession,
+    { givenName: "Ada", surname: "Lovelace", [ext("LoyaltyNumber")]: 7, favourite: "x" },
+  );
+  assert.deepEqual(user, {
+    accountEnabled: true,
+    userType: "Member",
+    creationType: "LocalAccount",
+    mail: "a@x.example",
+    identities: [{ signInType: "emailAddress", issuer: domain, issuerAssignedId: "a@x.example" }],
+    givenName: "Ada",
+    surname: "Lovelace",
+    [ext("LoyaltyNumber")]: 7,
+    displayName: "Ada Lovelace",
+  });
 });
