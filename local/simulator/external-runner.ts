@@ -15,11 +15,11 @@ import {
   type TypedValue,
 } from "./attribute-values";
 import { idpClaimsFor } from "./claims";
+import { customerUser, signUpIdentities } from "./customer-account";
 import {
   checkExtension,
   readOrganization,
   type ExternalFlowModel,
-  type ExternalInput,
   type OrganizationView,
 } from "./events-flow";
 import {
@@ -29,31 +29,10 @@ import {
   type ExtensionOutcome,
 } from "./extension-client";
 import type { GraphReader } from "./graph";
+import { checkPage, readPage } from "./page-checks";
 import type { ExtensionEvent, FlowIdentityProvider, Identity, SessionStage, TimelineEntry } from "./types";
 
 const MAX_SESSIONS = 500;
-/** Built-in attributes stored on the Graph user under the same name (email is stored as `mail`). */
-const USER_PROPERTIES = new Set([
-  "city",
-  "country",
-  "displayName",
-  "givenName",
-  "jobTitle",
-  "postalCode",
-  "state",
-  "streetAddress",
-  "surname",
-]);
-/** Social identity providers and the issuer of their users' identities. */
-const SOCIAL_ISSUERS: Record<string, string> = { google: "google.com", facebook: "facebook.com" };
-
-/** Messages Entra's page shows beside a field it refuses before submitting. */
-export const FIELD_MESSAGES = {
-  required: "This information is required.",
-  int64: "Enter a whole number.",
-  pattern: "Please enter a valid value.",
-} as const;
-
 /** One person's external-tenant sign-up in progress. */
 export interface ExternalSession {
   readonly kind: "external";
@@ -307,68 +286,6 @@ export class ExternalRunner {
   }
 }
 
-/** The page's editable values read from the form (hidden and read-only inputs keep theirs). */
-export function readPage(inputs: readonly ExternalInput[], form: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const input of inputs) {
-    if (input.hidden || !input.editable || same(input.attribute, "email")) continue;
-    const all = form
-      .getAll(input.attribute)
-      .map((v) => v.trim())
-      .filter(Boolean);
-    const value =
-      input.inputType === "boolean" || input.inputType === "checkboxSingleSelect"
-        ? String(all.includes("true"))
-        : input.inputType === "checkboxMultiSelect"
-          ? all.join(",")
-          : (all[0] ?? "");
-    Object.defineProperty(out, input.attribute, { enumerable: true, value });
-  }
-  return out;
-}
-
-/**
- * What Entra's page refuses before submitting, by attribute id: a required field left empty (a required
- * check box left unticked), a number field that is not a whole number, a value that does not match the
- * input's `validationRegEx`.
- */
-export function checkPage(
-  inputs: readonly ExternalInput[],
-  values: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const input of inputs) {
-    if (input.hidden || !input.editable) continue;
-    const value = values[input.attribute] ?? "";
-    const checkbox = input.inputType === "boolean" || input.inputType === "checkboxSingleSelect";
-    let problem: string | undefined;
-    if (input.required && (checkbox ? value !== "true" : value === "")) problem = FIELD_MESSAGES.required;
-    else if (
-      value !== "" &&
-      !checkbox &&
-      input.dataType === "int64" &&
-      typedValue("int64", value) === undefined
-    )
-      problem = FIELD_MESSAGES.int64;
-    else if (value !== "" && !checkbox && !matches(input.validationRegEx, value))
-      problem = FIELD_MESSAGES.pattern;
-    if (problem) Object.defineProperty(errors, input.attribute, { enumerable: true, value: problem });
-  }
-  return errors;
-}
-
-function matches(pattern: string | undefined, value: string): boolean {
-  if (pattern === undefined) return true;
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, "u");
-  } catch {
-    // A .NET-only construct the browser cannot compile: Entra's page would not check it either.
-    return true;
-  }
-  return re.test(value);
-}
-
 /** Typed values of the flow's attributes whose key `include` accepts; empty text is not sent. */
 function typedValues(
   flow: ExternalFlowModel,
@@ -386,57 +303,6 @@ function typedValues(
   return out;
 }
 
-/**
- * `identities` as the extension request carries them: email with password is identified by its email
- * under the tenant's initial domain, email one-time passcode as `federated`/`mail` (Microsoft's Woodgrove
- * payloads), a social account by the provider's stable id.
- */
-export function signUpIdentities(
-  idp: FlowIdentityProvider,
-  email: string,
-  initialDomain: string,
-): Identity[] {
-  const social = SOCIAL_ISSUERS[idp.type.toLowerCase()];
-  if (social)
-    return [{ signInType: "federated", issuer: social, issuerAssignedId: stableId(`${social}:${email}`) }];
-  if (idp.type.toLowerCase().startsWith("emailotp"))
-    return [{ signInType: "federated", issuer: "mail", issuerAssignedId: email }];
-  return [{ signInType: "email", issuer: initialDomain, issuerAssignedId: email }];
-}
-
-/** The `POST /users` body for the new customer, from the final typed values. */
-export function customerUser(
-  flow: ExternalFlowModel,
-  session: ExternalSession,
-  values: Readonly<Record<string, TypedValue>>,
-): Record<string, unknown> {
-  const local = !SOCIAL_ISSUERS[session.idp.type.toLowerCase()];
-  const user: Record<string, unknown> = {
-    accountEnabled: true,
-    userType: "Member",
-    ...(local ? { creationType: "LocalAccount" } : {}),
-    mail: session.email,
-    // A local account (password or one-time passcode) signs in with its email address under the tenant's
-    // initial domain; a social account keeps the provider's identity.
-    identities: local
-      ? [
-          {
-            signInType: "emailAddress",
-            issuer: session.organization.initialDomain,
-            issuerAssignedId: session.email,
-          },
-        ]
-      : session.identities,
-  };
-  for (const [key, value] of Object.entries(values)) {
-    if (flow.attributes.get(key)?.custom) user[key] = value;
-    else if (USER_PROPERTIES.has(key)) user[key] = value;
-  }
-  const name = [values.givenName, values.surname].filter(Boolean).join(" ");
-  user.displayName ??= name || session.email.split("@")[0];
-  return user;
-}
-
 function failure(code: string, reason: string): ExtensionOutcome {
   return { kind: "failed", code, reason };
 }
@@ -448,10 +314,4 @@ function end(session: ExternalSession, stage: "blocked" | "failed", message: str
 
 function same(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
-}
-
-function stableId(text: string): string {
-  let h = 0;
-  for (const ch of text.toLowerCase()) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  return String(1_000_000_000 + (h % 9_000_000_000));
 }

@@ -19,12 +19,9 @@ import {
   type ExtensionAnswer,
 } from "../../local/simulator/extension-client";
 import { externalAttributePage } from "../../local/simulator/external-page";
-import {
-  checkPage,
-  customerUser,
-  signUpIdentities,
-  type ExternalSession,
-} from "../../local/simulator/external-runner";
+import { customerUser, signUpIdentities } from "../../local/simulator/customer-account";
+import type { ExternalSession } from "../../local/simulator/external-runner";
+import { checkPage } from "../../local/simulator/page-checks";
 import { ATTRIBUTES, INPUTS, eventsFlow, ext, extensionBody, respond } from "./external-tenant-fakes";
 
 const json = (body: unknown, contentType = "application/json"): ExtensionAnswer => ({
