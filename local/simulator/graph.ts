@@ -53,9 +53,10 @@ export class GraphReader {
     this.root = graphUrl.replace(/\/+$/, "");
   }
 
-  /** Calls `/v1.0<path>` (or an absolute admin path starting with `/_emulator/`). */
+  /** Calls `/v1.0<path>` (or a `/beta/…` path, or an absolute admin path starting with `/_emulator/`). */
   async call(method: string, path: string, body?: unknown): Promise<Json> {
-    const url = path.startsWith("/_emulator/") ? `${this.root}${path}` : `${this.root}/v1.0${path}`;
+    const absolute = path.startsWith("/_emulator/") || path.startsWith("/beta/");
+    const url = absolute ? `${this.root}${path}` : `${this.root}/v1.0${path}`;
     let res: Response;
     try {
       res = await fetch(url, {

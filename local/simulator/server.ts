@@ -8,6 +8,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { ENTRA_TIMEOUT_MS } from "./connector-client";
+import { externalRoutes, type ExternalRoutes } from "./external-server";
 import { FlowRunner } from "./flow-runner";
 import { GraphReader } from "./graph";
 import { blockedPage, createdPage, failedPage } from "./outcome";
@@ -53,8 +54,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       onAttempt: (e) => log(attemptLine(e)),
     },
   });
+  const external = externalRoutes(graph, (e) => log(attemptLine(e)));
   const server = http.createServer((req, res) => {
-    handle(graph, runner, style, req)
+    handle(graph, runner, external, style, req)
       .catch((err: unknown): Reply => {
         log(`simulator: ${req.method} ${req.url} failed: ${(err as Error).message}`);
         return page(
@@ -99,6 +101,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
 async function handle(
   graph: GraphReader,
   runner: FlowRunner,
+  external: ExternalRoutes,
   style: string,
   req: http.IncomingMessage,
 ): Promise<Reply> {
@@ -108,9 +111,17 @@ async function handle(
   if (method === "GET" && url.pathname === "/healthz") return { status: 200, body: "ok", type: "text/plain" };
   if (method === "GET" && url.pathname === "/style.css")
     return { status: 200, body: style, type: "text/css; charset=utf-8" };
-  if (method === "GET" && url.pathname === "/") return home(graph, url.searchParams.get("flow"));
-  if (method === "POST" && url.pathname === "/start")
-    return start(graph, runner, await readForm(req), uiLocales(req));
+  if (method === "GET" && url.pathname === "/") {
+    const { reply, externalIds } = await external.home(url.searchParams.get("flow"), req);
+    return reply ?? home(graph, url.searchParams.get("flow"), externalIds);
+  }
+  if (method === "POST" && url.pathname === "/start") {
+    const form = await readForm(req);
+    return (await external.start(form, req)) ?? start(graph, runner, form, uiLocales(req));
+  }
+  const externalSignup =
+    signup && (await external.signup(signup[1] ?? "", !!signup[2], method, () => readForm(req)));
+  if (externalSignup) return externalSignup;
   if (signup) {
     const session = runner.session(signup[1] ?? "");
     if (!session)
@@ -140,7 +151,7 @@ async function handle(
   );
 }
 
-async function home(graph: GraphReader, wanted: string | null): Promise<Reply> {
+async function home(graph: GraphReader, wanted: string | null, externalIds: string[]): Promise<Reply> {
   let ids: string[];
   try {
     ids = await graph.flowIds();
@@ -148,7 +159,7 @@ async function home(graph: GraphReader, wanted: string | null): Promise<Reply> {
     return page(502, startPage([], undefined, (err as Error).message));
   }
   const id = ids.find((f) => f.toLowerCase() === (wanted ?? "").toLowerCase()) ?? ids[0];
-  return page(200, startPage(ids, id === undefined ? undefined : await graph.flow(id)));
+  return page(200, startPage([...ids, ...externalIds], id === undefined ? undefined : await graph.flow(id)));
 }
 
 async function start(

@@ -2,10 +2,10 @@
 import { markup, type Html } from "./html";
 import type { Session, TimelineEntry } from "./types";
 
-export function timeline(session: Session): Html {
+export function timeline(session: Pick<Session, "timeline">, heading = "Connector calls"): Html {
   const entries = session.timeline;
   return markup`<section class="timeline" aria-labelledby="timeline-h" data-testid="timeline">
-    <h2 id="timeline-h">Connector calls</h2>
+    <h2 id="timeline-h">${heading}</h2>
     ${
       entries.length === 0
         ? markup`<p class="hint" data-testid="timeline-empty">No connector was called yet.</p>`

@@ -7,6 +7,9 @@
 export type { ConnectorStep } from "../../contract/userFlow";
 import type { ConnectorStep } from "../../contract/userFlow";
 
+/** The custom-authentication-extension events of an external tenant's sign-up. */
+export type ExtensionEvent = "attributeCollectionStart" | "attributeCollectionSubmit";
+
 /** One option of a radio/dropdown/checkbox field (`userAttributeValues`). */
 export interface FieldOption {
   readonly label: string;
@@ -71,7 +74,7 @@ export interface Identity {
 
 /** One HTTP attempt at a connector, as shown in the page's timeline. */
 export interface TimelineEntry {
-  readonly step: ConnectorStep;
+  readonly step: ConnectorStep | ExtensionEvent;
   readonly attempt: number;
   readonly url: string;
   readonly request: Record<string, unknown>;
