@@ -17,7 +17,7 @@ import type { EmulatorState, RequestLogEntry } from "./types";
 export type { ActiveFaultRule, FaultController } from "./faults";
 export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
 export type * from "./types";
-export { ALL_ROLES, type TenantSettings, type TenantType } from "./tenant";
+export { ALL_ROLES, type AttachVariant, type TenantSettings, type TenantType } from "./tenant";
 
 /** How to start the emulator. */
 export interface GraphEmulatorOptions {
@@ -92,7 +92,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const holds: ResponseHold[] = [];
   let tenant = defaultTenantSettings();
   const tenantControl = {
-    get: () => ({ ...tenant, grantedRoles: [...tenant.grantedRoles] }),
+    get: () => ({
+      ...tenant,
+      grantedRoles: [...tenant.grantedRoles],
+      attachVariants: [...tenant.attachVariants],
+    }),
     set: (patch: Partial<TenantSettings>) => {
       tenant = updateTenantSettings(tenant, patch);
       return tenantControl.get();
