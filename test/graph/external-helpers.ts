@@ -16,7 +16,10 @@ export const apiHost = "fn.example.net";
 export const apiServicePrincipalId = "5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e";
 
 /** An emulator state with a service principal (and, unless `consented` is false, its app role assignment). */
-export function externalStateFile(consented = true): { file: string; cleanup: () => void } {
+export function externalStateFile(
+  consented = true,
+  extra: Record<string, unknown> = {},
+): { file: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "external-emulator-"));
   const state = {
     ...buildSeed(DEFAULT_SEED),
@@ -31,6 +34,7 @@ export function externalStateFile(consented = true): { file: string; cleanup: ()
           },
         ]
       : [],
+    ...extra,
   };
   const file = path.join(dir, "state.json");
   fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
@@ -38,13 +42,16 @@ export function externalStateFile(consented = true): { file: string; cleanup: ()
 }
 
 /** A CIAM emulator with the API identity in place, and its connection. */
-export async function externalEmulator(consented = true): Promise<{
+export async function externalEmulator(
+  consented = true,
+  extra: Record<string, unknown> = {},
+): Promise<{
   emu: GraphEmulator;
   connection: GraphConnection;
   resourceId: string;
   close: () => Promise<void>;
 }> {
-  const { file, cleanup } = externalStateFile(consented);
+  const { file, cleanup } = externalStateFile(consented, extra);
   const emu = await startGraphEmulator({ stateFile: file });
   emu.tenant.set({ tenantType: "CIAM" });
   return {

@@ -106,7 +106,7 @@ const ledgerOf = (
 ) => ({
   connection: i.connection,
   kind: "customAuthenticationExtension",
-  key: `${i.eventType}|${i.displayName.toLowerCase()}`,
+  key: `${i.eventType}|${String(i.displayName ?? "").toLowerCase()}`,
 });
 
 /** Display names are not unique: the natural key is the name and the event type. */

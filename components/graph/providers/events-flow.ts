@@ -58,7 +58,7 @@ import { extensionPath, extensionTypes, type GraphExtension } from "./custom-ext
 const ledgerOf = (i: Pick<AuthenticationEventsFlowInputs, "connection" | "displayName">) => ({
   connection: i.connection,
   kind: "authenticationEventsFlow",
-  key: i.displayName.toLowerCase(),
+  key: String(i.displayName ?? "").toLowerCase(),
 });
 
 const extensionTypeOfSlot: Record<Slot, string> = {
