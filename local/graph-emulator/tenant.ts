@@ -28,7 +28,7 @@ export interface TenantSettings {
   grantedRoles: string[];
   /**
    * External tenants: which ways of attaching a Start/Submit extension to a flow Graph accepts (which one
-   * Entra serves is undocumented; docs/graph-contract.md "External tenants"). @default all of {@link ATTACH_VARIANTS}
+   * Entra serves is undocumented; docs/graph-contract.md §8.5). @default all of {@link ATTACH_VARIANTS}
    */
   attachVariants: AttachVariant[];
   /**

@@ -1,7 +1,7 @@
 /**
  * Attaching a Start/Submit custom authentication extension to a flow. No v1.0 reference page documents
  * this step, so it is a strategy with three variants, each verified by reading the flow (or listener)
- * back (docs/graph-contract.md, "External tenants"):
+ * back (docs/graph-contract.md §8.5):
  * - `betaRef`: beta `PUT …/{slot}/microsoft.graph.{slot}CustomExtensionHandler/customExtension/$ref`
  *   (the only end-to-end Graph instruction Microsoft publishes: the Learn training module "Validate
  *   attributes collected during sign-up"); unwired with `DELETE` of the same `$ref`;

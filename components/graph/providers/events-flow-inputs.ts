@@ -1,7 +1,6 @@
 /**
  * The inputs of an external-tenant sign-up flow (`externalUsersSelfServiceSignUpEventsFlow`) in Graph's
- * words, their validation, and the comparisons the provider diffs with (docs/graph-contract.md,
- * "External tenants"). https://learn.microsoft.com/graph/api/resources/externalusersselfservicesignupeventsflow
+ * words, their validation, and the comparisons the provider diffs with (docs/graph-contract.md §8.2). https://learn.microsoft.com/graph/api/resources/externalusersselfservicesignupeventsflow
  */
 import type { GraphConnection } from "../connection";
 import { changed, checkConnection, isUnknown, requireString, sameCi, type Problem } from "./common";

@@ -77,7 +77,7 @@ function create(ctx: RequestContext) {
     );
   }
   const state = ctx.store.state;
-  // External tenants keep custom attributes on the b2c-extensions-app (docs/graph-contract.md, external tenants).
+  // External tenants keep custom attributes on the b2c-extensions-app (docs/graph-contract.md §8.1).
   const owner =
     ctx.tenant.tenantType === "CIAM"
       ? (state.applications.find((a) => a.displayName.startsWith("b2c-extensions-app"))?.appId ??
