@@ -342,3 +342,67 @@ test("throttling and 5xx are retried, and a create whose answer was lost is not 
     ["email", "city", "surname"],
   );
 });
+
+test("refresh of an extension reads everything back: an out-of-band change of URL and timeout is drift", async () => {
+  const made = await exts.create(await checked(exts, ext("attributeCollectionStart")));
+  await outOfBand(emu, "PATCH", `/identity/customAuthenticationExtensions/${made.id}`, {
+    "@odata.type": "#microsoft.graph.onAttributeCollectionStartCustomExtension",
+    endpointConfiguration: {
+      "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+      targetUrl: "https://elsewhere.example.net/x",
+    },
+    clientConfiguration: { timeoutInMilliseconds: 2000, maximumRetries: 0 },
+  });
+  const read = await exts.read(made.id, made.outs!);
+  assert.equal(read.inputs?.targetUrl, "https://elsewhere.example.net/x");
+  assert.equal(read.inputs?.timeoutInMilliseconds, 2000);
+  assert.equal(read.inputs?.maximumRetries, 0);
+  const diff = await exts.diff(made.id, read.props!, await checked(exts, ext("attributeCollectionStart")));
+  assert.equal(diff.changes, true);
+  assert.deepEqual(diff.replaces, []);
+});
+
+test("a new event type replaces the extension (created first); the same inputs are no change", async () => {
+  const made = await exts.create(await checked(exts, ext("attributeCollectionStart")));
+  const same = await exts.diff(made.id, made.outs!, await checked(exts, ext("attributeCollectionStart")));
+  assert.equal(same.changes, false);
+  const retyped = await exts.diff(made.id, made.outs!, await checked(exts, ext("attributeCollectionSubmit")));
+  assert.deepEqual(retyped.replaces, ["eventType"]);
+  assert.equal(retyped.deleteBeforeReplace, false);
+});
+
+test("applications move between flows (removed from one, then added to the other), and a betaListener wiring follows the flow's apps", async () => {
+  emu.tenant.set({ attachVariants: ["betaListener"] });
+  const submit = await exts.create(await checked(exts, ext("attributeCollectionSubmit")));
+  const a = await flows.create(
+    await checked(
+      flows,
+      flow({ includeApplications: [emu.sampleAppId], onAttributeCollectionSubmitExtensionId: submit.id }),
+    ),
+  );
+  assert.deepEqual(emu.snapshot().attributeCollectionListeners[0]?.includeApplications, [emu.sampleAppId]);
+  const b = await flows.create(await checked(flows, flow({ displayName: "Partners" })));
+  // While A holds the app, B may not take it; after A lets it go, B can.
+  assert.match(
+    (await failures(flows, flow({ displayName: "Partners", includeApplications: [emu.sampleAppId] }))).join(),
+    /already in user flow "Customers"/,
+  );
+  const aNews = await checked(
+    flows,
+    flow({ onAttributeCollectionSubmitExtensionId: submit.id, attachVariant: "betaListener" }),
+  );
+  await flows.update(a.id, a.outs!, aNews);
+  assert.deepEqual(
+    emu.snapshot().attributeCollectionListeners[0]?.includeApplications,
+    [],
+    "listener follows",
+  );
+  const bNews = await checked(
+    flows,
+    flow({ displayName: "Partners", includeApplications: [emu.sampleAppId] }),
+  );
+  await flows.update(b.id, b.outs!, bNews);
+  const snap = emu.snapshot().authenticationEventsFlows;
+  assert.deepEqual(snap.find((f) => f.id === b.id)?.includeApplications, [emu.sampleAppId]);
+  assert.deepEqual(snap.find((f) => f.id === a.id)?.includeApplications, []);
+});
