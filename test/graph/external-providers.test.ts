@@ -406,3 +406,23 @@ test("applications move between flows (removed from one, then added to the other
   assert.deepEqual(snap.find((f) => f.id === b.id)?.includeApplications, [emu.sampleAppId]);
   assert.deepEqual(snap.find((f) => f.id === a.id)?.includeApplications, []);
 });
+
+test("an extension create whose answer was lost, then throttled validation, leaves exactly one validated extension", async () => {
+  emu.faults.add({
+    method: "POST",
+    path: "^/identity/customAuthenticationExtensions$",
+    kind: "createThenFail",
+  });
+  emu.faults.add({
+    method: "POST",
+    path: "/validateAuthenticationConfiguration$",
+    kind: "throttle",
+    times: 2,
+  });
+  const made = await exts.create(await checked(exts, ext("attributeCollectionSubmit")));
+  assert.equal(made.outs?.validated, true);
+  assert.deepEqual(
+    emu.snapshot().customAuthenticationExtensions.map((e) => e.id),
+    [made.id],
+  );
+});

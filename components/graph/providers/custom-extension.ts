@@ -135,7 +135,7 @@ const outputsFor = (
 
 /** A new extension with the full body (create, or the replacement when clientConfiguration cannot change). */
 async function createExtension(api: GraphApi, i: CustomAuthenticationExtensionInputs, adopt: boolean) {
-  const { object, adopted } = await createSafely({
+  const { object, adopted, extras } = await createSafely({
     adoptExisting: adopt,
     describe: `custom authentication extension "${i.displayName}" (${i.eventType})`,
     ledger: ledgerOf(i),
@@ -143,6 +143,8 @@ async function createExtension(api: GraphApi, i: CustomAuthenticationExtensionIn
     findAll: () => findByName(api, i),
     create: () => api.post<GraphExtension>(extensionsPath, extensionBody(i), { create: true }),
   });
+  // Copies an interrupted earlier attempt made (ours by the create ledger): one extension stays.
+  for (const extra of extras) await api.delete(extensionPath(extra.id));
   // An adopted extension gets our settings (both client settings are sent).
   if (adopted)
     await convergeRetrying(() =>
