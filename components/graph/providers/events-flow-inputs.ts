@@ -291,7 +291,13 @@ export function validateFlowInputs(raw: Record<string, unknown>): Problem[] {
 
 /** `"city (City)"` for each input of `olds` whose attribute is no longer on the page in `news`. */
 export function removedInputs(olds: readonly PageInput[] | undefined, news: readonly PageInput[]): string[] {
-  if (!Array.isArray(olds) || !Array.isArray(news) || news.some((n) => isUnknown(n))) return [];
+  // Unknown during preview (e.g. a new attribute id): which inputs go cannot be told yet.
+  if (
+    !Array.isArray(olds) ||
+    !Array.isArray(news) ||
+    news.some((n) => isUnknown(n) || isUnknown(n?.attribute))
+  )
+    return [];
   return olds
     .filter((o) => o && !news.some((n) => sameCi(n?.attribute, o.attribute)))
     .map((o) => `${o.attribute} (${o.label})`);
