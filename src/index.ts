@@ -17,7 +17,9 @@ export type { ConnectorFunctionAppArgs } from "../components/hosting/args";
 export { GeneratedPassword, type GeneratedPasswordArgs } from "../components/generatedPassword";
 export {
   ApiConnector,
+  AuthenticationEventsFlow,
   B2xUserFlow,
+  CustomAuthenticationExtension,
   SelfServiceSignUpPolicy,
   SocialIdentityProvider,
   UserFlowAppAssociation,

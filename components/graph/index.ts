@@ -32,3 +32,14 @@ export {
   type SocialIdentityProviderArgs,
   type SocialIdentityProviderType,
 } from "./resources/social-identity-provider";
+export {
+  AuthenticationEventsFlow,
+  type AuthenticationEventsFlowArgs,
+  type AuthenticationEventsFlowAttribute,
+  type AuthenticationEventsFlowPageInput,
+} from "./resources/authentication-events-flow";
+export {
+  CustomAuthenticationExtension,
+  type CustomAuthenticationExtensionArgs,
+  type CustomAuthenticationExtensionEventType,
+} from "./resources/custom-authentication-extension";

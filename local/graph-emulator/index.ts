@@ -18,7 +18,7 @@ import type { EmulatorState, RequestLogEntry } from "./types";
 export type { ActiveFaultRule, FaultController } from "./faults";
 export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
 export type * from "./types";
-export { ALL_ROLES, type TenantSettings, type TenantType } from "./tenant";
+export { ALL_ROLES, type AttachVariant, type TenantSettings, type TenantType } from "./tenant";
 export { IdentityPlatform, type AuthenticationEventsTokenRequest } from "./identityPlatform";
 
 /** How to start the emulator. */
@@ -110,7 +110,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   });
   let tenant = initialTenant();
   const tenantControl = {
-    get: () => ({ ...tenant, grantedRoles: [...tenant.grantedRoles] }),
+    get: () => ({
+      ...tenant,
+      grantedRoles: [...tenant.grantedRoles],
+      attachVariants: [...tenant.attachVariants],
+    }),
     set: (patch: Partial<TenantSettings>) => {
       tenant = updateTenantSettings(tenant, patch);
       return tenantControl.get();

@@ -3,8 +3,12 @@ import type { Route } from "./context";
 import { assignmentRoutes } from "./routes/assignments";
 import { attributeRoutes } from "./routes/attributes";
 import { connectorRoutes } from "./routes/connectors";
+import { customExtensionRoutes } from "./routes/customExtensions";
 import { directoryRoutes } from "./routes/directory";
 import { flowConnectorRoutes } from "./routes/flowConnectors";
+import { eventsFlowRoutes } from "./routes/eventsFlows";
+import { attributeCollectionListenerRoutes } from "./routes/eventsFlowsListeners";
+import { eventsFlowPartRoutes } from "./routes/eventsFlowsParts";
 import { flowRoutes } from "./routes/flows";
 import { identityProviderRoutes } from "./routes/identityProviders";
 import { listenerRoutes } from "./routes/listeners";
@@ -23,15 +27,26 @@ export const ROUTES: readonly Route[] = [
   ...listenerRoutes,
   ...directoryRoutes,
   ...organizationRoutes,
+  ...eventsFlowRoutes,
+  ...eventsFlowPartRoutes,
+  ...customExtensionRoutes,
+  ...attributeCollectionListenerRoutes,
 ];
 
 /** First path segments Graph knows (a request outside them gets Graph's "segment" 400). */
 export const TOP_LEVEL = new Set(["policies", "identity", "applications", "users", "organization"]);
 /** Second segments under /identity that exist in Graph (even if only some are emulated). */
 export const IDENTITY_SEGMENTS = new Set(
-  ["userFlowAttributes", "apiConnectors", "identityProviders", "b2xUserFlows", "events"].map((s) =>
-    s.toLowerCase(),
-  ),
+  [
+    "userFlowAttributes",
+    "apiConnectors",
+    "identityProviders",
+    "b2xUserFlows",
+    "events",
+    "authenticationEventsFlows",
+    "customAuthenticationExtensions",
+    "authenticationEventListeners",
+  ].map((s) => s.toLowerCase()),
 );
 
 /**

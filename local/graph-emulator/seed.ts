@@ -16,6 +16,10 @@ export interface SeedOptions {
   sampleAppId: string;
   /** Object id of the sample application. */
   sampleAppObjectId: string;
+  /** appId of `b2c-extensions-app`, which owns custom attributes in an external (CIAM) tenant. */
+  b2cExtensionsAppId: string;
+  /** Object id of the b2c-extensions-app. */
+  b2cExtensionsAppObjectId: string;
   /** Tenant toggle "Enable guest self-service sign up via user flows". @default false */
   selfServiceSignUpEnabled: boolean;
 }
@@ -32,7 +36,13 @@ export const DEFAULT_SEED: SeedOptions = {
   sampleAppId: "1fc41a76-3050-4529-8095-9af8897cf63d",
   sampleAppObjectId: "2b7c9d10-4e5f-4a6b-8c7d-0e1f2a3b4c5d",
   selfServiceSignUpEnabled: false,
+  b2cExtensionsAppId: "7b1c4f2e-93a0-4d5e-8f61-2a3b4c5d6e7f",
+  b2cExtensionsAppObjectId: "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
 };
+
+/** Display name Entra gives the app that owns custom attributes in an external (CIAM) tenant. */
+export const B2C_EXTENSIONS_APP_DISPLAY_NAME =
+  "b2c-extensions-app. Do not modify. Used by AADB2C for storing user data.";
 
 const builtIn = (id: string, displayName: string, description: string): StoredAttribute => ({
   id,
@@ -100,8 +110,17 @@ export function buildSeed(options: SeedOptions): EmulatorState {
         displayName: "Partner Portal",
         signInAudience: "AzureADMyOrg",
       },
+      {
+        id: options.b2cExtensionsAppObjectId,
+        appId: options.b2cExtensionsAppId,
+        displayName: B2C_EXTENSIONS_APP_DISPLAY_NAME,
+        signInAudience: "AzureADMyOrg",
+      },
     ],
     users: [],
+    authenticationEventsFlows: [],
+    customAuthenticationExtensions: [],
+    attributeCollectionListeners: [],
     extensionProperties: [],
   };
 }

@@ -26,7 +26,21 @@ export interface TenantSettings {
   credentialValid: boolean;
   /** Application permissions in the token's `roles` claim; Graph refuses calls none of them cover. @default every role in {@link ALL_ROLES} */
   grantedRoles: string[];
+  /**
+   * External tenants: which ways of attaching a Start/Submit extension to a flow Graph accepts (which one
+   * Entra serves is undocumented; docs/graph-contract.md §8.5). @default all of {@link ATTACH_VARIANTS}
+   */
+  attachVariants: AttachVariant[];
+  /**
+   * What a PATCH of a custom extension's `clientConfiguration` does (undocumented): applied, accepted but
+   * ignored, or refused with 400. @default "apply"
+   */
+  extensionClientConfigurationPatch: "apply" | "ignore" | "refuse";
 }
+
+/** Ways to attach a Start/Submit extension: beta `$ref` PUT, beta listener, v1.0 PATCH of the flow. */
+export type AttachVariant = "betaRef" | "betaListener" | "v1Patch";
+export const ATTACH_VARIANTS: readonly AttachVariant[] = ["betaRef", "betaListener", "v1Patch"];
 
 /** Every application permission a call of this project (and its preflight) may need. */
 export const ALL_ROLES: readonly string[] = [
@@ -41,6 +55,10 @@ export const ALL_ROLES: readonly string[] = [
   "Application.Read.All",
   "Organization.Read.All",
   "User.ReadWrite.All",
+  "EventListener.Read.All",
+  "EventListener.ReadWrite.All",
+  "CustomAuthenticationExtension.Read.All",
+  "CustomAuthenticationExtension.ReadWrite.All",
 ];
 
 export function defaultTenantSettings(): TenantSettings {
@@ -49,6 +67,8 @@ export function defaultTenantSettings(): TenantSettings {
     selfServiceSignUpAvailable: true,
     credentialValid: true,
     grantedRoles: [...ALL_ROLES],
+    attachVariants: [...ATTACH_VARIANTS],
+    extensionClientConfigurationPatch: "apply",
   };
 }
 
@@ -57,7 +77,11 @@ export function updateTenantSettings(current: TenantSettings, patch: unknown): T
   if (!patch || typeof patch !== "object" || Array.isArray(patch))
     throw new Error("the tenant settings must be a JSON object");
   const p = patch as Record<string, unknown>;
-  const next = { ...current, grantedRoles: [...current.grantedRoles] };
+  const next = {
+    ...current,
+    grantedRoles: [...current.grantedRoles],
+    attachVariants: [...current.attachVariants],
+  };
   for (const [key, value] of Object.entries(p)) {
     switch (key) {
       case "tenantType":
@@ -79,9 +103,19 @@ export function updateTenantSettings(current: TenantSettings, patch: unknown): T
           );
         next.grantedRoles = [...(value as string[])];
         break;
+      case "attachVariants":
+        if (!Array.isArray(value) || value.some((v) => !ATTACH_VARIANTS.includes(v as AttachVariant)))
+          throw new Error(`attachVariants must be a list of ${ATTACH_VARIANTS.join(", ")}`);
+        next.attachVariants = [...(value as AttachVariant[])];
+        break;
+      case "extensionClientConfigurationPatch":
+        if (value !== "apply" && value !== "ignore" && value !== "refuse")
+          throw new Error("extensionClientConfigurationPatch must be apply, ignore or refuse");
+        next.extensionClientConfigurationPatch = value;
+        break;
       default:
         throw new Error(
-          `unknown tenant setting '${key}'; known: tenantType, selfServiceSignUpAvailable, credentialValid, grantedRoles`,
+          `unknown tenant setting '${key}'; known: tenantType, selfServiceSignUpAvailable, credentialValid, grantedRoles, attachVariants, extensionClientConfigurationPatch`,
         );
     }
   }
@@ -120,6 +154,15 @@ export function rolesAllowing(method: string, path: string): readonly string[] |
       ["Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration"],
       ["Policy.ReadWrite.ApplicationConfiguration"],
     );
+  if (
+    p.startsWith("/identity/authenticationeventsflows") ||
+    p.startsWith("/identity/authenticationeventlisteners")
+  )
+    return pick(["EventListener.Read.All", "EventListener.ReadWrite.All"], ["EventListener.ReadWrite.All"]);
+  if (p.startsWith("/identity/customauthenticationextensions"))
+    return p.endsWith("/validateauthenticationconfiguration") || access === "read"
+      ? ["CustomAuthenticationExtension.Read.All", "CustomAuthenticationExtension.ReadWrite.All"]
+      : ["CustomAuthenticationExtension.ReadWrite.All"];
   if (p.startsWith("/applications")) return ["Application.Read.All"];
   if (p.startsWith("/organization")) return ["Organization.Read.All"];
   return undefined;
@@ -156,6 +199,8 @@ export function enforceTenant(settings: TenantSettings, method: string, path: st
       "Authorization_RequestDenied",
       "Insufficient privileges to complete the operation.",
     );
+  // External tenants keep custom attributes (on the b2c-extensions-app).
+  if (settings.tenantType === "CIAM" && path.toLowerCase().startsWith("/identity/userflowattributes")) return;
   if (!isB2xSurface(path)) return;
   if (settings.tenantType !== "AAD")
     throw new GraphError(

@@ -97,6 +97,61 @@ export interface StoredApplication {
   signInAudience: string;
 }
 
+/** One input of an events flow's attribute collection page (Graph's words). */
+export interface StoredPageInput {
+  attribute: string;
+  label: string;
+  inputType: string;
+  defaultValue: string | null;
+  hidden: boolean;
+  editable: boolean;
+  writeToDirectory: boolean;
+  required: boolean;
+  validationRegEx: string;
+  options: { label: string; value: string }[];
+}
+
+/** An `externalUsersSelfServiceSignUpEventsFlow` with its relationships inlined. */
+export interface StoredEventsFlow {
+  id: string;
+  displayName: string;
+  description: string | null;
+  priority: number;
+  isSignUpAllowed: boolean;
+  identityProviderIds: string[];
+  /** Attribute ids in the flow (`onAttributeCollection.attributes`). */
+  attributeIds: string[];
+  /** The page inputs in page order. */
+  inputs: StoredPageInput[];
+  /** Client ids (appId) in `conditions.applications.includeApplications`. */
+  includeApplications: string[];
+  /** Custom extension id wired to the Start / Submit slot, or null. */
+  onAttributeCollectionStart: string | null;
+  onAttributeCollectionSubmit: string | null;
+}
+
+/** A `customAuthenticationExtension`; `odataType` tells the event. */
+export interface StoredCustomExtension {
+  id: string;
+  odataType: string;
+  displayName: string;
+  description: string | null;
+  targetUrl: string;
+  resourceId: string;
+  timeoutInMilliseconds: number | null;
+  maximumRetries: number | null;
+  claimsForTokenConfiguration: { claimIdInApiResponse: string }[];
+}
+
+/** A beta attribute-collection listener (`onAttributeCollectionStart/SubmitListener`). */
+export interface StoredAttributeCollectionListener {
+  id: string;
+  odataType: string;
+  priority: number;
+  includeApplications: string[];
+  customExtensionId: string;
+}
+
 /** A directory user: Graph properties as a flat JSON object, `id` always present. */
 export type StoredUser = { id: string } & Record<string, unknown>;
 
@@ -111,6 +166,10 @@ export interface EmulatorState {
   onSignupStartListeners: StoredListener[];
   applications: StoredApplication[];
   users: StoredUser[];
+  /** External tenants: sign-up events flows, custom extensions, attribute-collection listeners. */
+  authenticationEventsFlows: StoredEventsFlow[];
+  customAuthenticationExtensions: StoredCustomExtension[];
+  attributeCollectionListeners: StoredAttributeCollectionListener[];
   /**
    * Custom attribute ids whose directory extension property exists. Graph creates it lazily the first
    * time the attribute is used in a flow; it then outlives the assignment (but not the attribute).

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator";
+import { apiHost, externalEmulator } from "./external-helpers";
 import { graphProviderCode, withReleaseHandling } from "../../components/graph/providers/registry";
 import {
   graphResourceKinds,
@@ -115,8 +116,16 @@ for (const [name, provider] of Object.entries(providers)) {
 
 test("delete from the stored provider text removes what the current code created, for every provider", async () => {
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
-  const emu = await startGraphEmulator();
+  const external = await externalEmulator();
+  const emu = external.emu;
   const connection = { cloud: "global", baseUrl: emu.url, credential: "emulator" };
+  // The external-tenant kinds run with the tenant switched to CIAM, the B2X kinds with it workforce.
+  const kindOf = (name: string) =>
+    emu.tenant.set({
+      tenantType: ["AuthenticationEventsFlow", "CustomAuthenticationExtension"].includes(name)
+        ? "CIAM"
+        : "AAD",
+    });
   const inputs: Record<keyof typeof providers, Record<string, unknown>> = {
     SelfServiceSignUpPolicy: { connection, enabled: true, keepOnDelete: false },
     UserFlowAttribute: {
@@ -131,6 +140,14 @@ test("delete from the stored provider text removes what the current code created
     // Created after the policy (toggle on) and the flow above, deleted before them.
     UserFlowAppAssociation: { connection, userFlowId: "B2X_1_Stored", appIds: [emu.sampleAppId] },
     SocialIdentityProvider: { connection, type: "Google", clientId: "c", clientSecret: "stored-secret" },
+    AuthenticationEventsFlow: { connection, displayName: "Stored" },
+    CustomAuthenticationExtension: {
+      connection,
+      displayName: "Stored",
+      eventType: "attributeCollectionSubmit",
+      targetUrl: `https://${apiHost}/api/submit`,
+      resourceId: external.resourceId,
+    },
   };
   try {
     const made: Array<[string, { id: string; outs: Record<string, unknown> }]> = [];
@@ -139,17 +156,19 @@ test("delete from the stored provider text removes what the current code created
         check: (o: unknown, n: unknown) => Promise<{ inputs: unknown }>;
         create: (i: unknown) => Promise<{ id: string; outs: Record<string, unknown> }>;
       };
+      kindOf(name);
       const { inputs: checkedInputs } = await p.check({}, inputs[name as keyof typeof providers]);
       made.push([name, await p.create(checkedInputs)]);
     }
     assert.notDeepEqual(emu.diffFromSeed(), []);
     for (const [name, { id, outs }] of made.reverse()) {
       const sf = { text: storedProviderText(name as GraphResourceKind) };
+      kindOf(name);
       await revive(sf.text).delete!(id, outs);
     }
     assert.deepEqual(emu.diffFromSeed(), [], "everything deleted, the toggle restored");
   } finally {
-    await emu.close();
+    await external.close();
   }
 });
 

@@ -13,6 +13,8 @@ import {
 } from "../resources/provider-shim";
 import { userFlowAttributeProvider } from "./attribute";
 import { apiConnectorProvider } from "./connector";
+import { customAuthenticationExtensionProvider } from "./custom-extension";
+import { authenticationEventsFlowProvider } from "./events-flow";
 import { userFlowAppAssociationProvider } from "./listener";
 import { selfServiceSignUpPolicyProvider } from "./policy";
 import { socialIdentityProviderProvider } from "./social-idp";
@@ -29,6 +31,8 @@ export const graphProviderCode: Record<GraphResourceKind, Provider> = {
   B2xUserFlow: b2xUserFlowProvider,
   UserFlowAppAssociation: userFlowAppAssociationProvider,
   SocialIdentityProvider: socialIdentityProviderProvider,
+  AuthenticationEventsFlow: authenticationEventsFlowProvider,
+  CustomAuthenticationExtension: customAuthenticationExtensionProvider,
 };
 
 /**

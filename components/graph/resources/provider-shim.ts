@@ -42,6 +42,8 @@ export const graphResourceKinds = [
   "B2xUserFlow",
   "UserFlowAppAssociation",
   "SocialIdentityProvider",
+  "AuthenticationEventsFlow",
+  "CustomAuthenticationExtension",
 ] as const;
 export type GraphResourceKind = (typeof graphResourceKinds)[number];
 

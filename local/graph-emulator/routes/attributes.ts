@@ -76,8 +76,14 @@ function create(ctx: RequestContext) {
       `displayName '${displayName}' must start with a letter and contain only letters, digits, '_' and spaces.`,
     );
   }
-  const id = `extension_${ctx.extensionsAppId.replace(/-/g, "")}_${name}`;
   const state = ctx.store.state;
+  // External tenants keep custom attributes on the b2c-extensions-app (docs/graph-contract.md §8.1).
+  const owner =
+    ctx.tenant.tenantType === "CIAM"
+      ? (state.applications.find((a) => a.displayName.startsWith("b2c-extensions-app"))?.appId ??
+        ctx.extensionsAppId)
+      : ctx.extensionsAppId;
+  const id = `extension_${owner.replace(/-/g, "")}_${name}`;
   const clash = state.userFlowAttributes.find((a) => sameId(a.displayName, displayName) || sameId(a.id, id));
   if (clash) throw alreadyExists("user flow attribute", clash.id);
   const attr: StoredAttribute = {
@@ -115,9 +121,12 @@ function remove(ctx: RequestContext) {
   const state = ctx.store.state;
   // UNCONFIRMED in Graph (docs/graph-contract.md §2.2); strict choice: refuse while a flow still uses the
   // attribute.
-  const users = state.b2xUserFlows
-    .filter((f) => f.assignments.some((a) => sameId(a.id, attr.id)))
-    .map((f) => f.id);
+  const users = [
+    ...state.b2xUserFlows.filter((f) => f.assignments.some((a) => sameId(a.id, attr.id))).map((f) => f.id),
+    ...(state.authenticationEventsFlows ?? [])
+      .filter((f) => f.attributeIds.some((a) => sameId(a, attr.id)))
+      .map((f) => f.id),
+  ];
   if (users.length > 0) {
     throw badRequest(
       `User flow attribute '${attr.id}' is still assigned to user flow(s) ${users.join(", ")}; delete those userAttributeAssignments first.`,
