@@ -23,10 +23,12 @@ import {
 import type { ConnectorFunctionAppArgs } from "./hosting/args";
 import { LocalConnectorSettings } from "./localConnectorSettings";
 import { pageAssignments } from "./signup/page";
+import type { SelfServiceSignUpExtensionArgs, TokenClaimsArgs } from "./signup/externalArgs";
 import { portalLinks, type PortalLinks } from "./signup/portal";
 import { formatProblems, validateSignUpArgs, type ValidatedSignUp } from "./signup/validate";
 import { AppSetting, encodeHostSettings, type HostAuth } from "../contract/appSettings";
 import type { PolicyInput } from "../contract/policy/load";
+import type { TenantKind } from "../contract/tenantKind";
 import { CONNECTOR_STEPS as STEPS, type ConnectorStep } from "../contract/userFlow";
 import type { CustomAttributeInput, UserFlowInput } from "../contract/userFlowSchema";
 
@@ -116,6 +118,22 @@ export interface SocialProviderArgs {
 export interface SelfServiceSignUpArgs {
   /** How the Graph resources reach Graph (cloud, tenant, optional emulator root). */
   readonly connection: GraphConnection;
+  /**
+   * The kind of tenant: `workforce` (tenantType AAD: B2X user flow + API connectors) or `external`
+   * (tenantType CIAM, Microsoft Entra External ID: events flow + custom authentication extensions, global
+   * cloud only). What has no meaning in the kind (`toggle`, `connector.auth`/`username`/`password`/
+   * `rotationKey`/`certificate`, `apps.priority`, `postFederationSignup` in external; `extension` in
+   * workforce) is refused. Learn: https://learn.microsoft.com/entra/external-id/tenant-configurations
+   * @default "workforce"
+   */
+  readonly tenantKind?: TenantKind;
+  /** External tenants only: how Entra calls the extensions. @default - 1000 ms, 1 retry, "betaRef" */
+  readonly extension?: SelfServiceSignUpExtensionArgs;
+  /**
+   * Claims added to the listed apps' tokens at OnTokenIssuanceStart (both kinds; not in China).
+   * @default - no token claims
+   */
+  readonly tokenClaims?: TokenClaimsArgs;
   /** The tenant toggle. @default - enabled, restored to its previous value on destroy */
   readonly toggle?: SelfServiceSignUpToggleArgs;
   /** Custom user attributes; `name` is the logical name the page and the connector policy use. @default [] */

@@ -29,7 +29,7 @@ export const SIGN_UP_PRODUCT: Readonly<Record<TenantKind, string>> = {
 /** How a tenant of each known `tenantType` is named to a person. */
 const TENANT_TYPE_NAMES: Readonly<Record<string, string>> = {
   AAD: "a workforce tenant (tenantType AAD)",
-  CIAM: "an external (CIAM) tenant: a Microsoft Entra External ID external tenant (tenantType CIAM)",
+  CIAM: "an external (CIAM) tenant (Microsoft Entra External ID, tenantType CIAM)",
   "AAD B2C": "an Azure AD B2C tenant (tenantType AAD B2C)",
 };
 

@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 import { NAME_PREFIX_MAX_LENGTH, NAME_PREFIX_PATTERN } from "../components/hosting/names";
+import { extensionSettingsSchema } from "../contract/extensionSettings";
+import { TENANT_KINDS } from "../contract/tenantKind";
+import { tokenClaimsSchema } from "../contract/tokenClaims";
 import { customAttributeSchema, userFlowSchema } from "../contract/userFlowSchema";
 
 const guid = z
@@ -17,6 +20,12 @@ const guid = z
 export const tenantSchema = z.strictObject({
   /** Directory (tenant) id. */
   tenantId: guid,
+  /**
+   * `workforce` (tenantType AAD: B2X user flow + API connectors) or `external` (tenantType CIAM,
+   * Microsoft Entra External ID: events flow + custom authentication extensions; global cloud only).
+   * Preflight compares it with the tenant's tenantType before any write. @default "workforce"
+   */
+  kind: z.enum(TENANT_KINDS).default("workforce"),
   /** National cloud: picks the Graph root, token authority and whether v1.0 or beta is used. */
   cloud: z.enum(["global", "usgov", "usgovdod", "china"]).default("global"),
   /** Override of the Graph root, e.g. the local emulator `http://127.0.0.1:4100`. */
@@ -34,6 +43,20 @@ export const toggleSchema = z
     keepOnDestroy: z.boolean().default(false),
   })
   .default({ enabled: true, keepOnDestroy: false });
+
+/**
+ * `entra-signup:extension` — external tenants only: how Entra calls the Start/Submit custom
+ * authentication extensions (timeout 200–2000 ms, 0 or 1 retry) and how they are attached to the flow.
+ * @default - { timeoutInMilliseconds: 1000, maximumRetries: 1, attachVariant: "betaRef" }
+ */
+export const extensionSchema = extensionSettingsSchema;
+
+/**
+ * `entra-signup:tokenClaims` — claims added to the listed apps' tokens at OnTokenIssuanceStart (both
+ * kinds; not in China), each from a custom attribute the connector policy's enrichment writes or from a
+ * value table keyed by email domain; refused when the worst case could exceed Entra's 3 KB.
+ */
+export { tokenClaimsSchema };
 
 /** `entra-signup:attributes` — custom user attributes (userFlowAttributes); see contract/userFlow.ts. */
 export const attributeSchema = customAttributeSchema;

@@ -3,6 +3,8 @@
  * its config key path and the fix, before any resource is declared.
  */
 import type { z } from "zod";
+import type { ExtensionSettings } from "../contract/extensionSettings";
+import type { TokenClaims } from "../contract/tokenClaims";
 import { validateSignUpArgs, type ArgProblem, type ValidatedSignUp } from "../components/signup/validate";
 import { checkPlaceholders } from "./placeholders";
 import { closestName } from "../contract/didYouMean";
@@ -71,6 +73,8 @@ export const KNOWN_KEYS = [
   "adoptExisting",
   "adoptSecrets",
   "connectorCertificateThumbprints",
+  "extension",
+  "tokenClaims",
   ...SECRET_KEYS,
 ] as const;
 
@@ -93,6 +97,10 @@ export interface Settings {
   readonly adoptExisting: boolean;
   /** On adopt, trust the secrets set on the stack or send them once. */
   readonly adoptSecrets: "trust" | "write";
+  /** `tenant.kind: external` only: how Entra calls the extensions (defaults applied). */
+  readonly extension?: ExtensionSettings;
+  /** Claims added to the apps' tokens at OnTokenIssuanceStart; absent when not configured. */
+  readonly tokenClaims?: TokenClaims;
 }
 
 export class SettingsError extends Error {
@@ -137,6 +145,7 @@ export function loadSettings(source: ConfigSource): Settings {
   problems.push(...checkKnownKeys(source.keys?.() ?? []));
 
   const secretsPresent = new Set<SecretKey>();
+  if (tenant?.kind === "external") problems.push(...checkExternalOnlyKeys(source));
   for (const key of SECRET_KEYS) {
     if (source.get(key) === undefined) continue;
     if (!source.isSecret(key)) {
@@ -194,7 +203,24 @@ export function loadSettings(source: ConfigSource): Settings {
     secretsPresent,
     adoptExisting,
     adoptSecrets,
+    ...(valid.extension ? { extension: valid.extension } : {}),
+    ...(valid.tokenClaims ? { tokenClaims: valid.tokenClaims } : {}),
   };
+}
+
+/** The connector secrets of B2X (Basic, certificate) have no use where Entra calls with a bearer token. */
+const B2X_CONNECTOR_KEYS = [
+  "connectorPassword",
+  "connectorCertificatePfx",
+  "connectorCertificatePassword",
+  "connectorCertificateThumbprints",
+] as const;
+
+function checkExternalOnlyKeys(source: ConfigSource): string[] {
+  return B2X_CONNECTOR_KEYS.filter((key) => source.get(key) !== undefined).map(
+    (key) =>
+      `${NAMESPACE}:${key} has no use with tenant.kind external: Entra calls custom authentication extensions with its own bearer token, never Basic or a certificate — remove it ('pulumi config rm ${NAMESPACE}:${key}')`,
+  );
 }
 
 /** A mistyped key (`userflow`, `connectors`) would otherwise be silently ignored. */
@@ -287,6 +313,8 @@ function configProblem(p: ArgProblem, stack: string | undefined): string {
   if (key)
     return `${NAMESPACE}:${key} is ${p.message.replace(/ — .*$/, "")} — run '${setSecretCommand(key, stack)}'`;
   const path = p.path
+    .replace(/^tenantKind/, "tenant.kind")
+    .replace(/^toggle/, "selfServiceSignUp")
     .replace(/^connection\.baseUrl/, "tenant.graphBaseUrl")
     .replace(/^connection\.credential/, "tenant.graphCredential")
     .replace(/^connection\./, "tenant.")
@@ -304,7 +332,16 @@ function validateAsComponent(
   problems: string[],
 ): ValidatedSignUp | undefined {
   const present = (key: SecretKey) => (secrets.has(key) ? "<secret>" : undefined);
+  const rawTenant = asRecord(source.get("tenant"));
+  const rawConnector = asRecord(source.get("connector"));
+  const rawApps = asRecord(source.get("apps"));
+  const external = (tenant?.kind ?? rawTenant?.kind) === "external";
   const { problems: found, value } = validateSignUpArgs({
+    tenantKind: tenant ? tenant.kind : rawTenant?.kind,
+    extension: source.get("extension"),
+    tokenClaims: source.get("tokenClaims"),
+    toggle: source.get("selfServiceSignUp"),
+    apps: { appIds: rawApps?.appIds, priority: rawApps?.priority },
     connection: tenant
       ? {
           cloud: tenant.cloud,
@@ -317,17 +354,26 @@ function validateAsComponent(
     userFlow: source.get("userFlow"),
     // With a connector that failed its schema, its policy is still checked (problems all at once).
     connector: connector
-      ? {
-          auth: connector.auth,
-          username: connector.username,
-          certificate: {
-            pkcs12Base64: present("connectorCertificatePfx"),
-            password: present("connectorCertificatePassword"),
-            thumbprints: source.get("connectorCertificateThumbprints") ?? [],
-          },
-          policy: policy ?? {},
-          hosting: connector.hosting,
-        }
+      ? external
+        ? // Only what the config sets: the B2X defaults (Basic auth, a user name) mean nothing here.
+          {
+            auth: rawConnector?.auth,
+            username: rawConnector?.username,
+            rotationKey: rawConnector?.rotationKey,
+            policy: policy ?? {},
+            hosting: connector.hosting,
+          }
+        : {
+            auth: connector.auth,
+            username: connector.username,
+            certificate: {
+              pkcs12Base64: present("connectorCertificatePfx"),
+              password: present("connectorCertificatePassword"),
+              thumbprints: source.get("connectorCertificateThumbprints") ?? [],
+            },
+            policy: policy ?? {},
+            hosting: connector.hosting,
+          }
       : policy && { policy, hosting: { kind: "functionApp" } },
     socialProviders: {
       google: { clientId: social?.google?.clientId, clientSecret: present("googleClientSecret") },
@@ -336,10 +382,16 @@ function validateAsComponent(
   });
   // Problems of the tenant/connector shape are already reported by their own schemas above.
   const own = (p: ArgProblem) =>
-    !(tenant === undefined && p.path.startsWith("connection")) &&
+    !(tenant === undefined && (p.path.startsWith("connection") || p.path.startsWith("tenantKind"))) &&
     !(connector === undefined && p.path.startsWith("connector") && !p.path.startsWith("connector.policy")) &&
     !(policy === undefined && p.path.startsWith("connector.policy")) &&
     !(source.get("userFlow") === undefined && p.path.startsWith("userFlow"));
   problems.push(...found.filter(own).map((p) => configProblem(p, source.stack)));
   return value;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

@@ -26,7 +26,11 @@ import {
   type PageField,
   type UserFlow,
 } from "../../contract/userFlowSchema";
+import type { ExtensionSettings } from "../../contract/extensionSettings";
+import type { TenantKind } from "../../contract/tenantKind";
+import type { TokenClaims } from "../../contract/tokenClaims";
 import { isLoopbackGraph, validateConnection } from "../graph/connection";
+import { checkTenantKindArgs } from "./tenantKindChecks";
 
 /** A problem: where (argument path, `a.b.0.c`) and what to do. */
 export interface ArgProblem {
@@ -39,17 +43,27 @@ export interface ValidatedSignUp {
   readonly attributes: readonly CustomAttribute[];
   readonly userFlow: UserFlow;
   readonly policy: Policy;
+  readonly tenantKind: TenantKind;
+  /** External tenants only: how Entra calls the extensions (defaults applied). */
+  readonly extension?: ExtensionSettings;
+  readonly tokenClaims?: TokenClaims;
 }
 
 /** The part of `SelfServiceSignUpArgs` that validation reads; values may be anything a caller passed. */
 export interface SignUpArgsShape {
   readonly connection?: unknown;
+  readonly tenantKind?: unknown;
+  readonly extension?: unknown;
+  readonly tokenClaims?: unknown;
+  readonly toggle?: unknown;
+  readonly apps?: { readonly appIds?: unknown; readonly priority?: unknown };
   readonly attributes?: unknown;
   readonly userFlow?: unknown;
   readonly connector?: {
     readonly auth?: unknown;
     readonly username?: unknown;
     readonly password?: unknown;
+    readonly rotationKey?: unknown;
     readonly certificate?: {
       readonly pkcs12Base64?: unknown;
       readonly password?: unknown;
@@ -99,7 +113,12 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
   problems.push(...checkPage(declared, parts.page));
   if (parts.identityProviders)
     problems.push(...checkIdentityProviders(parts.identityProviders, args.socialProviders));
-  problems.push(...checkConnector(args.connector, graphIsLoopback));
+  // In an external tenant the B2X auth fields are refused by the kind checks; only the host is checked here.
+  const connector =
+    args.tenantKind === "external" && args.connector
+      ? { ...args.connector, auth: undefined, username: undefined, certificate: undefined }
+      : args.connector;
+  problems.push(...checkConnector(connector, graphIsLoopback));
   if (args.adoptSecrets !== undefined && args.adoptSecrets !== "trust" && args.adoptSecrets !== "write")
     problems.push({
       path: "adoptSecrets",
@@ -133,8 +152,26 @@ export function validateSignUpArgs(args: SignUpArgsShape): {
       ...checkConnectorSteps(parts.connectorSteps, args.connector.policy as Record<string, unknown>),
     );
 
-  if (problems.length > 0 || !attributes.success || !flow.success || !policy) return { problems };
-  return { problems, value: { attributes: attributes.data, userFlow: flow.data, policy } };
+  const kind = checkTenantKindArgs(args, {
+    userFlow: flow.success ? flow.data : undefined,
+    attributes: declared.valid,
+    policy,
+  });
+  problems.push(...kind.problems);
+
+  if (problems.length > 0 || !attributes.success || !flow.success || !policy || !kind.tenantKind)
+    return { problems };
+  return {
+    problems,
+    value: {
+      attributes: attributes.data,
+      userFlow: flow.data,
+      policy,
+      tenantKind: kind.tenantKind,
+      extension: kind.extension,
+      tokenClaims: kind.tokenClaims,
+    },
+  };
 }
 
 /** Formats problems as one message, one line each. */

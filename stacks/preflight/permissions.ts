@@ -29,7 +29,65 @@ export function requiredPermissions(settings: Settings, op: Operation): Permissi
     if (!entry.usedBy.includes(usedBy)) entry.usedBy.push(usedBy);
     needs.set(key, entry);
   };
-  const k = (key: string) => `${NAMESPACE}:${key}`;
+  if (settings.tenant.kind === "external") externalNeeds(settings, op, need);
+  else workforceNeeds(settings, op, need);
+  if (settings.tokenClaims) {
+    // OnTokenIssuanceStart: the extension and its API identity, the listener, the claims mapping policy
+    // assigned to each app's service principal, and acceptMappedClaims on the apps.
+    extensionNeeds(op, need, k("tokenClaims"));
+    need(rw(op, ["Policy.Read.All"], ["Policy.ReadWrite.ApplicationConfiguration"]), k("tokenClaims"));
+    need(
+      op === "up" ? ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"] : ["Application.Read.All"],
+      k("tokenClaims.appIds"),
+    );
+  }
+  // Preflight itself reads the tenant kind (GET /organization).
+  need(["Organization.Read.All"], "preflight (tenant kind)");
+  return [...needs.values()];
+}
+
+type Need = (anyOf: readonly string[], usedBy: string) => void;
+const k = (key: string) => `${NAMESPACE}:${key}`;
+
+/**
+ * A custom authentication extension with its API identity: the extension, its event listener or flow
+ * handler, the app registration + service principal, and the admin-consented Receive.Payload app role.
+ * https://learn.microsoft.com/graph/api/resources/customauthenticationextension
+ */
+function extensionNeeds(op: Operation, need: Need, usedBy: string): void {
+  need(
+    rw(op, ["CustomAuthenticationExtension.Read.All"], ["CustomAuthenticationExtension.ReadWrite.All"]),
+    usedBy,
+  );
+  need(rw(op, ["EventListener.Read.All"], ["EventListener.ReadWrite.All"]), usedBy);
+  if (op === "up") {
+    need(["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"], usedBy);
+    need(["AppRoleAssignment.ReadWrite.All"], usedBy);
+  }
+  need(["Application.Read.All"], usedBy);
+}
+
+/** External tenant: events flow (with its apps), custom attributes, Start/Submit extensions, social providers. */
+function externalNeeds(settings: Settings, op: Operation, need: Need): void {
+  need(rw(op, ["EventListener.Read.All"], ["EventListener.ReadWrite.All"]), k("userFlow"));
+  if (settings.attributes.length > 0) {
+    need(rw(op, ["IdentityUserFlow.Read.All"], ["IdentityUserFlow.ReadWrite.All"]), k("attributes"));
+    // The attribute ids are read back from the b2c-extensions-app (GET /applications).
+    need(["Application.Read.All"], k("attributes"));
+  }
+  const steps = settings.userFlow.connectorSteps;
+  if (steps.postFederationSignup || steps.postAttributeCollection) extensionNeeds(op, need, k("extension"));
+  if (settings.socialProviders.google || settings.socialProviders.facebook) {
+    need(rw(op, ["IdentityProvider.Read.All"], ["IdentityProvider.ReadWrite.All"]), k("socialProviders"));
+  }
+  if (settings.apps.appIds.length > 0) need(["Application.Read.All"], k("apps.appIds"));
+  if (settings.apps.createApp && op === "up") {
+    need(["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"], k("apps.createApp"));
+  }
+}
+
+/** Workforce tenant: the B2X toggle, user flow, attributes, API connectors, social providers, app listener. */
+function workforceNeeds(settings: Settings, op: Operation, need: Need): void {
   need(rw(op, ["Policy.Read.All"], ["Policy.ReadWrite.AuthenticationFlows"]), k("selfServiceSignUp"));
   const userFlow = rw(op, ["IdentityUserFlow.Read.All"], ["IdentityUserFlow.ReadWrite.All"]);
   need(userFlow, k("userFlow"));
@@ -53,9 +111,6 @@ export function requiredPermissions(settings: Settings, op: Operation): Permissi
   if (settings.apps.createApp && op === "up") {
     need(["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"], k("apps.createApp"));
   }
-  // Preflight itself reads the tenant kind (GET /organization).
-  need(["Organization.Read.All"], "preflight (tenant kind)");
-  return [...needs.values()];
 }
 
 /** Roles that cover everything in this project's table when held as delegated scopes by an admin user. */

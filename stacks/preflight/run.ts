@@ -100,22 +100,7 @@ async function tenantChecks(api: GraphApi, input: PreflightInput): Promise<Findi
   findings.push(...signUp);
   if (signUp.some((f) => f.level === "fail" && f.key === `${NAMESPACE}:tenant`)) return findings;
 
-  if (settings.apps.appIds.length > 0) {
-    const found = new Set<string>();
-    for (const appId of settings.apps.appIds) {
-      const apps = await answer(() =>
-        api.list<{ appId: string }>(`/applications?$filter=appId eq '${appId}'&$select=appId`),
-      );
-      if (apps.ok) apps.value.forEach((a) => found.add(a.appId));
-      else if (!isPermissionDenied(apps)) {
-        findings.push(
-          fail("apps", `cannot look up app ${appId}: ${apps.message}`, "retry; check the Graph answer above"),
-        );
-        found.add(appId);
-      } else found.add(appId); // the permissions check names the missing Application.Read.All
-    }
-    findings.push(...checkAppIds(settings.apps.appIds, found));
-  }
+  findings.push(...(await appChecks(api, settings)));
 
   const attributes = await answer(() =>
     api.list<FoundObject>("/identity/userFlowAttributes?$filter=userFlowAttributeType eq 'custom'"),
@@ -141,6 +126,57 @@ async function tenantChecks(api: GraphApi, input: PreflightInput): Promise<Findi
   return findings;
 }
 
+/** `apps.appIds` that are no app registration in the tenant. */
+async function appChecks(api: GraphApi, settings: Settings): Promise<Finding[]> {
+  if (settings.apps.appIds.length === 0) return [];
+  const findings: Finding[] = [];
+  const found = new Set<string>();
+  for (const appId of settings.apps.appIds) {
+    const apps = await answer(() =>
+      api.list<{ appId: string }>(`/applications?$filter=appId eq '${appId}'&$select=appId`),
+    );
+    if (apps.ok) apps.value.forEach((a) => found.add(a.appId));
+    else if (!isPermissionDenied(apps)) {
+      findings.push(
+        fail("apps", `cannot look up app ${appId}: ${apps.message}`, "retry; check the Graph answer above"),
+      );
+      found.add(appId);
+    } else found.add(appId); // the permissions check names the missing Application.Read.All
+  }
+  findings.push(...checkAppIds(settings.apps.appIds, found));
+  return findings;
+}
+
+/**
+ * The external tenant's checks: no B2X surface is read there (the toggle, B2X flows and API connectors do
+ * not exist); the apps, and the custom attributes when the config declares some.
+ */
+async function externalTenantChecks(api: GraphApi, input: PreflightInput): Promise<Finding[]> {
+  const { settings } = input;
+  const findings = await appChecks(api, settings);
+  if (settings.attributes.length === 0) return findings;
+  const attributes = await answer(() =>
+    api.list<FoundObject>("/identity/userFlowAttributes?$filter=userFlowAttributeType eq 'custom'"),
+  );
+  if (!attributes.ok && !isPermissionDenied(attributes)) {
+    findings.push(
+      fail(
+        "existing objects",
+        `cannot list the tenant's custom attributes: ${attributes.message}`,
+        "retry; check the Graph answer",
+      ),
+    );
+    return findings;
+  }
+  const objects: TenantObjects = {
+    attributes: attributes.ok ? attributes.value : [],
+    apiConnectors: [],
+    userFlows: [],
+  };
+  findings.push(...checkExisting(settings, objects, input.managedIds));
+  return findings;
+}
+
 /** Every check; a failure in one does not hide the others unless they cannot run without it. */
 export async function runPreflight(input: PreflightInput): Promise<Finding[]> {
   const { settings } = input;
@@ -154,9 +190,19 @@ export async function runPreflight(input: PreflightInput): Promise<Finding[]> {
       api.get<{ value?: Array<{ tenantType?: string }> }>("/organization?$select=id,tenantType"),
     );
     const tenantType = org.ok ? (org.value.value?.[0]?.tenantType ?? undefined) : undefined;
-    const kind = checkTenantKind(settings.tenant.tenantId, tenantType, org.ok ? undefined : org.message);
+    const kind = checkTenantKind(
+      settings.tenant.tenantId,
+      tenantType,
+      org.ok ? undefined : org.message,
+      settings.tenant.kind,
+    );
     findings.push(...kind);
-    if (kind.length === 0) findings.push(...(await tenantChecks(api, input)));
+    if (kind.length === 0)
+      findings.push(
+        ...(await (settings.tenant.kind === "external"
+          ? externalTenantChecks(api, input)
+          : tenantChecks(api, input))),
+      );
   }
   try {
     findings.push(...checkPlugins(await input.listPlugins(), pluginsNeeded(settings, input.dependencies)));

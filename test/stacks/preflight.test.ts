@@ -15,6 +15,7 @@ import { checkPermissions, requiredPermissions } from "../../stacks/preflight/pe
 import { listInstalledPlugins, type InstalledPlugin } from "../../stacks/preflight/plugins";
 import { planWrapper } from "../../stacks/preflight/pulumi-wrapper";
 import { runPreflight } from "../../stacks/preflight/run";
+import { checkTenantKind } from "../../stacks/preflight/tenant-kind";
 import { readStackConfig, repoRoot, settingsFromConfig } from "../../stacks/preflight/stack-config";
 import { makeTempDir } from "../helpers/pulumi";
 import { outOfBand } from "../graph/helpers";
@@ -97,11 +98,139 @@ test("a token without a permission the config needs names the missing permission
   assert.match(f.fix ?? "", /admin-consent/);
 });
 
-test("an external tenant is refused by name", async () => {
+test("a workforce config on an external tenant is refused by name, with tenant.kind: external as the fix", async () => {
   emu.tenant.set({ tenantType: "CIAM" });
   const f = onlyFailure(await preflight(), "tenant kind");
-  assert.match(f.problem, /is a Microsoft Entra External ID external tenant \(tenantType CIAM\)/);
-  assert.equal(f.key, "entra-signup:tenant.tenantId");
+  assert.match(f.problem, /is an external \(CIAM\) tenant \(Microsoft Entra External ID, tenantType CIAM\)/);
+  assert.match(f.problem, /B2X self-service sign-up user flows and API connectors don't apply there/);
+  assert.match(f.fix ?? "", /set tenant\.kind: external/);
+  assert.equal(f.key, "entra-signup:tenant.kind");
+});
+
+/** A minimal external-tenant config on this test's emulator (no custom attributes). */
+function externalConfig(): Record<string, unknown> {
+  const local = localConfig();
+  const { "entra-signup:selfServiceSignUp": _toggle, ...rest } = local;
+  const connector = local["entra-signup:connector"] as Record<string, unknown>;
+  return {
+    ...rest,
+    "entra-signup:tenant": { ...(local["entra-signup:tenant"] as Record<string, unknown>), kind: "external" },
+    "entra-signup:attributes": [],
+    "entra-signup:userFlow": {
+      name: "PartnerSignUp",
+      identityProviders: ["EmailPassword-OAUTH"],
+      page: [{ attribute: "email" }, { attribute: "displayName" }],
+    },
+    "entra-signup:connector": {
+      displayName: connector.displayName,
+      hosting: connector.hosting,
+      policy: { domains: { allow: ["partner-company.com"] } },
+    },
+    "entra-signup:apps": { appIds: [emu.sampleAppId] },
+  };
+}
+
+const EXTERNAL_ROLES = [
+  "EventListener.ReadWrite.All",
+  "CustomAuthenticationExtension.ReadWrite.All",
+  "Application.ReadWrite.OwnedBy",
+  "AppRoleAssignment.ReadWrite.All",
+];
+
+test("an external config on an external tenant passes without reading any B2X surface", async () => {
+  emu.tenant.set({ tenantType: "CIAM", grantedRoles: [...ALL_ROLES, ...EXTERNAL_ROLES] });
+  const findings = await runPreflight({
+    settings: settingsFromConfig(externalConfig(), "local"),
+    stack: "local",
+    managedIds: new Set(),
+    dependencies: pkg.dependencies,
+    listPlugins: () => Promise.resolve([]),
+  });
+  // The emulator answers 403 AADB2C to every B2X call in a CIAM tenant: no failure means none was made.
+  assert.deepEqual(failures(findings), []);
+});
+
+test("an external config on a workforce tenant names the B2X product and tenant.kind", async () => {
+  emu.tenant.set({ grantedRoles: [...ALL_ROLES, ...EXTERNAL_ROLES] });
+  const f = onlyFailure(
+    await runPreflight({
+      settings: settingsFromConfig(externalConfig(), "local"),
+      stack: "local",
+      managedIds: new Set(),
+      dependencies: pkg.dependencies,
+      listPlugins: () => Promise.resolve([]),
+    }),
+    "tenant kind",
+  );
+  assert.match(
+    f.problem,
+    /is a workforce tenant \(tenantType AAD\); authentication events flows .* exist only in external tenants/,
+  );
+  assert.match(f.problem, /signs guests up with B2X self-service sign-up user flows and API connectors/);
+  assert.equal(f.key, "entra-signup:tenant.kind");
+});
+
+test("an Azure AD B2C tenant or an unknown tenantType stops either kind at tenant.tenantId", () => {
+  for (const kind of ["workforce", "external"] as const) {
+    for (const type of ["AAD B2C", "SomethingNew"]) {
+      const [f, ...more] = checkTenantKind("t", type, undefined, kind);
+      assert.equal(more.length, 0);
+      assert.equal(f?.key, "entra-signup:tenant.tenantId");
+      assert.match(f?.problem ?? "", type === "AAD B2C" ? /an Azure AD B2C tenant/ : /unknown kind/);
+    }
+  }
+});
+
+test("an external stack needs the events-flow and extension permissions and none of the B2X ones", () => {
+  const settings = settingsFromConfig(externalConfig(), "local");
+  const up = requiredPermissions(settings, "up").map((n) => n.anyOf[0]);
+  for (const p of [
+    "EventListener.ReadWrite.All",
+    "CustomAuthenticationExtension.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "AppRoleAssignment.ReadWrite.All",
+    "Organization.Read.All",
+  ])
+    assert.ok(up.includes(p), `${p} in ${up.join(", ")}`);
+  for (const p of [
+    "Policy.ReadWrite.AuthenticationFlows",
+    "IdentityUserFlow.ReadWrite.All",
+    "APIConnectors.ReadWrite.All",
+  ])
+    assert.ok(!up.includes(p), `${p} not needed`);
+  const preview = requiredPermissions(settings, "preview").flatMap((n) => n.anyOf);
+  assert.ok(
+    preview.includes("EventListener.Read.All") && preview.includes("CustomAuthenticationExtension.Read.All"),
+  );
+  const missing = checkPermissions(
+    { roles: ["Organization.Read.All", "Application.Read.All"] },
+    requiredPermissions(settings, "up"),
+  );
+  assert.ok(
+    missing.some((f) =>
+      /CustomAuthenticationExtension\.ReadWrite\.All, needed by entra-signup:extension/.test(f.problem),
+    ),
+  );
+});
+
+test("token claims add the extension, listener and claims-mapping permissions in a workforce stack", () => {
+  const config = {
+    ...localConfig(),
+    "entra-signup:tokenClaims": {
+      claims: [{ id: "PartnerRole", source: { attribute: "PartnerRole" } }],
+      appIds: [emu.sampleAppId],
+    },
+  };
+  const needs = requiredPermissions(settingsFromConfig(config, "local"), "up");
+  const usedBy = (p: string) => needs.find((n) => n.anyOf[0] === p)?.usedBy ?? [];
+  assert.ok(usedBy("CustomAuthenticationExtension.ReadWrite.All").includes("entra-signup:tokenClaims"));
+  assert.ok(usedBy("EventListener.ReadWrite.All").includes("entra-signup:tokenClaims"));
+  assert.ok(usedBy("Policy.ReadWrite.ApplicationConfiguration").includes("entra-signup:tokenClaims"));
+  assert.ok(usedBy("AppRoleAssignment.ReadWrite.All").includes("entra-signup:tokenClaims"));
+  const without = requiredPermissions(settingsFromConfig(localConfig(), "local"), "up").map(
+    (n) => n.anyOf[0],
+  );
+  assert.ok(!without.includes("CustomAuthenticationExtension.ReadWrite.All"), "only when tokenClaims is set");
 });
 
 test("a tenant without the B2X self-service sign-up surface fails the sign-up check", async () => {
@@ -226,7 +355,7 @@ test("npm run preflight exits 0 on a ready stack and 1 with one block per proble
     assert.equal(await preflightMain(["--stack", "local"], (t) => (out += t), dir.dir), 1);
     assert.match(
       out,
-      /✗ tenant kind: .*Microsoft Entra External ID external tenant[^\n]*\n {4}key: entra-signup:tenant\.tenantId\n {4}fix: /,
+      /✗ tenant kind: .*is an external \(CIAM\) tenant[^\n]*\n {4}key: entra-signup:tenant\.kind\n {4}fix: set tenant\.kind: external/,
     );
 
     write({ ...localConfig(), "entra-signup:userFlow": { name: "bad name!" } });
