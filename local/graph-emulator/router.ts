@@ -10,6 +10,10 @@ import { identityProviderRoutes } from "./routes/identityProviders";
 import { listenerRoutes } from "./routes/listeners";
 import { organizationRoutes } from "./routes/organization";
 import { policyRoutes } from "./routes/policy";
+import { applicationRoutes } from "./routes/applications";
+import { claimsPolicyRoutes } from "./routes/claimsPolicies";
+import { eventListenerRoutes } from "./routes/eventListeners";
+import { servicePrincipalRoutes } from "./routes/servicePrincipals";
 
 /** Every Graph route the emulator serves. */
 export const ROUTES: readonly Route[] = [
@@ -23,15 +27,26 @@ export const ROUTES: readonly Route[] = [
   ...listenerRoutes,
   ...directoryRoutes,
   ...organizationRoutes,
+  ...applicationRoutes,
+  ...servicePrincipalRoutes,
+  ...claimsPolicyRoutes,
+  ...eventListenerRoutes,
 ];
 
 /** First path segments Graph knows (a request outside them gets Graph's "segment" 400). */
 export const TOP_LEVEL = new Set(["policies", "identity", "applications", "users", "organization"]);
+for (const s of ["servicePrincipals", "servicePrincipals(appId)", "applications(appId)"])
+  TOP_LEVEL.add(s.toLowerCase());
 /** Second segments under /identity that exist in Graph (even if only some are emulated). */
 export const IDENTITY_SEGMENTS = new Set(
-  ["userFlowAttributes", "apiConnectors", "identityProviders", "b2xUserFlows", "events"].map((s) =>
-    s.toLowerCase(),
-  ),
+  [
+    "userFlowAttributes",
+    "apiConnectors",
+    "identityProviders",
+    "b2xUserFlows",
+    "events",
+    "authenticationEventListeners",
+  ].map((s) => s.toLowerCase()),
 );
 
 /**
@@ -48,8 +63,9 @@ export function splitPath(pathname: string): string[] {
     } catch {
       seg = raw;
     }
-    const key = /^([^(]+)\('(.*)'\)$/.exec(seg);
-    if (key) out.push(key[1] ?? "", (key[2] ?? "").replace(/''/g, "'"));
+    // Alternate keys (`servicePrincipals(appId='…')`) keep the key name: `servicePrincipals(appId)/…`.
+    const key = /^([^(]+)\((?:(\w+)=)?'(.*)'\)$/.exec(seg);
+    if (key) out.push(`${key[1] ?? ""}${key[2] ? `(${key[2]})` : ""}`, (key[3] ?? "").replace(/''/g, "'"));
     else out.push(seg);
   }
   return out;

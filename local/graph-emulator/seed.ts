@@ -2,6 +2,7 @@
  * The freshly seeded tenant: what a workforce tenant looks like before this project touches it (the
  * aad-extensions-app already exists so attribute ids are predictable in tests).
  */
+import { seededApplication, seedServicePrincipals } from "./directorySeed";
 import type { EmulatorState, StoredAttribute, StoredIdentityProvider } from "./types";
 
 /** What the seed can be tuned with. Defaults are fixed GUIDs so runs are reproducible. */
@@ -79,6 +80,10 @@ const BUILT_IN_PROVIDERS: readonly StoredIdentityProvider[] = [
 
 /** Builds the seeded state from options (pure, deterministic). */
 export function buildSeed(options: SeedOptions): EmulatorState {
+  const applications = [
+    seededApplication(options.extensionsAppObjectId, options.extensionsAppId, EXTENSIONS_APP_DISPLAY_NAME),
+    seededApplication(options.sampleAppObjectId, options.sampleAppId, "Partner Portal"),
+  ];
   return {
     tenantId: options.tenantId,
     authenticationFlowsPolicy: { selfServiceSignUp: { isEnabled: options.selfServiceSignUpEnabled } },
@@ -87,20 +92,11 @@ export function buildSeed(options: SeedOptions): EmulatorState {
     identityProviders: BUILT_IN_PROVIDERS.map((p) => ({ ...p })),
     b2xUserFlows: [],
     onSignupStartListeners: [],
-    applications: [
-      {
-        id: options.extensionsAppObjectId,
-        appId: options.extensionsAppId,
-        displayName: EXTENSIONS_APP_DISPLAY_NAME,
-        signInAudience: "AzureADMyOrg",
-      },
-      {
-        id: options.sampleAppObjectId,
-        appId: options.sampleAppId,
-        displayName: "Partner Portal",
-        signInAudience: "AzureADMyOrg",
-      },
-    ],
+    applications,
+    servicePrincipals: seedServicePrincipals(applications),
+    appRoleAssignments: [],
+    claimsMappingPolicies: [],
+    authenticationEventListeners: [],
     users: [],
     extensionProperties: [],
   };
