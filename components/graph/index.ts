@@ -32,3 +32,14 @@ export {
   type SocialIdentityProviderArgs,
   type SocialIdentityProviderType,
 } from "./resources/social-identity-provider";
+export { ExtensionApiApplication, type ExtensionApiApplicationArgs } from "./resources/api-application";
+export { TokenIssuanceStartListener, type TokenIssuanceStartListenerArgs } from "./resources/token-listener";
+export {
+  ClaimsMappingPolicy,
+  type ClaimsMappingPolicyArgs,
+  type MappedClaimArgs,
+} from "./resources/claims-policy";
+export {
+  MappedClaimsAcceptance,
+  type MappedClaimsAcceptanceArgs,
+} from "./resources/claims-policy-acceptance";

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator";
+import { tenantWithTokenExtension } from "./token-claims-fixture";
 import { graphProviderCode, withReleaseHandling } from "../../components/graph/providers/registry";
 import {
   graphResourceKinds,
@@ -115,7 +116,8 @@ for (const [name, provider] of Object.entries(providers)) {
 
 test("delete from the stored provider text removes what the current code created, for every provider", async () => {
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
-  const emu = await startGraphEmulator();
+  const tenant = await tenantWithTokenExtension();
+  const emu = tenant.emu;
   const connection = { cloud: "global", baseUrl: emu.url, credential: "emulator" };
   const inputs: Record<keyof typeof providers, Record<string, unknown>> = {
     SelfServiceSignUpPolicy: { connection, enabled: true, keepOnDelete: false },
@@ -131,6 +133,23 @@ test("delete from the stored provider text removes what the current code created
     // Created after the policy (toggle on) and the flow above, deleted before them.
     UserFlowAppAssociation: { connection, userFlowId: "B2X_1_Stored", appIds: [emu.sampleAppId] },
     SocialIdentityProvider: { connection, type: "Google", clientId: "c", clientSecret: "stored-secret" },
+    ExtensionApiApplication: {
+      connection,
+      displayName: "Stored API",
+      targetUrl: "https://s.example.net/api/t",
+    },
+    TokenIssuanceStartListener: {
+      connection,
+      customExtensionId: tenant.extensionId,
+      includeApplications: [emu.sampleAppId],
+    },
+    ClaimsMappingPolicy: {
+      connection,
+      displayName: "Stored",
+      claims: [{ id: "Role" }],
+      appIds: [emu.sampleAppId],
+    },
+    MappedClaimsAcceptance: { connection, appId: emu.sampleAppId },
   };
   try {
     const made: Array<[string, { id: string; outs: Record<string, unknown> }]> = [];
@@ -147,9 +166,13 @@ test("delete from the stored provider text removes what the current code created
       const sf = { text: storedProviderText(name as GraphResourceKind) };
       await revive(sf.text).delete!(id, outs);
     }
-    assert.deepEqual(emu.diffFromSeed(), [], "everything deleted, the toggle restored");
+    assert.deepEqual(
+      emu.diffFromSeed().filter((d) => !tenant.isFixture(d)),
+      [],
+      "everything deleted, the toggle restored",
+    );
   } finally {
-    await emu.close();
+    await tenant.cleanup();
   }
 });
 

@@ -17,6 +17,10 @@ import { userFlowAppAssociationProvider } from "./listener";
 import { selfServiceSignUpPolicyProvider } from "./policy";
 import { socialIdentityProviderProvider } from "./social-idp";
 import { b2xUserFlowProvider } from "./userflow";
+import { extensionApiApplicationProvider } from "./api-application";
+import { tokenIssuanceStartListenerProvider } from "./token-listener";
+import { claimsMappingPolicyProvider } from "./claims-policy";
+import { mappedClaimsAcceptanceProvider } from "./claims-policy-acceptance";
 
 type Provider = pulumi.dynamic.ResourceProvider;
 type Props = Record<string, unknown>;
@@ -29,6 +33,10 @@ export const graphProviderCode: Record<GraphResourceKind, Provider> = {
   B2xUserFlow: b2xUserFlowProvider,
   UserFlowAppAssociation: userFlowAppAssociationProvider,
   SocialIdentityProvider: socialIdentityProviderProvider,
+  ExtensionApiApplication: extensionApiApplicationProvider,
+  TokenIssuanceStartListener: tokenIssuanceStartListenerProvider,
+  ClaimsMappingPolicy: claimsMappingPolicyProvider,
+  MappedClaimsAcceptance: mappedClaimsAcceptanceProvider,
 };
 
 /**

@@ -42,6 +42,10 @@ export const graphResourceKinds = [
   "B2xUserFlow",
   "UserFlowAppAssociation",
   "SocialIdentityProvider",
+  "ExtensionApiApplication",
+  "TokenIssuanceStartListener",
+  "ClaimsMappingPolicy",
+  "MappedClaimsAcceptance",
 ] as const;
 export type GraphResourceKind = (typeof graphResourceKinds)[number];
 
