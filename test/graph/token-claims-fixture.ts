@@ -17,7 +17,12 @@ export interface ExtensionTenant {
   readonly extensionId: string;
   /** Id of a seeded attribute collection submit extension (the wrong type for a token listener). */
   readonly submitExtensionId: string;
-  /** True when `diffFromSeed` names one of the fixture extensions (not something a test made). */
+  /**
+   * A token issuance start listener that belongs to an events flow (`authenticationEventsFlowId` set, as
+   * Graph sets it): for the seeded extension and the sample app.
+   */
+  readonly flowListenerId: string;
+  /** True when `diffFromSeed` names one of the fixture objects (not something a test made). */
   readonly isFixture: (difference: string) => boolean;
   readonly cleanup: () => Promise<void>;
 }
@@ -26,6 +31,7 @@ export async function tenantWithTokenExtension(): Promise<ExtensionTenant> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "token-ext-"));
   const extensionId = randomUUID();
   const submitExtensionId = randomUUID();
+  const flowListenerId = randomUUID();
   const ext = (id: string, type: string, displayName: string) => ({
     "@odata.type": `#microsoft.graph.${type}`,
     id,
@@ -40,8 +46,19 @@ export async function tenantWithTokenExtension(): Promise<ExtensionTenant> {
     },
     clientConfiguration: { timeoutInMilliseconds: 1000, maximumRetries: 1 },
   });
+  const seed = buildSeed(DEFAULT_SEED);
   const state = {
-    ...buildSeed(DEFAULT_SEED),
+    ...seed,
+    authenticationEventListeners: [
+      {
+        id: flowListenerId,
+        type: "microsoft.graph.onTokenIssuanceStartListener",
+        priority: 500,
+        includeApplications: [DEFAULT_SEED.sampleAppId],
+        customExtensionId: extensionId,
+        authenticationEventsFlowId: randomUUID(),
+      },
+    ],
     customAuthenticationExtensions: [
       ext(extensionId, "onTokenIssuanceStartCustomExtension", "token claims"),
       ext(submitExtensionId, "onAttributeCollectionSubmitCustomExtension", "submit"),
@@ -54,7 +71,8 @@ export async function tenantWithTokenExtension(): Promise<ExtensionTenant> {
     emu,
     extensionId,
     submitExtensionId,
-    isFixture: (d) => d.includes(extensionId) || d.includes(submitExtensionId),
+    flowListenerId,
+    isFixture: (d) => [extensionId, submitExtensionId, flowListenerId].some((id) => d.includes(id)),
     cleanup: async () => {
       await emu.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -105,12 +105,14 @@ function outputsFor(
   >,
 ): MappedClaimsAcceptanceOutputs {
   return {
-    ...i,
+    connection: i.connection,
+    appId: i.appId,
     applicationObjectId: app.id,
     signInAudience: app.signInAudience ?? "",
     acceptMappedClaims: app.api?.acceptMappedClaims ?? null,
     requestedAccessTokenVersion: app.api?.requestedAccessTokenVersion ?? null,
-    ...previous,
+    previousAcceptMappedClaims: previous.previousAcceptMappedClaims ?? null,
+    previousRequestedAccessTokenVersion: previous.previousRequestedAccessTokenVersion ?? null,
   };
 }
 
