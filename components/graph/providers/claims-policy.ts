@@ -26,7 +26,7 @@ import { clearLedger } from "./create-ledger";
 import { createSafely } from "./create-safely";
 import { convergeRetrying } from "./idempotent";
 import { sameAppSet } from "./listener";
-import { servicePrincipalByAppId, spPath, v1Api, type V1Api } from "./api-application-graph";
+import { findOrCreate, servicePrincipalByAppId, spPath, v1Api, type V1Api } from "./api-application-graph";
 import {
   claimsMappingDefinition,
   claimsOfDefinition,
@@ -153,15 +153,19 @@ async function refuseOtherPolicies(
     );
 }
 
+/** Reads first; a lost answer or an "already exists" is settled by listing again. */
 async function assign(api: V1Api, spId: string, policyId: string): Promise<void> {
-  await convergeRetrying(async () => {
-    if ((await policiesOf(api, spId)).some((p) => sameCi(p.id, policyId))) return;
-    await api.post(
-      `${spPath(spId)}/claimsMappingPolicies/$ref`,
-      { "@odata.id": api.odataId(policyPath(policyId)) },
-      { afterCreate: true },
-    );
-  });
+  await findOrCreate(
+    async () => ((await policiesOf(api, spId)).some((p) => sameCi(p.id, policyId)) ? true : undefined),
+    async () => {
+      await api.post(
+        `${spPath(spId)}/claimsMappingPolicies/$ref`,
+        { "@odata.id": api.odataId(policyPath(policyId)) },
+        { create: true, afterCreate: true },
+      );
+      return true;
+    },
+  );
 }
 
 const unassign = (api: V1Api, spId: string, policyId: string) =>
