@@ -242,3 +242,15 @@ test("the role is never the documentation's placeholder, and a missing or disabl
   );
   assert.equal((await resolveReceivePayloadRole(stub(role("5e1f")))).roleId, "5e1f");
 });
+
+test("a missing permission fails with the permission to grant, before the grant is attempted twice", async () => {
+  emu.tenant.set({
+    grantedRoles: emu.tenant.get().grantedRoles.filter((r) => r !== "AppRoleAssignment.ReadWrite.All"),
+  });
+  await assert.rejects(
+    p.create(await checked(p, inputs())),
+    /403 Authorization_RequestDenied on POST \/v1\.0\/servicePrincipals\/[^/]+\/appRoleAssignedTo.*AppRoleAssignment\.ReadWrite\.All and Application\.Read\.All/,
+  );
+  assert.equal(emu.log.filter((e) => e.method === "POST" && e.path.endsWith("/appRoleAssignedTo")).length, 1);
+  assert.equal(apps().length, 1, "the application is recorded (created but not fully configured), not lost");
+});
