@@ -146,3 +146,28 @@ test("up, no-op up with zero writes, a new claim set, refresh sees a disabled se
     "the tenant is as seeded",
   );
 });
+
+test("preview refuses acceptMappedClaims on a multi-tenant app, with the reason and the alternative, and writes nothing", async () => {
+  const res = await fetch(`${t.emu.url}/v1.0/applications`, {
+    method: "POST",
+    headers: { Authorization: "Bearer portal", "Content-Type": "application/json" },
+    body: JSON.stringify({ displayName: "Multi-tenant portal", signInAudience: "AzureADMultipleOrgs" }),
+  });
+  const multi = (await res.json()) as { id: string; appId: string };
+  await ctx.stack.setConfig("appId", { value: multi.appId });
+  t.emu.clearLog();
+  await assert.rejects(ctx.stack.preview(), (e: Error) => {
+    assert.match(e.message, /multi-tenant \(signInAudience AzureADMultipleOrgs\)/);
+    assert.match(e.message, /custom signing key/);
+    return true;
+  });
+  assert.equal(t.emu.counts().writes, 0, "preview writes nothing");
+  await fetch(`${t.emu.url}/v1.0/applications/${multi.id}`, {
+    method: "DELETE",
+    headers: { Authorization: "Bearer portal" },
+  });
+  assert.deepEqual(
+    t.emu.diffFromSeed().filter((d) => !t.isFixture(d)),
+    [],
+  );
+});
