@@ -24,6 +24,10 @@ export {
   SocialIdentityProvider,
   UserFlowAppAssociation,
   UserFlowAttribute,
+  ExtensionApiApplication,
+  TokenIssuanceStartListener,
+  ClaimsMappingPolicy,
+  MappedClaimsAcceptance,
   type GraphCloud,
   type GraphConnection,
 } from "../components/graph";

@@ -112,7 +112,38 @@ const permissionRules: readonly PermissionRule[] = [
     read: "Policy.Read.All",
     write: "Policy.ReadWrite.ApplicationConfiguration",
   },
-  { path: /^\/applications/i, read: "Application.Read.All", write: "Application.ReadWrite.All" },
+  // Extension API identity and token claims (docs/graph-contract.md §9).
+  {
+    path: /^\/servicePrincipals[^/]*\/[^/]+\/appRoleAssignedTo/i,
+    read: "Application.Read.All",
+    write: "AppRoleAssignment.ReadWrite.All and Application.Read.All",
+  },
+  {
+    path: /^\/servicePrincipals[^/]*\/[^/]+\/claimsMappingPolicies/i,
+    read: "Policy.Read.All",
+    write:
+      "Policy.Read.All and Application.ReadWrite.OwnedBy (Application.ReadWrite.All for apps it does not own)",
+  },
+  {
+    path: /^\/servicePrincipals/i,
+    read: "Application.Read.All",
+    write: "Application.ReadWrite.OwnedBy (Application.ReadWrite.All for apps it does not own)",
+  },
+  {
+    path: /^\/policies\/claimsMappingPolicies/i,
+    read: "Policy.Read.All",
+    write: "Policy.ReadWrite.ApplicationConfiguration",
+  },
+  {
+    path: /^\/identity\/authenticationEventListeners/i,
+    read: "EventListener.Read.All",
+    write: "EventListener.ReadWrite.All",
+  },
+  {
+    path: /^\/applications/i,
+    read: "Application.Read.All",
+    write: "Application.ReadWrite.OwnedBy (Application.ReadWrite.All for apps it does not own)",
+  },
 ];
 
 /** The permission a call needs, by path family and method (undefined for paths we do not call). */

@@ -43,3 +43,14 @@ export {
   type CustomAuthenticationExtensionArgs,
   type CustomAuthenticationExtensionEventType,
 } from "./resources/custom-authentication-extension";
+export { ExtensionApiApplication, type ExtensionApiApplicationArgs } from "./resources/api-application";
+export { TokenIssuanceStartListener, type TokenIssuanceStartListenerArgs } from "./resources/token-listener";
+export {
+  ClaimsMappingPolicy,
+  type ClaimsMappingPolicyArgs,
+  type MappedClaimArgs,
+} from "./resources/claims-policy";
+export {
+  MappedClaimsAcceptance,
+  type MappedClaimsAcceptanceArgs,
+} from "./resources/claims-policy-acceptance";

@@ -7,13 +7,16 @@ import { customExtensionRoutes } from "./routes/customExtensions";
 import { directoryRoutes } from "./routes/directory";
 import { flowConnectorRoutes } from "./routes/flowConnectors";
 import { eventsFlowRoutes } from "./routes/eventsFlows";
-import { attributeCollectionListenerRoutes } from "./routes/eventsFlowsListeners";
+import { authenticationEventListenerRoutes } from "./routes/authenticationEventListeners";
 import { eventsFlowPartRoutes } from "./routes/eventsFlowsParts";
 import { flowRoutes } from "./routes/flows";
 import { identityProviderRoutes } from "./routes/identityProviders";
 import { listenerRoutes } from "./routes/listeners";
 import { organizationRoutes } from "./routes/organization";
 import { policyRoutes } from "./routes/policy";
+import { applicationRoutes } from "./routes/applications";
+import { claimsPolicyRoutes } from "./routes/claimsPolicies";
+import { servicePrincipalRoutes } from "./routes/servicePrincipals";
 
 /** Every Graph route the emulator serves. */
 export const ROUTES: readonly Route[] = [
@@ -30,11 +33,16 @@ export const ROUTES: readonly Route[] = [
   ...eventsFlowRoutes,
   ...eventsFlowPartRoutes,
   ...customExtensionRoutes,
-  ...attributeCollectionListenerRoutes,
+  ...authenticationEventListenerRoutes,
+  ...applicationRoutes,
+  ...servicePrincipalRoutes,
+  ...claimsPolicyRoutes,
 ];
 
 /** First path segments Graph knows (a request outside them gets Graph's "segment" 400). */
 export const TOP_LEVEL = new Set(["policies", "identity", "applications", "users", "organization"]);
+for (const s of ["servicePrincipals", "servicePrincipals(appId)", "applications(appId)"])
+  TOP_LEVEL.add(s.toLowerCase());
 /** Second segments under /identity that exist in Graph (even if only some are emulated). */
 export const IDENTITY_SEGMENTS = new Set(
   [
@@ -63,8 +71,9 @@ export function splitPath(pathname: string): string[] {
     } catch {
       seg = raw;
     }
-    const key = /^([^(]+)\('(.*)'\)$/.exec(seg);
-    if (key) out.push(key[1] ?? "", (key[2] ?? "").replace(/''/g, "'"));
+    // Alternate keys (`servicePrincipals(appId='…')`) keep the key name: `servicePrincipals(appId)/…`.
+    const key = /^([^(]+)\((?:(\w+)=)?'(.*)'\)$/.exec(seg);
+    if (key) out.push(`${key[1] ?? ""}${key[2] ? `(${key[2]})` : ""}`, (key[3] ?? "").replace(/''/g, "'"));
     else out.push(seg);
   }
   return out;

@@ -2,6 +2,7 @@
  * The freshly seeded tenant: what a workforce tenant looks like before this project touches it (the
  * aad-extensions-app already exists so attribute ids are predictable in tests).
  */
+import { seededApplication, seedServicePrincipals } from "./directorySeed";
 import type { EmulatorState, StoredAttribute, StoredIdentityProvider } from "./types";
 
 /** What the seed can be tuned with. Defaults are fixed GUIDs so runs are reproducible. */
@@ -89,6 +90,15 @@ const BUILT_IN_PROVIDERS: readonly StoredIdentityProvider[] = [
 
 /** Builds the seeded state from options (pure, deterministic). */
 export function buildSeed(options: SeedOptions): EmulatorState {
+  const applications = [
+    seededApplication(options.extensionsAppObjectId, options.extensionsAppId, EXTENSIONS_APP_DISPLAY_NAME),
+    seededApplication(options.sampleAppObjectId, options.sampleAppId, "Partner Portal"),
+    seededApplication(
+      options.b2cExtensionsAppObjectId,
+      options.b2cExtensionsAppId,
+      B2C_EXTENSIONS_APP_DISPLAY_NAME,
+    ),
+  ];
   return {
     tenantId: options.tenantId,
     authenticationFlowsPolicy: { selfServiceSignUp: { isEnabled: options.selfServiceSignUpEnabled } },
@@ -97,26 +107,11 @@ export function buildSeed(options: SeedOptions): EmulatorState {
     identityProviders: BUILT_IN_PROVIDERS.map((p) => ({ ...p })),
     b2xUserFlows: [],
     onSignupStartListeners: [],
-    applications: [
-      {
-        id: options.extensionsAppObjectId,
-        appId: options.extensionsAppId,
-        displayName: EXTENSIONS_APP_DISPLAY_NAME,
-        signInAudience: "AzureADMyOrg",
-      },
-      {
-        id: options.sampleAppObjectId,
-        appId: options.sampleAppId,
-        displayName: "Partner Portal",
-        signInAudience: "AzureADMyOrg",
-      },
-      {
-        id: options.b2cExtensionsAppObjectId,
-        appId: options.b2cExtensionsAppId,
-        displayName: B2C_EXTENSIONS_APP_DISPLAY_NAME,
-        signInAudience: "AzureADMyOrg",
-      },
-    ],
+    applications,
+    servicePrincipals: seedServicePrincipals(applications),
+    appRoleAssignments: [],
+    claimsMappingPolicies: [],
+    authenticationEventListeners: [],
     users: [],
     authenticationEventsFlows: [],
     customAuthenticationExtensions: [],

@@ -6,7 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type {
   EmulatorState,
+  StoredApplication,
   StoredAttribute,
+  StoredClaimsMappingPolicy,
+  StoredEventListener,
+  StoredServicePrincipal,
   StoredConnector,
   StoredFlow,
   StoredIdentityProvider,
@@ -77,6 +81,46 @@ export class Store {
   listener(id: string): StoredListener | undefined {
     return this.state.onSignupStartListeners.find((l) => sameId(l.id, id));
   }
+
+  application(id: string): StoredApplication | undefined {
+    return this.state.applications.find((a) => sameId(a.id, id));
+  }
+
+  servicePrincipal(id: string): StoredServicePrincipal | undefined {
+    return this.state.servicePrincipals.find((sp) => sameId(sp.id, id));
+  }
+
+  claimsMappingPolicy(id: string): StoredClaimsMappingPolicy | undefined {
+    return this.state.claimsMappingPolicies.find((p) => sameId(p.id, id));
+  }
+
+  eventListener(id: string): StoredEventListener | undefined {
+    return this.state.authenticationEventListeners.find((l) => sameId(l.id, id));
+  }
+}
+
+/** An application registration and its service principal (if any), as copies. */
+export interface ApplicationWithServicePrincipal {
+  readonly application: StoredApplication;
+  readonly servicePrincipal?: StoredServicePrincipal;
+}
+
+/**
+ * Read-only look-up of an application by its client id (appId) and of its service principal, for code
+ * that plays Entra next to the emulator (e.g. validating an extension's API identity). Returns copies:
+ * nothing changes the tenant through this.
+ */
+export function applicationByAppId(
+  state: EmulatorState,
+  appId: string,
+): ApplicationWithServicePrincipal | undefined {
+  const application = state.applications.find((a) => sameId(a.appId, appId));
+  if (!application) return undefined;
+  const sp = state.servicePrincipals.find((x) => sameId(x.appId, appId));
+  return {
+    application: structuredClone(application),
+    ...(sp ? { servicePrincipal: structuredClone(sp) } : {}),
+  };
 }
 
 function loadStateFile(file: string): EmulatorState {

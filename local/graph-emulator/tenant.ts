@@ -55,6 +55,9 @@ export const ALL_ROLES: readonly string[] = [
   "Application.Read.All",
   "Organization.Read.All",
   "User.ReadWrite.All",
+  "Application.ReadWrite.OwnedBy",
+  "Application.ReadWrite.All",
+  "AppRoleAssignment.ReadWrite.All",
   "EventListener.Read.All",
   "EventListener.ReadWrite.All",
   "CustomAuthenticationExtension.Read.All",
@@ -163,8 +166,44 @@ export function rolesAllowing(method: string, path: string): readonly string[] |
     return p.endsWith("/validateauthenticationconfiguration") || access === "read"
       ? ["CustomAuthenticationExtension.Read.All", "CustomAuthenticationExtension.ReadWrite.All"]
       : ["CustomAuthenticationExtension.ReadWrite.All"];
-  if (p.startsWith("/applications")) return ["Application.Read.All"];
   if (p.startsWith("/organization")) return ["Organization.Read.All"];
+  return apiIdentityRolesAllowing(access, p);
+}
+
+const APP_READ = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"];
+const APP_WRITE = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"];
+const POLICY_READ = ["Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration"];
+
+/**
+ * Applications, service principals, app role assignments, claims mapping policies and event listeners
+ * (https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto,
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-claimsmappingpolicies,
+ * https://learn.microsoft.com/graph/api/identitycontainer-post-authenticationeventlisteners).
+ * `Application.ReadWrite.OwnedBy` covers only applications the caller owns (checked by the route).
+ */
+function apiIdentityRolesAllowing(access: Access, p: string): readonly string[] | undefined {
+  const pick = (read: readonly string[], write: readonly string[]) => (access === "read" ? read : write);
+  if (p.startsWith("/applications")) return pick(APP_READ, APP_WRITE);
+  if (/^\/serviceprincipals[^/]*\/[^/]+\/(approleassignedto|approleassignments)/.test(p))
+    return pick(APP_READ, ["AppRoleAssignment.ReadWrite.All"]);
+  if (/^\/serviceprincipals[^/]*\/[^/]+\/claimsmappingpolicies/.test(p)) return pick(POLICY_READ, APP_WRITE);
+  if (p.startsWith("/serviceprincipals")) return pick(APP_READ, APP_WRITE);
+  if (p.startsWith("/policies/claimsmappingpolicies"))
+    return pick(POLICY_READ, ["Policy.ReadWrite.ApplicationConfiguration"]);
+  if (p.startsWith("/identity/authenticationeventlisteners"))
+    return pick(["EventListener.Read.All", "EventListener.ReadWrite.All"], ["EventListener.ReadWrite.All"]);
+  return undefined;
+}
+
+/**
+ * Calls that need a second permission as well (both are required): granting an app role also reads the
+ * resource application; assigning a claims mapping policy also reads the policy.
+ */
+export function rolesAlsoRequired(method: string, path: string): readonly string[] | undefined {
+  if (method === "GET") return undefined;
+  const p = path.toLowerCase();
+  if (/^\/serviceprincipals[^/]*\/[^/]+\/(approleassignedto|approleassignments)/.test(p)) return APP_READ;
+  if (/^\/serviceprincipals[^/]*\/[^/]+\/claimsmappingpolicies/.test(p)) return POLICY_READ;
   return undefined;
 }
 
@@ -193,7 +232,10 @@ export function enforceTenant(settings: TenantSettings, method: string, path: st
       "Access token validation failure. Invalid audience.",
     );
   const allowing = rolesAllowing(method, path);
-  if (allowing && !allowing.some((r) => settings.grantedRoles.includes(r)))
+  const also = rolesAlsoRequired(method, path);
+  const lacks = (roles: readonly string[] | undefined) =>
+    roles !== undefined && !roles.some((r) => settings.grantedRoles.includes(r));
+  if (lacks(allowing) || lacks(also))
     throw new GraphError(
       403,
       "Authorization_RequestDenied",

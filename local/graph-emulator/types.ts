@@ -89,12 +89,88 @@ export interface StoredListener {
   userFlowId: string;
 }
 
-/** A directory application (only what discovery needs). */
+/** An application's `api` (apiApplication): replaced whole by a PATCH that sends it (strict choice). */
+export interface StoredApiApplication {
+  acceptMappedClaims: boolean | null;
+  requestedAccessTokenVersion: number | null;
+  knownClientApplications: string[];
+  oauth2PermissionScopes: unknown[];
+  preAuthorizedApplications: unknown[];
+}
+
+/** One `requiredResourceAccess` entry of an application. */
+export interface StoredRequiredResourceAccess {
+  resourceAppId: string;
+  resourceAccess: { id: string; type: "Role" | "Scope" }[];
+}
+
+/** A directory application (app registration). */
 export interface StoredApplication {
   id: string;
   appId: string;
   displayName: string;
   signInAudience: string;
+  identifierUris: string[];
+  api: StoredApiApplication;
+  requiredResourceAccess: StoredRequiredResourceAccess[];
+  /** True when the calling identity created it (it is then an owner: `Application.ReadWrite.OwnedBy` covers it). */
+  ownedByCaller: boolean;
+}
+
+/** An app role a service principal publishes (`appRole`). */
+export interface StoredAppRole {
+  id: string;
+  value: string;
+  displayName: string;
+  description: string;
+  allowedMemberTypes: string[];
+  isEnabled: boolean;
+}
+
+/** A service principal (enterprise application). */
+export interface StoredServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  accountEnabled: boolean;
+  servicePrincipalType: "Application";
+  appRoles: StoredAppRole[];
+  /** Ids of the claims mapping policies assigned (`claimsMappingPolicies/$ref`). */
+  claimsMappingPolicyIds: string[];
+}
+
+/** An app role assignment: `principalId` holds `appRoleId` of the resource service principal `resourceId`. */
+export interface StoredAppRoleAssignment {
+  id: string;
+  principalId: string;
+  principalDisplayName: string;
+  principalType: "ServicePrincipal";
+  resourceId: string;
+  resourceDisplayName: string;
+  appRoleId: string;
+  createdDateTime: string;
+}
+
+/** A claims mapping policy (`/policies/claimsMappingPolicies`). */
+export interface StoredClaimsMappingPolicy {
+  id: string;
+  displayName: string;
+  definition: string[];
+  isOrganizationDefault: boolean;
+}
+
+/** A v1.0 `authenticationEventListener` (`/identity/authenticationEventListeners`). */
+export interface StoredEventListener {
+  id: string;
+  /** `@odata.type` without `#`, e.g. `microsoft.graph.onTokenIssuanceStartListener`. */
+  type: string;
+  priority: number;
+  /** Client ids (`conditions.applications.includeApplications[].appId`). */
+  includeApplications: string[];
+  /** The custom authentication extension the handler calls. */
+  customExtensionId: string;
+  /** Set (read-only) when the listener belongs to an events flow. */
+  authenticationEventsFlowId?: string;
 }
 
 /** One input of an events flow's attribute collection page (Graph's words). */
@@ -165,6 +241,10 @@ export interface EmulatorState {
   b2xUserFlows: StoredFlow[];
   onSignupStartListeners: StoredListener[];
   applications: StoredApplication[];
+  servicePrincipals: StoredServicePrincipal[];
+  appRoleAssignments: StoredAppRoleAssignment[];
+  claimsMappingPolicies: StoredClaimsMappingPolicy[];
+  authenticationEventListeners: StoredEventListener[];
   users: StoredUser[];
   /** External tenants: sign-up events flows, custom extensions, attribute-collection listeners. */
   authenticationEventsFlows: StoredEventsFlow[];

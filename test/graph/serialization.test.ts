@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator";
 import { apiHost, externalEmulator } from "./external-helpers";
+import { tenantWithTokenExtension } from "./token-claims-fixture";
 import { graphProviderCode, withReleaseHandling } from "../../components/graph/providers/registry";
 import {
   graphResourceKinds,
@@ -116,16 +117,13 @@ for (const [name, provider] of Object.entries(providers)) {
 
 test("delete from the stored provider text removes what the current code created, for every provider", async () => {
   process.env.ENTRA_SIGNUP_GRAPH_RETRY_SCALE ??= "0.01";
+  // The external-tenant kinds run in an external (CIAM) tenant, the others in a workforce tenant that
+  // already holds a token issuance extension for the listener.
   const external = await externalEmulator();
-  const emu = external.emu;
+  const tenant = await tenantWithTokenExtension();
+  const emu = tenant.emu;
   const connection = { cloud: "global", baseUrl: emu.url, credential: "emulator" };
-  // The external-tenant kinds run with the tenant switched to CIAM, the B2X kinds with it workforce.
-  const kindOf = (name: string) =>
-    emu.tenant.set({
-      tenantType: ["AuthenticationEventsFlow", "CustomAuthenticationExtension"].includes(name)
-        ? "CIAM"
-        : "AAD",
-    });
+  const externalConnection = external.connection;
   const inputs: Record<keyof typeof providers, Record<string, unknown>> = {
     SelfServiceSignUpPolicy: { connection, enabled: true, keepOnDelete: false },
     UserFlowAttribute: {
@@ -140,14 +138,31 @@ test("delete from the stored provider text removes what the current code created
     // Created after the policy (toggle on) and the flow above, deleted before them.
     UserFlowAppAssociation: { connection, userFlowId: "B2X_1_Stored", appIds: [emu.sampleAppId] },
     SocialIdentityProvider: { connection, type: "Google", clientId: "c", clientSecret: "stored-secret" },
-    AuthenticationEventsFlow: { connection, displayName: "Stored" },
+    AuthenticationEventsFlow: { connection: externalConnection, displayName: "Stored" },
     CustomAuthenticationExtension: {
-      connection,
+      connection: externalConnection,
       displayName: "Stored",
       eventType: "attributeCollectionSubmit",
       targetUrl: `https://${apiHost}/api/submit`,
       resourceId: external.resourceId,
     },
+    ExtensionApiApplication: {
+      connection,
+      displayName: "Stored API",
+      targetUrl: "https://s.example.net/api/t",
+    },
+    TokenIssuanceStartListener: {
+      connection,
+      customExtensionId: tenant.extensionId,
+      includeApplications: [emu.sampleAppId],
+    },
+    ClaimsMappingPolicy: {
+      connection,
+      displayName: "Stored",
+      claims: [{ id: "Role" }],
+      appIds: [emu.sampleAppId],
+    },
+    MappedClaimsAcceptance: { connection, appId: emu.sampleAppId },
   };
   try {
     const made: Array<[string, { id: string; outs: Record<string, unknown> }]> = [];
@@ -156,19 +171,23 @@ test("delete from the stored provider text removes what the current code created
         check: (o: unknown, n: unknown) => Promise<{ inputs: unknown }>;
         create: (i: unknown) => Promise<{ id: string; outs: Record<string, unknown> }>;
       };
-      kindOf(name);
       const { inputs: checkedInputs } = await p.check({}, inputs[name as keyof typeof providers]);
       made.push([name, await p.create(checkedInputs)]);
     }
     assert.notDeepEqual(emu.diffFromSeed(), []);
     for (const [name, { id, outs }] of made.reverse()) {
       const sf = { text: storedProviderText(name as GraphResourceKind) };
-      kindOf(name);
       await revive(sf.text).delete!(id, outs);
     }
-    assert.deepEqual(emu.diffFromSeed(), [], "everything deleted, the toggle restored");
+    assert.deepEqual(
+      emu.diffFromSeed().filter((d) => !tenant.isFixture(d)),
+      [],
+      "everything deleted, the toggle restored",
+    );
+    assert.deepEqual(external.emu.diffFromSeed(), [], "the external tenant as seeded");
   } finally {
     await external.close();
+    await tenant.cleanup();
   }
 });
 

@@ -19,6 +19,10 @@ import { userFlowAppAssociationProvider } from "./listener";
 import { selfServiceSignUpPolicyProvider } from "./policy";
 import { socialIdentityProviderProvider } from "./social-idp";
 import { b2xUserFlowProvider } from "./userflow";
+import { extensionApiApplicationProvider } from "./api-application";
+import { tokenIssuanceStartListenerProvider } from "./token-listener";
+import { claimsMappingPolicyProvider } from "./claims-policy";
+import { mappedClaimsAcceptanceProvider } from "./claims-policy-acceptance";
 
 type Provider = pulumi.dynamic.ResourceProvider;
 type Props = Record<string, unknown>;
@@ -33,6 +37,10 @@ export const graphProviderCode: Record<GraphResourceKind, Provider> = {
   SocialIdentityProvider: socialIdentityProviderProvider,
   AuthenticationEventsFlow: authenticationEventsFlowProvider,
   CustomAuthenticationExtension: customAuthenticationExtensionProvider,
+  ExtensionApiApplication: extensionApiApplicationProvider,
+  TokenIssuanceStartListener: tokenIssuanceStartListenerProvider,
+  ClaimsMappingPolicy: claimsMappingPolicyProvider,
+  MappedClaimsAcceptance: mappedClaimsAcceptanceProvider,
 };
 
 /**

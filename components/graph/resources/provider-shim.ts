@@ -44,6 +44,10 @@ export const graphResourceKinds = [
   "SocialIdentityProvider",
   "AuthenticationEventsFlow",
   "CustomAuthenticationExtension",
+  "ExtensionApiApplication",
+  "TokenIssuanceStartListener",
+  "ClaimsMappingPolicy",
+  "MappedClaimsAcceptance",
 ] as const;
 export type GraphResourceKind = (typeof graphResourceKinds)[number];
 

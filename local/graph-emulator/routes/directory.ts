@@ -1,6 +1,6 @@
-/** Directory objects: `/applications` (extensions-app discovery) and `/users` (guests the simulator signs up). */
+/** Directory users: `/users` (guests the simulator signs up). Applications: applications.ts. */
 import { randomUUID } from "node:crypto";
-import { GraphError, badRequest, notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import {
   bodyObject,
   collection,
@@ -39,28 +39,6 @@ const USER_PROPERTIES = [
   "userType",
 ];
 const EXTENSION_KEY = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i;
-
-function listApplications(ctx: RequestContext) {
-  const views = ctx.store.state.applications.map((a) => ({ ...a }) as Record<string, unknown>);
-  const filtered = applyFilter(views, ctx.query.get("$filter"), ["id", "appId", "displayName"]);
-  return collection(
-    ctx,
-    "applications",
-    filtered.map((v) => applySelect(v, ctx.query.get("$select"))),
-  );
-}
-
-function getApplication(ctx: RequestContext) {
-  const id = ctx.params.applicationId ?? "";
-  const app = ctx.store.state.applications.find((a) => sameId(a.id, id));
-  if (!app)
-    throw new GraphError(
-      404,
-      "Request_ResourceNotFound",
-      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    );
-  return entity(ctx, "applications", applySelect({ ...app }, ctx.query.get("$select")));
-}
 
 function findUser(ctx: RequestContext): StoredUser {
   const id = ctx.params.userId ?? "";
@@ -174,8 +152,6 @@ function deleteUser(ctx: RequestContext) {
 
 /** Routes of directory objects. */
 export const directoryRoutes: Route[] = [
-  { pattern: "/applications", methods: { GET: listApplications } },
-  { pattern: "/applications/{applicationId}", methods: { GET: getApplication } },
   { pattern: "/users", methods: { GET: listUsers, POST: createUser } },
   { pattern: "/users/{userId}", methods: { GET: getUser, DELETE: deleteUser } },
 ];
