@@ -10,6 +10,7 @@ import {
   storageNotPublic,
 } from "./azureHosting";
 import { attributeCollectionConnector, basicAuthAllowed, connectorUrlHttps } from "./connector";
+import { externalTenantPolicies } from "./externalTenant";
 import { noPlainSecrets } from "./secrets";
 
 export const policies: Policies = [
@@ -21,4 +22,5 @@ export const policies: Policies = [
   connectorAlwaysReady,
   attributeCollectionConnector,
   noPlainSecrets,
+  ...externalTenantPolicies,
 ];

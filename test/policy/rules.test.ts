@@ -340,6 +340,6 @@ describe("no-plain-secrets", () => {
 test("the pack exports every rule once, each with a waivers config schema", () => {
   const names = policies.map((p) => p.name);
   assert.equal(new Set(names).size, names.length);
-  assert.equal(names.length, 8);
+  assert.equal(names.length, 12);
   for (const p of policies) assert.ok(p.configSchema?.properties.waivers, `${p.name} accepts waivers`);
 });
