@@ -125,7 +125,7 @@ function answer(
   });
   if (response.dropped.length > 0)
     logger.warn("claims not written: their value does not fit the attribute's type", {
-      event: call.event,
+      route: EXTENSION_ROUTES[call.event],
       attributes: response.dropped,
     });
   return decisionBody(response);
