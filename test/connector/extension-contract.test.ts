@@ -20,6 +20,7 @@ import { readEnvelope, type AttributeCollectionCall } from "../../functions/exte
 import { engineRequest } from "../../functions/extension/engineRequest";
 import { connectorFunctions } from "../../functions/registry";
 import type { ConnectorRuntime } from "../../functions/runtime";
+import { extensionCall } from "../../bench/extension-fixtures";
 import { ATTRIBUTE_IDS, attributeCollection, attributeId, seedPolicy } from "./helpers/fixtures";
 import { attribute, envelope, ext } from "./helpers/extension";
 
@@ -169,4 +170,15 @@ describe("responses", () => {
       }),
     );
   });
+});
+
+test("the benchmark's extension calls are valid envelopes of their route's event", () => {
+  for (let i = 0; i < 10; i++) {
+    const { path, body } = extensionCall(i);
+    const event = extensionEventOf(path);
+    assert.ok(event, path);
+    const read = readEnvelope(event, JSON.parse(body));
+    assert.ok(read.ok, read.ok ? "" : read.problem);
+    assert.equal(typeof engineRequest(read.call).email, "string");
+  }
 });
