@@ -4,16 +4,23 @@
  * line with the reason and never the token. Tokens come from the Graph emulator's identity platform, whose
  * key set the connector host fetches over HTTP.
  */
+import { HttpRequest, InvocationContext } from "@azure/functions";
 import assert from "node:assert/strict";
+import * as http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { generateKeyPair, SignJWT } from "jose";
 import { tokenIssuers } from "../../contract/authenticationEvents";
 import { EXTENSION_ROUTES } from "../../contract/extensionRoutes";
 import { startConnectorHost } from "../../local/connector-host/server";
-import { basicSettings } from "./helpers/fixtures";
+import { connectorFunctions } from "../../functions/registry";
+import { createRuntime } from "../../functions/runtime";
+import { loadSettings } from "../../functions/settings";
+import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../../functions/engine/memory";
+import { basicSettings, seedPolicy } from "./helpers/fixtures";
 import { reply } from "./helpers/host";
 import {
   API_APP_ID,
+  extensionSettings,
   onlyAction,
   partnerSubmit,
   startExtensionHost,
@@ -168,4 +175,75 @@ test("without AUTH_EVENTS_* settings the routes refuse every call, even with a v
   } finally {
     await host.close();
   }
+});
+
+test("a declared body over the size limit is refused with 413 before the token is looked at", async () => {
+  const logsBefore = x.logs.length;
+  // 70,000 bytes declared: over the connector's 65,536-byte default, under the host's own cap.
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = http.request(`${x.host.url}/api/${SUBMIT}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": "70000" },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on("error", reject);
+    req.write("{");
+  });
+  assert.equal(status, 413);
+  assert.equal(
+    x.logs.slice(logsBefore).filter((l) => l.includes("signup.token_refused")).length,
+    0,
+    "the size limit comes first",
+  );
+});
+
+test("called directly (the Azure Functions worker), the handler validates the token itself", async () => {
+  const runtime = createRuntime(
+    loadSettings({
+      ...extensionSettings(x.emu, seedPolicy()),
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    }),
+    {
+      ports: {
+        rateLimiter: new MemoryRateLimiter(),
+        approvals: new MemoryApprovalStore(),
+        events: new MemoryEventSink(),
+      },
+    },
+  );
+  const handler = connectorFunctions(() => runtime).find((r) => r.name === SUBMIT)!.options.handler;
+  const call = async (authorization?: string) => {
+    const lines: string[] = [];
+    const body = JSON.stringify(partnerSubmit("direct@partner-company.com"));
+    const request = new HttpRequest({
+      method: "POST",
+      url: `http://127.0.0.1/api/${SUBMIT}`,
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+        ...(authorization ? { authorization } : {}),
+      },
+      body: { string: body },
+    });
+    const context = new InvocationContext({
+      functionName: SUBMIT,
+      logHandler: (_level, ...args) => lines.push(args.map(String).join(" ")),
+    });
+    const response = (await handler(request, context)) as { status: number; body?: unknown };
+    return { response, lines };
+  };
+  const refused = await call(`Bearer ${await x.token({ aud: "00000003-0000-0000-c000-000000000000" })}`);
+  assert.equal(refused.response.status, 401);
+  assert.equal(refused.response.body, undefined);
+  assert.deepEqual(refused.lines, [JSON.stringify({ event: "signup.token_refused", reason: "audience" })]);
+  const accepted = await call(`Bearer ${await x.token()}`);
+  assert.equal(accepted.response.status, 200);
+  assert.equal(
+    onlyAction(JSON.parse(String(accepted.response.body)) as Record<string, unknown>)["@odata.type"],
+    "microsoft.graph.attributeCollectionSubmit.modifyAttributeValues",
+  );
 });
