@@ -40,7 +40,7 @@ const DECISION_HEADERS = { "Content-Type": "application/json", "Cache-Control": 
 export function extensionHandler(event: AttributeCollectionEvent, runtimeSource: RuntimeSource): HttpHandler {
   const step = EVENT_STEPS[event];
   return async (request, context) => {
-    const logger = contextDecisionLogger(context);
+    const logger = contextDecisionLogger(context, { route: EXTENSION_ROUTES[event] });
     let call: AttributeCollectionCall | undefined;
     let version = "1.0.0";
     try {

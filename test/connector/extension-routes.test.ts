@@ -112,6 +112,9 @@ describe("Start: prefill or block", () => {
     );
     assert.equal(answer.status, 200);
     assert.equal(answer.headers.get("content-type"), "application/json");
+    const logged = x.events("signup.decision").at(-1);
+    assert.equal(logged?.route, START, "the decision line names the extension route");
+    assert.equal(logged?.step, "postFederationSignup");
     assert.deepEqual(answer.json, {
       data: {
         "@odata.type": "microsoft.graph.onAttributeCollectionStartResponseData",
