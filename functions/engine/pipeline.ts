@@ -1,8 +1,9 @@
 /**
  * `processRequest`: the engine with its ports. Order matters:
  *   1. built-in rules without storage (`precheck`) — a request refused by the domain rule is never counted;
- *   2. the approval store (fails closed), then the rate limiter (fails open/closed per policy) — pending
- *      sign-ups are not counted either;
+ *   2. the approval store (fails closed), then the rate limiters (fail open/closed per policy): the client
+ *      address first (`rateLimit.perClientIp`, when the call carries one), then the domain — pending
+ *      sign-ups are not counted, and an address over its limit does not use up its domain's slots;
  *   3. custom rules, each with its own time budget;
  *   4. one event per accepted/blocked sign-up, one log line per decision.
  * It never rejects: a failing port or an engine bug becomes a logged warning and a valid response.
