@@ -12,6 +12,8 @@ import {
 import { STEPS } from "./engine/types";
 import { decideApprovalHandler, listApprovalsHandler } from "./http/admin";
 import { connectorHandler, refuseBeforeBody } from "./http/connector";
+import { extensionHandler, refuseExtensionCall } from "./http/extension";
+import { ATTRIBUTE_COLLECTION_EVENTS, EXTENSION_ROUTES } from "../contract/extensionRoutes";
 import type { RequestHeaders, RuntimeSource } from "./runtime";
 import {
   refuseTokenIssuanceBeforeBody,
@@ -29,7 +31,11 @@ export interface HttpRegistration {
    * Functions host reads the body before the worker sees anything, so it only runs the handler (which
    * makes the same checks itself).
    */
-  readonly refuseBeforeBody?: (request: RequestHeaders) => HttpResponseInit | undefined;
+  readonly refuseBeforeBody?: (
+    request: RequestHeaders,
+    /** Where a refusal's log line goes (the host's log; the handler uses its invocation context). */
+    log?: (line: string) => void,
+  ) => HttpResponseInit | undefined | Promise<HttpResponseInit | undefined>;
 }
 
 export interface TimerRegistration {
@@ -39,7 +45,8 @@ export interface TimerRegistration {
 
 /**
  * `authLevel: "anonymous"` everywhere on purpose: Entra authenticates with Basic or a client
- * certificate (checked in code), and a function key must never be the only protection
+ * certificate (checked in code), or a bearer token on the attribute-collection routes of an external
+ * tenant (checked in code), and a function key must never be the only protection
  * (docs/graph-contract.md §6.1).
  */
 export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
@@ -53,6 +60,17 @@ export function connectorFunctions(runtime: RuntimeSource): HttpRegistration[] {
         handler: connectorHandler(step, runtime),
       },
       refuseBeforeBody: (request: RequestHeaders) => refuseBeforeBody(request, runtime()),
+    })),
+    ...ATTRIBUTE_COLLECTION_EVENTS.map((event) => ({
+      name: EXTENSION_ROUTES[event],
+      options: {
+        methods: ["POST" as const],
+        authLevel: "anonymous" as const,
+        route: EXTENSION_ROUTES[event],
+        handler: extensionHandler(event, runtime),
+      },
+      refuseBeforeBody: (request: RequestHeaders, log?: (line: string) => void) =>
+        refuseExtensionCall(request, runtime(), log ?? ((line) => console.warn(line))),
     })),
     {
       name: "manageApprovalsList",

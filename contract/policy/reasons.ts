@@ -20,12 +20,24 @@ export const REASON_CODES = {
   pending_approval: "The sign-up needs approval and the approval request is pending.",
   approval_denied: "The sign-up's approval request was denied.",
   rate_limited: "Too many sign-ups from this domain in the rate-limit window.",
+  client_rate_limited:
+    "Too many sign-ups from this client address (IPv6: its /64) in the rate-limit window (`rateLimit.perClientIp`).",
   store_unavailable: "A storage port failed and the policy fails closed (approvals always fail closed).",
   internal_error: "An unexpected error inside the engine or a port; the user sees a generic block page.",
   custom_rule: "Prefix `custom_rule:<name>`: a custom rule blocked, failed validation or timed out (block).",
 } as const;
 
 export type BuiltInReason = keyof typeof REASON_CODES;
+
+/**
+ * Message keys that are not reasons: texts a response needs besides the reason's message. A policy may
+ * translate them under `messages.locales` like any reason.
+ */
+export const MESSAGE_KEYS = {
+  block_page_title: "The title above the message of an external tenant's block page (`showBlockPage.title`).",
+} as const;
+
+export type MessageKey = keyof typeof MESSAGE_KEYS;
 
 /** The reason code a custom rule's decisions carry. */
 export function customRuleReason(name: string): `custom_rule:${string}` {

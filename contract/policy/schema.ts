@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { CONNECTOR_STEPS, WRITABLE_BUILT_IN_CLAIMS, type ConnectorStep } from "../userFlow";
 import { parseDomainPattern } from "./domain";
-import { REASON_CODES } from "./reasons";
+import { MESSAGE_KEYS, REASON_CODES } from "./reasons";
 import { parseTemplate } from "./template";
 
 /** Built-in Graph user properties a connector may return. `email` and `identities` are never overwritten. */
@@ -44,10 +44,15 @@ const builtInClaim = z.string().refine((k) => BUILT_INS.has(k), {
   error: (issue) =>
     `"${String(issue.input)}" is not a built-in claim — use one of ${BUILT_IN_CLAIMS.join(", ")}, or put custom attributes under "attributes"`,
 });
-const reasonKey = z.string().refine((k) => Object.hasOwn(REASON_CODES, k) || /^custom_rule:.+/.test(k), {
-  error: (issue) =>
-    `"${String(issue.input)}" is not a reason code — use a code from functions/engine/reasons.ts or "custom_rule:<name>"`,
-});
+const reasonKey = z
+  .string()
+  .refine(
+    (k) => Object.hasOwn(REASON_CODES, k) || Object.hasOwn(MESSAGE_KEYS, k) || /^custom_rule:.+/.test(k),
+    {
+      error: (issue) =>
+        `"${String(issue.input)}" is not a reason code — use a code from contract/policy/reasons.ts, ${Object.keys(MESSAGE_KEYS).join(", ")} or "custom_rule:<name>"`,
+    },
+  );
 const localeKey = z.string().refine((k) => /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(k), {
   error: (issue) => `"${String(issue.input)}" is not a locale tag — use e.g. "en", "fr", "pt-BR"`,
 });
@@ -174,6 +179,16 @@ export const policySchema = z.strictObject({
         .max(24 * 31),
       /** When the counter store fails: let the sign-up through, or block it. @default "failOpen" */
       onStoreError: z.enum(["failOpen", "failClosed"]).default("failOpen"),
+      /**
+       * Sign-ups allowed per client address in the same window, next to `perDomain`: an IPv4 address counts
+       * alone, an IPv6 address by its /64 prefix (one subscriber's network). Only an external tenant's
+       * custom authentication extension sends the address (`authenticationContext.client.ip`,
+       * https://learn.microsoft.com/entra/identity-platform/custom-extension-onattributecollectionsubmit-retrieve-return-data);
+       * B2X API connector calls carry none, so there it never applies. Refusals are block pages with
+       * reason `client_rate_limited`; the same sign-up retried (same email) counts once.
+       * @default - off: sign-ups are not counted per client address
+       */
+      perClientIp: z.number().int().min(1).optional(),
     })
     .optional(),
   approval: z

@@ -5,6 +5,7 @@
  */
 import type { Policy } from "../../contract/policy/schema";
 import { attributeReader } from "./attributes";
+import { clientAddressKey } from "./client-address";
 import { compilePolicy, type CompiledPolicy } from "./compile";
 import { messageFor, selectLocale } from "./messages";
 import { normalizeEmail, type EmailProblem, type NormalizedEmail } from "./normalize";
@@ -12,7 +13,7 @@ import { blockDecision, continueDecision, validationDecision } from "./responses
 import { approvalApplies } from "./rules/approval";
 import { BUILT_IN_RULES } from "./rules/index";
 import type { Facts, RuleContext } from "./rules/rule";
-import { STEPS, type ApprovalRequest, type ConnectorRequest, type Decision, type Step } from "./types";
+import { STEPS, type ConnectorRequest, type Decision, type Step } from "./types";
 
 export type { Facts } from "./rules/rule";
 
@@ -26,16 +27,26 @@ export interface DecideInput {
   /** Logical attribute name → claim key (`extension_<appIdNoDashes>_<Name>`), read from Graph. */
   readonly attributeIds: Record<string, string>;
   /**
+   * The caller's browser address, when the call carries one (external tenants'
+   * `authenticationContext.client.ip`; B2X calls have none). Counted by `rateLimit.perClientIp`.
+   */
+  readonly clientIp?: string;
+  /**
    * Storage facts. Omitted = the storage ports gave no answer: approval fails closed, the rate limit
    * follows `rateLimit.onStoreError`. `processRequest` fills them in as `needs` says.
    */
-  readonly facts?: { rateLimit?: { allowed: boolean }; approval?: ApprovalRequest };
+  readonly facts?: Facts;
 }
 
 /** The storage look-ups that apply to a request once every other rule has passed. */
 export interface Needs {
   /** Count this sign-up with `RateLimiter.consume`. */
   readonly rateLimit?: { domain: string; email: string; limit: number; windowMs: number };
+  /**
+   * Count this sign-up against its client address with the same `RateLimiter.consume` (the address key
+   * `client:<v4:…|v6:…/64>` in place of the domain, so it never meets a domain's counter).
+   */
+  readonly clientRateLimit?: { domain: string; email: string; limit: number; windowMs: number };
   /** Fetch or create the approval request with `ApprovalStore.getOrCreate`. */
   readonly approval?: { email: string; domain: string; displayName?: string };
 }
@@ -50,6 +61,8 @@ export interface RequestBody {
 }
 
 const FALLBACK_VERSION = "1.0.0";
+/** Rate-limit keys of client addresses; a domain never contains `:`, so the two never share a counter. */
+export const CLIENT_KEY_PREFIX = "client:";
 
 /** Reads `body` (the parsed, unvalidated JSON) as a claims object and normalises its email. */
 export function readRequestBody(body: unknown): RequestBody {
@@ -77,7 +90,7 @@ export function needs(input: Omit<DecideInput, "facts">, body?: RequestBody): Ne
     if (!request || input.step !== "postAttributeCollection") return {};
     if (typeof email === "string") return {};
     const compiled = compilePolicy(input.policy);
-    const out: { rateLimit?: Needs["rateLimit"]; approval?: Needs["approval"] } = {};
+    const out: { -readonly [K in keyof Needs]: Needs[K] } = {};
     if (approvalApplies(compiled, email.domain, compiled.allow?.match(email.domain))) {
       const displayName = attributeReader(request, input.attributeIds)
         .read("displayName")
@@ -91,6 +104,14 @@ export function needs(input: Omit<DecideInput, "facts">, body?: RequestBody): Ne
         domain: email.domain,
         email: email.email,
         limit: rate.perDomain,
+        windowMs: rate.windowHours * 3_600_000,
+      };
+    const address = rate?.perClientIp === undefined ? undefined : clientAddressKey(input.clientIp);
+    if (rate?.perClientIp !== undefined && address !== undefined)
+      out.clientRateLimit = {
+        domain: `${CLIENT_KEY_PREFIX}${address}`,
+        email: email.email,
+        limit: rate.perClientIp,
         windowMs: rate.windowHours * 3_600_000,
       };
     return out;
@@ -143,6 +164,7 @@ function buildContext(
     facts,
     domainInfo,
     approvalRequired: approvalApplies(compiled, email.domain, domainInfo),
+    clientAddress: clientAddressKey(input.clientIp),
     claims: {},
   };
 }
@@ -154,7 +176,7 @@ function runRules(ctx: RuleContext, messages: ReadonlyMap<string, string>, versi
     if (!verdict) continue;
     const text = messageFor(messages, verdict.reason);
     return verdict.kind === "validation"
-      ? validationDecision(ctx.step, version, text, verdict.reason, ctx.email.domain)
+      ? validationDecision(ctx.step, version, text, verdict.reason, ctx.email.domain, verdict.fields)
       : blockDecision(ctx.step, version, text, verdict.reason, ctx.email.domain);
   }
   return continueDecision(ctx.step, version, ctx.claims, "allowed", ctx.email.domain);

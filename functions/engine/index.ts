@@ -4,7 +4,8 @@
  */
 export * from "./types";
 export { decide, needs, precheck, type DecideInput, type Facts, type Needs } from "./decide";
-export { processRequest, type PipelineDeps } from "./pipeline";
+export { processRequest, type CallContext, type PipelineDeps } from "./pipeline";
+export { clientAddressKey } from "./client-address";
 export {
   MAX_CUSTOM_RULE_TIMEOUT_MS,
   runCustomRule,

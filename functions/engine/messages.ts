@@ -4,7 +4,7 @@
  * then the policy's fallback locale, then built-in English — so every reason always has a message.
  * Messages never echo user input (no email, no domain): block pages are screenshot and forwarded.
  */
-import type { BuiltInReason } from "../../contract/policy/reasons";
+import type { BuiltInReason, MessageKey } from "../../contract/policy/reasons";
 
 /** Built-in English catalogue: complete for every built-in reason. */
 export const DEFAULT_MESSAGES: Readonly<Record<BuiltInReason, string>> = {
@@ -27,9 +27,15 @@ export const DEFAULT_MESSAGES: Readonly<Record<BuiltInReason, string>> = {
     "Your sign-up request is pending approval. You will be notified when it has been reviewed.",
   approval_denied: "Your sign-up request was not approved.",
   rate_limited: "Too many sign-up requests from your organization. Please try again later.",
+  client_rate_limited: "Too many sign-up requests from your network. Please try again later.",
   store_unavailable: "Sign-up is temporarily unavailable. Please try again in a few minutes.",
   internal_error: "Sign-up is temporarily unavailable. Please try again in a few minutes.",
   custom_rule: "Your sign-up request could not be completed.",
+};
+
+/** Built-in English texts that are not a reason's message (`MESSAGE_KEYS`). */
+export const DEFAULT_TEXTS: Readonly<Record<MessageKey, string>> = {
+  block_page_title: "Sign-up could not be completed",
 };
 
 /** A compiled catalogue: locale (lower-case) → reason → message, already merged with the fallbacks. */
@@ -47,7 +53,10 @@ export function compileMessages(input: {
   locales: Record<string, Record<string, string>>;
   pendingMessage?: string;
 }): MessageCatalogue {
-  const base = new Map<string, string>(Object.entries(DEFAULT_MESSAGES));
+  const base = new Map<string, string>([
+    ...Object.entries(DEFAULT_MESSAGES),
+    ...Object.entries(DEFAULT_TEXTS),
+  ]);
   if (input.pendingMessage !== undefined) base.set("pending_approval", input.pendingMessage);
   const fallbackKey = input.fallbackLocale.toLowerCase();
   const fallback = new Map(base);

@@ -1,15 +1,25 @@
 /**
  * `processRequest`: the engine with its ports. Order matters:
  *   1. built-in rules without storage (`precheck`) — a request refused by the domain rule is never counted;
- *   2. the approval store (fails closed), then the rate limiter (fails open/closed per policy) — pending
- *      sign-ups are not counted either;
+ *   2. the approval store (fails closed), then the rate limiters (fail open/closed per policy): the client
+ *      address first (`rateLimit.perClientIp`, when the call carries one), then the domain — pending
+ *      sign-ups are not counted, and an address over its limit does not use up its domain's slots;
  *   3. custom rules, each with its own time budget;
  *   4. one event per accepted/blocked sign-up, one log line per decision.
  * It never rejects: a failing port or an engine bug becomes a logged warning and a valid response.
  */
 import type { Policy } from "../../contract/policy/schema";
 import type { CustomRule } from "./custom-rule";
-import { decide, needs, precheck, readRequestBody, type DecideInput, type RequestBody } from "./decide";
+import {
+  decide,
+  needs,
+  precheck,
+  readRequestBody,
+  type DecideInput,
+  type Facts,
+  type Needs,
+  type RequestBody,
+} from "./decide";
 import { runCustomRules } from "./pipeline-custom";
 import { emitSignupEvent } from "./events";
 import { blockDecision } from "./responses";
@@ -36,14 +46,25 @@ export interface PipelineDeps {
   readonly customRules?: readonly CustomRule[];
 }
 
+/** What a call says about its caller beyond the claims (external tenants' extension calls). */
+export interface CallContext {
+  /** `authenticationContext.client.ip`: counted by `rateLimit.perClientIp`. */
+  readonly clientIp?: string;
+}
+
 /** Decides one connector call end to end. Never throws or rejects. */
-export async function processRequest(step: Step, body: unknown, deps: PipelineDeps): Promise<Decision> {
+export async function processRequest(
+  step: Step,
+  body: unknown,
+  deps: PipelineDeps,
+  call: CallContext = {},
+): Promise<Decision> {
   const started = performance.now();
   let decision: Decision;
   let read: RequestBody = { email: "missing_email" };
   try {
     read = readRequestBody(body);
-    decision = await run(step, body, read, deps);
+    decision = await run(step, body, read, deps, call);
   } catch (error) {
     warn(deps, "connector pipeline failed unexpectedly", { error: describe(error) });
     const version = typeof deps.policy?.version === "string" ? deps.policy.version : "1.0.0";
@@ -73,20 +94,28 @@ export async function processRequest(step: Step, body: unknown, deps: PipelineDe
   return decision;
 }
 
-async function run(step: Step, body: unknown, read: RequestBody, deps: PipelineDeps): Promise<Decision> {
+async function run(
+  step: Step,
+  body: unknown,
+  read: RequestBody,
+  deps: PipelineDeps,
+  call: CallContext,
+): Promise<Decision> {
   const input: DecideInput = {
     step,
     request: body,
     policy: deps.policy,
     now: safeNow(deps),
     attributeIds: deps.attributeIds,
+    ...(call.clientIp === undefined ? {} : { clientIp: call.clientIp }),
   };
   const first = precheck(input, read);
   if (first.response.action !== "Continue") return first;
   const need = needs(input, read);
   // No storage fact applies: the storage-backed rules are inactive, so the precheck is the decision.
-  if (!need.approval && !need.rateLimit) return withCustomRules(first, input, read, deps);
-  const facts: { approval?: ApprovalRequest; rateLimit?: { allowed: boolean } } = {};
+  if (!need.approval && !need.rateLimit && !need.clientRateLimit)
+    return withCustomRules(first, input, read, deps);
+  const facts: { -readonly [K in keyof Facts]: Facts[K] } = {};
   if (need.approval) {
     try {
       const approval = await deps.approvals.getOrCreate({ ...need.approval, now: input.now });
@@ -104,19 +133,33 @@ async function run(step: Step, body: unknown, read: RequestBody, deps: PipelineD
     // Pending, denied or unknown: decide now, without counting the attempt against the domain's rate limit.
     if (facts.approval?.status !== "approved") return decide({ ...input, facts }, read);
   }
-  if (need.rateLimit) {
-    try {
-      const result = await deps.rateLimiter.consume({ ...need.rateLimit, now: input.now });
-      if (typeof result?.allowed !== "boolean") throw new Error("consume() returned no `allowed`");
-      facts.rateLimit = { allowed: result.allowed };
-    } catch (error) {
-      warn(deps, `rate limiter failed; ${deps.policy.rateLimit?.onStoreError ?? "failOpen"}`, {
-        domain: need.rateLimit.domain,
-        error: describe(error),
-      });
-    }
+  // The client address first: an address over its limit does not use up its domain's slots.
+  if (need.clientRateLimit) {
+    facts.clientRateLimit = await consume(deps, need.clientRateLimit, input.now, read);
+    if (facts.clientRateLimit?.allowed === false) return decide({ ...input, facts }, read);
   }
+  if (need.rateLimit) facts.rateLimit = await consume(deps, need.rateLimit, input.now, read);
   return withCustomRules(decide({ ...input, facts }, read), input, read, deps);
+}
+
+/** One `RateLimiter.consume`; `undefined` when the store gave no answer (the rule applies onStoreError). */
+async function consume(
+  deps: PipelineDeps,
+  need: NonNullable<Needs["rateLimit"]>,
+  now: Date,
+  read: RequestBody,
+): Promise<{ allowed: boolean } | undefined> {
+  try {
+    const result = await deps.rateLimiter.consume({ ...need, now });
+    if (typeof result?.allowed !== "boolean") throw new Error("consume() returned no `allowed`");
+    return { allowed: result.allowed };
+  } catch (error) {
+    warn(deps, `rate limiter failed; ${deps.policy.rateLimit?.onStoreError ?? "failOpen"}`, {
+      domain: typeof read.email === "string" ? need.domain : read.email.domain,
+      error: describe(error),
+    });
+    return undefined;
+  }
 }
 
 function withCustomRules(

@@ -60,6 +60,7 @@ export function validationDecision(
   userMessage: string,
   reason: string,
   domain?: string,
+  fields?: readonly string[],
 ): Decision {
   if (step !== "postAttributeCollection") return blockDecision(step, version, userMessage, reason, domain);
   return {
@@ -74,6 +75,7 @@ export function validationDecision(
     httpStatus: 400,
     reason,
     ...(domain ? { domain } : {}),
+    ...(fields?.length ? { fields } : {}),
   };
 }
 

@@ -56,6 +56,11 @@ export interface Decision {
   readonly reason: ReasonCode;
   /** Normalised (lower-case, punycode) email domain when one could be read. The only PII we log. */
   readonly domain?: string;
+  /**
+   * ValidationError only: the claim keys of the fields the refusal is about (never in a B2X response,
+   * which has one message for the form; an external tenant's `attributeErrors` are keyed by them).
+   */
+  readonly fields?: readonly string[];
 }
 
 /**

@@ -20,15 +20,20 @@ function scrub(value: unknown): unknown {
 /**
  * One JSON line per decision through the invocation context, so it lands in Application Insights
  * `traces` with the invocation id and function name in `customDimensions`; the decision fields are the
- * JSON `message` (`parse_json(message)` in KQL). Only step, action, reason, domain and latency: the
- * domain is the one piece of personal-ish data we keep.
+ * JSON `message` (`parse_json(message)` in KQL). Only step, action, reason, domain and latency (and,
+ * on the extension routes, the route): the domain is the one piece of personal-ish data we keep.
  */
-export function contextDecisionLogger(context: InvocationContext): DecisionLogger {
+export function contextDecisionLogger(
+  context: InvocationContext,
+  /** Fields every decision line of this handler carries (the extension routes add their `route`). */
+  fields: Readonly<Record<string, string>> = {},
+): DecisionLogger {
   return {
     decision(entry) {
       context.info(
         JSON.stringify({
           event: DECISION_EVENT,
+          ...fields,
           step: entry.step,
           action: entry.action,
           reason: entry.reason,

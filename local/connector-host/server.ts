@@ -191,7 +191,7 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
     const headers = requestHeaders(req.headers);
     if (Number(headers.get("content-length") ?? "0") > HOST_MAX_BODY_BYTES)
       return refuseAndClose(req, res, { status: 413, jsonBody: { error: "payload_too_large" } });
-    const refused = match.registration.refuseBeforeBody?.({ headers });
+    const refused = await match.registration.refuseBeforeBody?.({ headers }, (line) => log("warning", line));
     if (refused !== undefined) return refuseAndClose(req, res, refused);
     const body = await readBody(req, { maxBytes: HOST_MAX_BODY_BYTES, deadlineMs: limits.bodyMs });
     if (body.kind === "closed") return clientLeft(req, "before sending the whole body");

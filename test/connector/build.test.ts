@@ -88,7 +88,7 @@ async function loadBundle(env: Record<string, string>) {
   );
 }
 
-test("the bundle loads and registers both connector functions through app.http", async () => {
+test("the bundle loads and registers the connector steps and the attribute-collection routes through app.http", async () => {
   const result = await loadBundle(
     basicSettings("UseDevelopmentStorage=true", { SIGNUP_ADMIN_KEY: "k".repeat(40) }),
   );
@@ -98,7 +98,12 @@ test("the bundle loads and registers both connector functions through app.http",
     bindings: Record<string, { type: string; route?: string; methods?: string[]; authLevel?: string }>;
   }>;
   const byName = Object.fromEntries(registered.map((f) => [f.name, f]));
-  for (const step of ["postFederationSignup", "postAttributeCollection"]) {
+  for (const step of [
+    "postFederationSignup",
+    "postAttributeCollection",
+    "onAttributeCollectionStart",
+    "onAttributeCollectionSubmit",
+  ]) {
     const trigger = Object.values(byName[step]?.bindings ?? {}).find((b) => b.type === "httpTrigger");
     assert.ok(trigger, `${step} has an HTTP trigger`);
     assert.equal(trigger?.route, step);
@@ -110,6 +115,8 @@ test("the bundle loads and registers both connector functions through app.http",
     "manageApprovalsDecide",
     "manageApprovalsList",
     "onTokenIssuanceStart",
+    "onAttributeCollectionStart",
+    "onAttributeCollectionSubmit",
     "postAttributeCollection",
     "postFederationSignup",
   ]);

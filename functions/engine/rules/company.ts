@@ -16,7 +16,8 @@ export const companyRule: Rule = {
     const attribute = ctx.policy.companyMatch?.attribute ?? "CompanyName";
     const actual = ctx.attributes.read(attribute);
     if (expected === undefined) return undefined;
-    if (actual === undefined || foldText(actual) !== foldText(expected)) return invalid("company_mismatch");
+    if (actual === undefined || foldText(actual) !== foldText(expected))
+      return invalid("company_mismatch", [ctx.attributes.outputKey(attribute)]);
     return undefined;
   },
 };

@@ -13,6 +13,6 @@ export const justificationRule: Rule = {
     const text = ctx.attributes.read(rule.attribute)?.trim() ?? "";
     let length = 0;
     for (const _ of text) if (++length >= rule.minLength) return undefined;
-    return invalid("justification_too_short");
+    return invalid("justification_too_short", [ctx.attributes.outputKey(rule.attribute)]);
   },
 };

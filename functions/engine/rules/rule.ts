@@ -11,6 +11,8 @@ import type { ApprovalRequest, ConnectorRequest, ReasonCode, Step } from "../typ
 /** Storage facts the pipeline looked up; absent means "not consulted" (see `needs`). */
 export interface Facts {
   readonly rateLimit?: { readonly allowed: boolean };
+  /** The per-client-address limit (`rateLimit.perClientIp`), when the call carried an address. */
+  readonly clientRateLimit?: { readonly allowed: boolean };
   readonly approval?: ApprovalRequest;
 }
 
@@ -27,6 +29,8 @@ export interface RuleContext {
   readonly domainInfo: DomainInfo | undefined;
   /** Whether the approval workflow covers this sign-up (computed once, read by several rules). */
   readonly approvalRequired: boolean;
+  /** The normalised client address (`client-address.ts`), when the call carried a valid one. */
+  readonly clientAddress?: string;
   /** Claims for the Continue response; claim-producing rules add to it. */
   readonly claims: Record<string, unknown>;
 }
@@ -35,6 +39,11 @@ export interface RuleContext {
 export interface Verdict {
   readonly kind: "block" | "validation";
   readonly reason: ReasonCode;
+  /**
+   * The claim keys a validation verdict is about (the fields to mark). B2X answers one message for the whole
+   * form; an external tenant's `showValidationError` shows a message beside each of these fields.
+   */
+  readonly fields?: readonly string[];
 }
 
 export interface Rule {
@@ -46,7 +55,11 @@ export interface Rule {
 }
 
 export const block = (reason: ReasonCode): Verdict => ({ kind: "block", reason });
-export const invalid = (reason: ReasonCode): Verdict => ({ kind: "validation", reason });
+export const invalid = (reason: ReasonCode, fields?: readonly string[]): Verdict => ({
+  kind: "validation",
+  reason,
+  ...(fields?.length ? { fields } : {}),
+});
 
 /** Variables for claim templates, from the domain lookup. */
 export function templateVars(ctx: RuleContext): { role?: string; companyName?: string; domain: string } {
