@@ -83,7 +83,7 @@ class Generator {
 
   property(prop: ts.Symbol, at: string, parentDoc: string, description = this.docOf(prop)): PropertySpec {
     const { members, isInput } = this.unwrap(this.checker.getTypeOfSymbol(prop));
-    const hint = typeNameFromDeclaration(prop) ?? pascal(at.split(".").slice(-2).join("-"));
+    const hint = typeNameFromDeclaration(prop) ?? pascal(at.split(".").slice(-2).map(dropSuffix).join("-"));
     const spec: PropertySpec = { ...this.convert(members, at, hint, description) };
     if (description) spec.description = description;
     if (isInput && SECRET_DOC.test(description || parentDoc)) spec.secret = true;
