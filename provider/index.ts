@@ -35,17 +35,11 @@ export class EntraSignupProvider implements provider.Provider {
     const spec = this.parsed.resources[SELF_SERVICE_SIGN_UP]!;
     const args = (await componentInputs(spec, this.parsed, inputs)) as unknown as SelfServiceSignUpArgs;
     const component = new SelfServiceSignUp(name, args, options);
+    // Every output the schema lists (generated from the class's public properties), read off the component.
+    const outputs = component as unknown as Record<string, unknown>;
     return {
       urn: component.urn,
-      state: {
-        flowId: component.flowId,
-        attributeIds: component.attributeIds,
-        extensionsAppId: component.extensionsAppId,
-        connectorIds: component.connectorIds,
-        connectorUrls: component.connectorUrls,
-        appIds: component.appIds,
-        portalLinks: component.portalLinks,
-      },
+      state: Object.fromEntries(Object.keys(spec.properties).map((key) => [key, outputs[key]])),
     };
   }
 }
