@@ -185,3 +185,48 @@ test("scripts that never start the engine run without a Pulumi CLI", () => {
   assert.equal(r.stdout.trim(), "none");
   assert.equal(fs.existsSync(path.join(scratch, "no-cli")), false, "no build was attempted");
 });
+
+test("the YAML language host is built once next to the cached CLI; a failed YAML build leaves the CLI usable", async () => {
+  const dir = fs.mkdtempSync(path.join(scratch, "yaml-"));
+  fs.writeFileSync(path.join(dir, "release"), "");
+  const yamlBuild = `echo started >> "${dir}/yaml-builds.log"; printf '#!/bin/sh\\n' > "$1/pulumi-language-yaml"; chmod +x "$1/pulumi-language-yaml"`;
+  const env = {
+    ENTRA_SIGNUP_CACHE: path.join(dir, "cache"),
+    ENTRA_SIGNUP_PULUMI_BUILD: fakeBuild(dir),
+    ENTRA_SIGNUP_PULUMI_YAML_BUILD: yamlBuild,
+  };
+  const out = path.join(dir, "cache", "pulumi", "v3.259.0", "bin");
+  for (let i = 0; i < 2; i++) {
+    const r = run(env);
+    assert.equal(await r.done, 0, r.stderr);
+    assert.equal(r.stdout.trim(), out);
+  }
+  assert.ok(
+    fs.statSync(path.join(out, "pulumi-language-yaml")).mode & 0o111,
+    "pulumi-language-yaml is executable",
+  );
+  assert.equal(
+    fs.readFileSync(path.join(dir, "yaml-builds.log"), "utf8").trim().split("\n").length,
+    1,
+    "built once",
+  );
+
+  const failed = run({
+    ...env,
+    ENTRA_SIGNUP_CACHE: path.join(dir, "cache2"),
+    ENTRA_SIGNUP_PULUMI_YAML_BUILD: "exit 4",
+  });
+  assert.equal(await failed.done, 0, failed.stderr);
+  assert.match(
+    failed.stderr,
+    /could not build pulumi-language-yaml v1\.25\.0; Pulumi YAML programs will not run/,
+  );
+  const out2 = path.join(dir, "cache2", "pulumi", "v3.259.0", "bin");
+  assert.equal(failed.stdout.trim(), out2);
+  assert.equal(fs.existsSync(path.join(out2, "pulumi-language-yaml")), false);
+  assert.deepEqual(
+    fs.readdirSync(path.join(dir, "cache2", "pulumi")).filter((f) => f.startsWith(".")),
+    [],
+    "no temporary YAML build folder is left behind",
+  );
+});
