@@ -51,25 +51,33 @@ const settings = readSettings();
 const secret = (key: string) =>
   settings.secretsPresent.has(key as never) ? config.requireSecret(key) : undefined;
 
+const external = settings.tenant.kind === "external";
 const signUp = new SelfServiceSignUp("signup", {
+  tenantKind: settings.tenant.kind,
+  extension: settings.extension,
+  tokenClaims: settings.tokenClaims,
   connection: {
     cloud: settings.tenant.cloud,
     tenantId: settings.tenant.tenantId,
     baseUrl: settings.tenant.graphBaseUrl,
     credential: settings.tenant.graphCredential,
   },
-  toggle: { enabled: settings.toggle.enabled, keepOnDelete: settings.toggle.keepOnDestroy },
+  // An external tenant has no B2X toggle, no Basic/certificate auth and no listener priority: their
+  // stack defaults are not passed (the component refuses them there).
+  toggle: external
+    ? undefined
+    : { enabled: settings.toggle.enabled, keepOnDelete: settings.toggle.keepOnDestroy },
   attributes: settings.attributes,
   userFlow: settings.userFlow,
   connector: {
     displayName: settings.connector.displayName,
     stepDisplayNames: settings.connector.stepDisplayNames,
-    auth: settings.connector.auth,
-    username: settings.connector.username,
+    auth: external ? undefined : settings.connector.auth,
+    username: external ? undefined : settings.connector.username,
     password: secret("connectorPassword"),
-    rotationKey: settings.connector.rotationKey,
+    rotationKey: external ? undefined : settings.connector.rotationKey,
     certificate:
-      settings.connector.auth === "certificate"
+      !external && settings.connector.auth === "certificate"
         ? {
             pkcs12Base64: config.requireSecret("connectorCertificatePfx"),
             password: config.requireSecret("connectorCertificatePassword"),
@@ -79,7 +87,7 @@ const signUp = new SelfServiceSignUp("signup", {
     policy: settings.connectorPolicy,
     hosting: hosting(settings),
   },
-  apps: settings.apps,
+  apps: external ? { appIds: settings.apps.appIds, createApp: settings.apps.createApp } : settings.apps,
   adoptExisting: settings.adoptExisting,
   adoptSecrets: settings.adoptSecrets,
   socialProviders: {

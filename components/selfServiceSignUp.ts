@@ -13,6 +13,7 @@ import { ConnectorFunctionApp, type ConnectorUrls } from "./connectorFunctionApp
 import { GeneratedPassword } from "./generatedPassword";
 import {
   ApiConnector,
+  AuthenticationEventsFlow,
   B2xUserFlow,
   SelfServiceSignUpPolicy,
   SocialIdentityProvider,
@@ -21,12 +22,26 @@ import {
   type GraphConnection,
 } from "./graph";
 import type { ConnectorFunctionAppArgs } from "./hosting/args";
+import { hostingNamesFor, plannedDefaultHostName } from "./hosting/names";
 import { LocalConnectorSettings } from "./localConnectorSettings";
+import {
+  authenticationEventsSettings,
+  extensionApi,
+  externalSignUp,
+  tokenIssuance,
+} from "./signup/extensions";
 import { pageAssignments } from "./signup/page";
 import type { SelfServiceSignUpExtensionArgs, TokenClaimsArgs } from "./signup/externalArgs";
 import { portalLinks, type PortalLinks } from "./signup/portal";
 import { formatProblems, validateSignUpArgs, type ValidatedSignUp } from "./signup/validate";
-import { AppSetting, encodeHostSettings, type HostAuth } from "../contract/appSettings";
+import {
+  AppSetting,
+  encodeHostSettings,
+  type HostAuth,
+  type HostAuthenticationEvents,
+} from "../contract/appSettings";
+import type { ExtensionSettings } from "../contract/extensionSettings";
+import type { TokenClaims } from "../contract/tokenClaims";
 import type { PolicyInput } from "../contract/policy/load";
 import type { TenantKind } from "../contract/tenantKind";
 import { CONNECTOR_STEPS as STEPS, type ConnectorStep } from "../contract/userFlow";
@@ -188,12 +203,20 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     const adoptExisting = args.adoptExisting ?? false;
     const child = { parent: this };
 
-    const toggle = new SelfServiceSignUpPolicy(
-      `${name}-toggle`,
-      { connection, enabled: args.toggle?.enabled ?? true, keepOnDelete: args.toggle?.keepOnDelete ?? false },
-      child,
-    );
-    const afterToggle = { parent: this, dependsOn: [toggle] };
+    const external = args.tenantKind === "external";
+    // An external tenant has no B2X toggle: each events flow allows sign-up itself (isSignUpAllowed).
+    const toggle = external
+      ? undefined
+      : new SelfServiceSignUpPolicy(
+          `${name}-toggle`,
+          {
+            connection,
+            enabled: args.toggle?.enabled ?? true,
+            keepOnDelete: args.toggle?.keepOnDelete ?? false,
+          },
+          child,
+        );
+    const afterToggle = { parent: this, dependsOn: toggle ? [toggle] : [] };
 
     const social = this.socialProviders(name, args, afterToggle);
     const attributes = args.attributes.map(
@@ -210,16 +233,13 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
           afterToggle,
         ),
     );
-    const customIds = new Map(
-      args.attributes.map((a, i) => [a.name.toLowerCase(), attributes[i]!.attributeId]),
-    );
     this.attributeIds = pulumi
       .all(attributes.map((a) => a.attributeId))
       .apply((ids) => Object.fromEntries(args.attributes.map((a, i) => [a.name, ids[i]!])));
     this.extensionsAppId = attributes[0]?.extensionsAppId ?? pulumi.output("");
 
     const password =
-      args.connector.auth === "basic"
+      !external && args.connector.auth === "basic"
         ? (args.connector.password ??
           new GeneratedPassword(
             `${name}-connector-password`,
@@ -227,9 +247,94 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
             child,
           ).value)
         : undefined;
-    const host = this.connectorHost(name, args, password);
+    // Entra calls custom authentication extensions with a token for this API (external sign-up, token claims).
+    const baseUrl = this.connectorBaseUrl(name, args);
+    const api =
+      external || args.tokenClaims
+        ? extensionApi(name, connection, baseUrl, adoptExisting, afterToggle)
+        : undefined;
+    const events = api ? authenticationEventsSettings(connection, args.tenantKind, api) : undefined;
+    const host = this.connectorHost(name, args, password, events);
     this.functionApp = host.functionApp;
     this.connectorUrls = host.urls;
+
+    let flow: B2xUserFlow | AuthenticationEventsFlow;
+    if (external) {
+      this.connectorIds = pulumi.output({});
+      flow = externalSignUp(
+        {
+          name,
+          connection,
+          userFlow: args.userFlow,
+          attributes: args.attributes,
+          attributeResources: attributes,
+          extension: args.extension,
+          baseUrl,
+          api: api!,
+          appIds: args.apps.appIds,
+          adoptExisting,
+          dependsOn: host.dependsOn,
+          identityProviders: social,
+        },
+        { parent: this },
+      );
+      this.appIds = pulumi.output([...args.apps.appIds]);
+    } else {
+      const workforce = this.workforceSignUp(name, args, {
+        toggle: toggle!,
+        attributes,
+        social,
+        host,
+        password,
+      });
+      flow = workforce.flow;
+      this.connectorIds = workforce.connectorIds;
+      this.appIds = this.associateApps(name, args, workforce.flow);
+    }
+    this.flowId = flow.flowId;
+    if (args.tokenClaims) {
+      tokenIssuance(
+        {
+          name,
+          connection,
+          tokenClaims: args.tokenClaims,
+          baseUrl,
+          api: api!,
+          adoptExisting,
+          dependsOn: [...host.dependsOn, flow],
+        },
+        { parent: this },
+      );
+    }
+    this.portalLinks = portalLinks(connection);
+    this.registerOutputs({
+      flowId: this.flowId,
+      attributeIds: this.attributeIds,
+      extensionsAppId: this.extensionsAppId,
+      connectorIds: this.connectorIds,
+      connectorUrls: this.connectorUrls,
+      appIds: this.appIds,
+      portalLinks: this.portalLinks,
+    });
+  }
+
+  /** The B2X half: one API connector per wired step, the user flow with its page and steps. */
+  private workforceSignUp(
+    name: string,
+    args: ResolvedArgs,
+    parts: {
+      toggle: SelfServiceSignUpPolicy;
+      attributes: UserFlowAttribute[];
+      social: SocialIdentityProvider[];
+      host: { urls: pulumi.Output<ConnectorUrls>; dependsOn: pulumi.Resource[] };
+      password: pulumi.Input<string> | undefined;
+    },
+  ): { flow: B2xUserFlow; connectorIds: pulumi.Output<Partial<Record<ConnectorStep, string>>> } {
+    const { connection, adoptExisting } = args;
+    const { toggle, attributes, social, host, password } = parts;
+    const customIds = new Map(
+      args.attributes.map((a, i) => [a.name.toLowerCase(), attributes[i]!.attributeId]),
+    );
 
     const connectors = new Map<ConnectorStep, ApiConnector>();
     for (const step of STEPS.filter((s) => args.userFlow.connectorSteps[s])) {
@@ -260,7 +365,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
         ),
       );
     }
-    this.connectorIds = pulumi
+    const connectorIds = pulumi
       .all([...connectors].map(([step, c]) => c.connectorId.apply((id) => [step, id] as const)))
       .apply((pairs) => Object.fromEntries(pairs));
 
@@ -279,19 +384,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [toggle, ...attributes, ...social] },
     );
-    this.flowId = flow.flowId;
-
-    this.appIds = this.associateApps(name, args, flow);
-    this.portalLinks = portalLinks(connection);
-    this.registerOutputs({
-      flowId: this.flowId,
-      attributeIds: this.attributeIds,
-      extensionsAppId: this.extensionsAppId,
-      connectorIds: this.connectorIds,
-      connectorUrls: this.connectorUrls,
-      appIds: this.appIds,
-      portalLinks: this.portalLinks,
-    });
+    return { flow, connectorIds };
   }
 
   private socialProviders(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOptions) {
@@ -321,27 +414,78 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
    * The app settings every host gets, from the one encoder the connector's decoder matches; the
    * attribute ids come back from Graph, never derived.
    */
-  private hostSettings(args: ResolvedArgs): Record<string, pulumi.Input<string>> {
+  private hostSettings(
+    args: ResolvedArgs,
+    events?: pulumi.Output<HostAuthenticationEvents>,
+  ): Record<string, pulumi.Input<string>> {
     const auth: HostAuth =
-      args.connector.auth === "basic"
-        ? { mode: "basic", username: args.connector.username }
-        : { mode: "certificate", thumbprints: args.connector.certificate?.thumbprints ?? [] };
+      args.tenantKind === "external"
+        ? { mode: "none" }
+        : args.connector.auth === "basic"
+          ? { mode: "basic", username: args.connector.username }
+          : { mode: "certificate", thumbprints: args.connector.certificate?.thumbprints ?? [] };
     const withIds = args.attributes.length > 0;
-    const encode = (attributeIds: Record<string, string>, extensionsAppId?: string) =>
-      encodeHostSettings({ policy: args.connector.policy, attributeIds, extensionsAppId, auth });
-    const settings: Record<string, pulumi.Input<string>> = encode({}, withIds ? "placeholder" : undefined);
+    const encode = (
+      attributeIds: Record<string, string>,
+      extensionsAppId?: string,
+      authenticationEvents?: HostAuthenticationEvents,
+    ) =>
+      encodeHostSettings({
+        policy: args.connector.policy,
+        attributeIds,
+        extensionsAppId,
+        auth,
+        authenticationEvents,
+        tokenClaims: args.tokenClaims,
+      });
+    const placeholderEvents = events
+      ? { tenantId: "x", audience: "x", issuers: [], keySetUri: "x" }
+      : undefined;
+    const settings: Record<string, pulumi.Input<string>> = encode(
+      {},
+      withIds ? "placeholder" : undefined,
+      placeholderEvents,
+    );
+    // Values Graph assigns (attribute ids, the extension API's appId) are filled in when known.
     const late = pulumi
-      .all([this.attributeIds, this.extensionsAppId])
-      .apply(([ids, appId]) => encode(ids, withIds ? appId : undefined));
-    settings[AppSetting.attributeIds] = late.apply((s) => s[AppSetting.attributeIds]!);
-    if (withIds) settings[AppSetting.extensionsAppId] = late.apply((s) => s[AppSetting.extensionsAppId]!);
+      .all([this.attributeIds, this.extensionsAppId, events ?? pulumi.output(undefined)])
+      .apply(([ids, appId, ev]) => encode(ids, withIds ? appId : undefined, ev));
+    const lateNames: string[] = [AppSetting.attributeIds];
+    if (withIds) lateNames.push(AppSetting.extensionsAppId);
+    if (events)
+      lateNames.push(
+        AppSetting.authEventsTenantId,
+        AppSetting.authEventsAudience,
+        AppSetting.authEventsIssuers,
+        AppSetting.authEventsKeySetUri,
+      );
+    for (const key of lateNames) settings[key] = late.apply((s) => s[key]!);
     return settings;
+  }
+
+  /**
+   * The base URL of the connector host's routes (`…/api`), known before the host exists: a Function App's
+   * default host name follows from its name (checked against the created app), so the extension API's
+   * identifier URI can name it and the host's settings can name the API — without a cycle.
+   */
+  private connectorBaseUrl(name: string, args: ResolvedArgs): string {
+    const hosting = args.connector.hosting;
+    if (hosting.kind !== "functionApp") return hosting.baseUrl.replace(/\/+$/, "");
+    const names = hostingNamesFor({
+      project: pulumi.getProject(),
+      stack: pulumi.getStack(),
+      name: `${name}-host`,
+      namePrefix: hosting.namePrefix,
+      nameSuffix: hosting.nameSuffix,
+    });
+    return `https://${plannedDefaultHostName(names.functionApp, args.connection.cloud)}/api`;
   }
 
   private connectorHost(
     name: string,
     args: ResolvedArgs,
     password: pulumi.Input<string> | undefined,
+    events?: pulumi.Output<HostAuthenticationEvents>,
   ): {
     urls: pulumi.Output<ConnectorUrls>;
     dependsOn: pulumi.Resource[];
@@ -364,7 +508,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
       if (password) secretSettings[AppSetting.basicPassword] = password;
       const settings = new LocalConnectorSettings(
         `${name}-local-settings`,
-        { file: hosting.settingsFile, settings: this.hostSettings(args), secretSettings },
+        { file: hosting.settingsFile, settings: this.hostSettings(args, events), secretSettings },
         { parent: this },
       );
       return { urls: pulumi.output(fromBase(hosting.baseUrl)), dependsOn: [settings] };
@@ -374,7 +518,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
       `${name}-host`,
       {
         ...appArgs,
-        appSettings: this.hostSettings(args),
+        appSettings: this.hostSettings(args, events),
         connectorPassword: password,
         clientCertificate: args.connector.certificate
           ? { thumbprints: [...args.connector.certificate.thumbprints] }
@@ -382,6 +526,18 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (events) {
+      // The extension API's identifier URI names the planned host; a different one would fail every call
+      // with 1003015 (DomainNameDoesNotMatch).
+      const planned = this.connectorBaseUrl(name, args);
+      app.defaultHostName.apply((actual) => {
+        if (actual && `https://${actual}/api` !== planned)
+          throw new pulumi.ResourceError(
+            `the Function App's default host name is ${actual}, not the planned ${planned.slice(8, -4)} that the extension API's identifier URI names; set hosting.namePrefix so the names match, or report this`,
+            this,
+          );
+      });
+    }
     return { urls: app.connectorUrls, dependsOn: [app], functionApp: app };
   }
 
@@ -430,6 +586,9 @@ interface ResolvedArgs {
   readonly socialProviders: NonNullable<SelfServiceSignUpArgs["socialProviders"]>;
   readonly adoptExisting: boolean;
   readonly adoptSecrets: "trust" | "write";
+  readonly tenantKind: TenantKind;
+  readonly extension: ExtensionSettings;
+  readonly tokenClaims?: TokenClaims;
 }
 
 function resolveArgs(args: SelfServiceSignUpArgs, valid: ValidatedSignUp): ResolvedArgs {
@@ -453,5 +612,12 @@ function resolveArgs(args: SelfServiceSignUpArgs, valid: ValidatedSignUp): Resol
     socialProviders: args.socialProviders ?? {},
     adoptExisting: args.adoptExisting ?? false,
     adoptSecrets: args.adoptSecrets ?? "trust",
+    tenantKind: valid.tenantKind,
+    extension: valid.extension ?? {
+      timeoutInMilliseconds: 1000,
+      maximumRetries: 1,
+      attachVariant: "betaRef",
+    },
+    tokenClaims: valid.tokenClaims,
   };
 }

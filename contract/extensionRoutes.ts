@@ -21,6 +21,14 @@ export const EXTENSION_ROUTES: Readonly<Record<AttributeCollectionEvent, string>
   attributeCollectionSubmit: "onAttributeCollectionSubmit",
 };
 
+/** The Function App route of the OnTokenIssuanceStart event (token claims, both tenant kinds). */
+export const TOKEN_ISSUANCE_START_ROUTE = "onTokenIssuanceStart";
+
+/** The `targetUrl` of the OnTokenIssuanceStart extension, from the connector's base URL. */
+export function tokenIssuanceStartTargetUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${TOKEN_ISSUANCE_START_ROUTE}`;
+}
+
 /** The request envelope's `type` for each event. */
 export function extensionEventType(event: AttributeCollectionEvent): string {
   return `microsoft.graph.authenticationEvent.${event}`;

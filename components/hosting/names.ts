@@ -297,3 +297,18 @@ export function hostingNamesFor(parts: {
     parts.nameSuffix ?? defaultNameSuffix(parts),
   );
 }
+
+/**
+ * The default host name App Service gives a Function App named `functionAppName` in a cloud
+ * (`<name>.azurewebsites.net` in the global cloud), when no regional unique host name is requested.
+ * Learn: https://learn.microsoft.com/azure/app-service/overview-name-resolution,
+ * https://learn.microsoft.com/azure/azure-government/compare-azure-government-global-azure
+ */
+export function plannedDefaultHostName(
+  functionAppName: string,
+  cloud: "global" | "usgov" | "usgovdod" | "china",
+): string {
+  const suffix =
+    cloud === "global" ? "azurewebsites.net" : cloud === "china" ? "chinacloudsites.cn" : "azurewebsites.us";
+  return `${functionAppName}.${suffix}`;
+}

@@ -57,9 +57,12 @@ export interface TokenClaimArgs {
    * in `attributes`) that the connector policy's enrichment writes (`roleAttribute`,
    * `approvedAtAttribute` or a key of `enrichment.attributes`); `domainTable`, a value per email domain.
    */
-  readonly source:
-    | { readonly attribute: string; readonly domainTable?: undefined }
-    | { readonly domainTable: TokenClaimDomainTableArgs; readonly attribute?: undefined };
+  readonly source: {
+    /** A custom attribute (logical name) the connector policy's enrichment writes. @default - none */
+    readonly attribute?: string;
+    /** A value per email domain. @default - none */
+    readonly domainTable?: TokenClaimDomainTableArgs;
+  };
 }
 
 /**

@@ -16,6 +16,7 @@
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-troubleshoot.
  * docs/external-tenant-contract.md §9.1, §9.2, §9.7, §10.
  */
+import { TOKEN_ISSUANCE_START_ROUTE } from "../../contract/extensionRoutes";
 import type { HttpHandler, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { tokenClaimsFor, type TokenIssuanceUser } from "../engine/tokenClaims";
 import type { ConnectorRuntime, RequestHeaders, RuntimeSource } from "../runtime";
@@ -23,7 +24,7 @@ import { isJsonContentType, parseJson, readBodyWithLimit } from "./body";
 import { payloadTooLarge } from "./responses";
 
 /** The route and function name both hosts serve (`POST /api/onTokenIssuanceStart`). */
-export const TOKEN_ISSUANCE_START_ROUTE = "onTokenIssuanceStart";
+export { TOKEN_ISSUANCE_START_ROUTE };
 
 export const TOKEN_ISSUANCE_START_EVENT = "microsoft.graph.authenticationEvent.tokenIssuanceStart";
 export const TOKEN_ISSUANCE_START_CALLOUT_DATA = "microsoft.graph.onTokenIssuanceStartCalloutData";

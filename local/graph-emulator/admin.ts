@@ -136,8 +136,14 @@ async function dispatch(deps: AdminDeps, method: string, parts: string[], req: I
     }
     case "POST token":
       return token(deps);
-    case "POST tokens/authentication-events":
-      return authenticationEventsToken(deps, await readJson(req));
+    case "POST tokens":
+      if (id === "authentication-events") return authenticationEventsToken(deps, await readJson(req));
+      return json(404, {
+        error: {
+          code: "Request_ResourceNotFound",
+          message: `No admin route POST /_emulator/tokens/${id ?? ""}.`,
+        },
+      });
     case "GET connectors/credentials":
       return credentials(deps.store, id ?? "");
     default:

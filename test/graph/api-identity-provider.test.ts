@@ -52,8 +52,8 @@ test("check refuses what Entra cannot call or match: http, a non-default port, a
   const local = { cloud: "global", baseUrl: "http://127.0.0.1:4000", credential: "emulator" };
   assert.equal(
     identifierHostOf("http://127.0.0.1:7071/api/x", local).host,
-    "127.0.0.1:7071",
-    "the local stack may use a loopback port",
+    "127.0.0.1",
+    "the local stack may use a loopback port; the identifier URI names the host alone",
   );
 });
 

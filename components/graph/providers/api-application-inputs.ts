@@ -55,7 +55,9 @@ export function identifierHostOf(
       problem: `targetUrl: host ${JSON.stringify(url.hostname)} is not a fully qualified domain name (Entra requires one, 1003014); use the Function App's full host name`,
     };
   }
-  return { host: url.port === "" ? url.hostname.toLowerCase() : `${url.hostname.toLowerCase()}:${url.port}` };
+  // The identifier URI names the host alone (a port is accepted only on the local loopback stack, where
+  // the extension's own check compares host names the same way).
+  return { host: url.hostname.toLowerCase() };
 }
 
 /** The identifier URI for an API served at `host` with client id `appId`. */

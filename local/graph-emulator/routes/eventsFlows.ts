@@ -205,6 +205,12 @@ function readCollection(ctx: RequestContext, raw: unknown, f: StoredEventsFlow, 
     if (!creating && !same)
       throw badRequest("onAttributeCollection.attributes cannot be changed by PATCH; use attributes/$ref.");
     f.attributeIds = ids;
+    // A custom attribute's first use in a flow materialises its directory extension property, as the
+    // attributes/$ref add does (users can then hold a value for it).
+    const known = ctx.store.state.extensionProperties;
+    for (const id of ids)
+      if (ctx.store.attribute(id)?.userFlowAttributeType === "custom" && !known.some((x) => sameId(x, id)))
+        known.push(id);
   }
   if (o.attributeCollectionPage !== undefined) f.inputs = readPage(o.attributeCollectionPage, f.attributeIds);
 }
