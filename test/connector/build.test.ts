@@ -88,7 +88,7 @@ async function loadBundle(env: Record<string, string>) {
   );
 }
 
-test("the bundle loads and registers the connector steps and the attribute-collection routes through app.http", async () => {
+test("the bundle loads and registers the connector steps and the authentication-event routes through app.http", async () => {
   const result = await loadBundle(
     basicSettings("UseDevelopmentStorage=true", { SIGNUP_ADMIN_KEY: "k".repeat(40) }),
   );
@@ -103,6 +103,7 @@ test("the bundle loads and registers the connector steps and the attribute-colle
     "postAttributeCollection",
     "onAttributeCollectionStart",
     "onAttributeCollectionSubmit",
+    "onTokenIssuanceStart",
   ]) {
     const trigger = Object.values(byName[step]?.bindings ?? {}).find((b) => b.type === "httpTrigger");
     assert.ok(trigger, `${step} has an HTTP trigger`);
@@ -114,9 +115,9 @@ test("the bundle loads and registers the connector steps and the attribute-colle
     "housekeeping",
     "manageApprovalsDecide",
     "manageApprovalsList",
-    "onTokenIssuanceStart",
     "onAttributeCollectionStart",
     "onAttributeCollectionSubmit",
+    "onTokenIssuanceStart",
     "postAttributeCollection",
     "postFederationSignup",
   ]);
