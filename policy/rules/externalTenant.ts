@@ -59,9 +59,10 @@ export function extensionTargetProblem(
       `resourceId ${JSON.stringify(resourceId)} is not an identifier URI api://<host of targetUrl>/<appId> ` +
       "(error 1003014) — use the ExtensionApiApplication's identifierUri"
     );
-  if (match[1]!.toLowerCase() !== target.host.toLowerCase())
+  // The identifier URI names the host alone (a port only ever appears on a loopback target, see above).
+  if (match[1]!.toLowerCase() !== target.hostname.toLowerCase())
     return (
-      `resourceId's host ${match[1]} differs from targetUrl's host ${target.host} (error 1003015 ` +
+      `resourceId's host ${match[1]} differs from targetUrl's host ${target.hostname} (error 1003015 ` +
       "DomainNameDoesNotMatch) — make the API's identifier URI from the extension's own host"
     );
   return undefined;

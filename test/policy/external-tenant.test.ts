@@ -100,7 +100,7 @@ describe("extension-target-https", () => {
     );
     const local = {
       targetUrl: "http://127.0.0.1:7071/api/onAttributeCollectionSubmit",
-      resourceId: `api://127.0.0.1:7071/${appId}`,
+      resourceId: `api://127.0.0.1/${appId}`,
       connection: { cloud: "global", baseUrl: "http://127.0.0.1:4100" },
     };
     assert.deepEqual(await runResourceRule(extensionTargetHttps, extension(local, "local")), []);
