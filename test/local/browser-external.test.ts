@@ -99,16 +99,24 @@ test("an approved domain is prefilled by Start and created with PartnerRole, Com
   assert.equal(user.displayName, "Ada Lovelace");
 });
 
-test("a blocked domain (gmail.com) gets the block page with the policy's message and no account", async () => {
-  await signInExternal(page, simulatorUrl, flowId, "someone@gmail.com");
-  await page.waitForSelector(byTestId("block-message"));
-  await shot("blocked");
-  assert.equal(
-    await text(page, "block-message"),
-    "Sign-up with this email domain is not permitted. Please use your work email address.",
+test("a blocked domain (gmail.com, in any letter case) gets the block page with the policy's message and no account", async () => {
+  for (const email of ["someone@gmail.com", "Someone.Else@GMAIL.Com"]) {
+    await signInExternal(page, simulatorUrl, flowId, email);
+    await page.waitForSelector(byTestId("block-message"));
+    await shot("blocked");
+    assert.equal(
+      await text(page, "block-message"),
+      "Sign-up with this email domain is not permitted. Please use your work email address.",
+      email,
+    );
+    assert.equal(await page.$(byTestId("attribute-form")), null);
+  }
+  const users = (await call("GET", "/users")).body.value as Json[];
+  assert.deepEqual(
+    users.filter((u) => /gmail/i.test(String(u.mail))),
+    [],
+    "no account for a blocked domain",
   );
-  assert.equal(await page.$(byTestId("attribute-form")), null);
-  assert.deepEqual(await usersWithMail("someone@gmail.com"), []);
 });
 
 test("a too-short justification keeps the page with its own error beside the field and the message on top; corrected, the account is created", async () => {
@@ -153,6 +161,25 @@ test("a company name that does not match the email domain gets its own error bes
   );
   assert.equal(await fieldError(page, JUSTIFICATION), "");
   assert.deepEqual(await usersWithMail("carol@partner-company.com"), []);
+});
+
+test("values typed into the attributes the connector assigns are replaced by the policy's (no self-assigned role)", async () => {
+  await signInExternal(page, simulatorUrl, flowId, "dan@partner-company.com");
+  await fillAndSubmitExternal(page, {
+    "Display name": "Dan Brown",
+    "Given name": "Dan",
+    Surname: "Brown",
+    [JUSTIFICATION]: LONG,
+    "Partner role": "Administrator",
+    "Approved at": "1999-01-01T00:00:00Z",
+    "Job title": "Global Administrator",
+  });
+  await page.waitForSelector(byTestId("account-created"));
+  const [user] = await usersWithMail("dan@partner-company.com");
+  assert.ok(user, "Graph has the user");
+  assert.equal(user[ext("PartnerRole")], "Partner");
+  assert.equal(user.jobTitle, "Partner User");
+  assert.notEqual(user[ext("ApprovedAt")], "1999-01-01T00:00:00Z");
 });
 
 test("the connector host validated the simulator's bearer tokens and answers 401 to a call without one or with a forged one", async () => {
