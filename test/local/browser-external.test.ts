@@ -119,6 +119,31 @@ test("a blocked domain (gmail.com, in any letter case) gets the block page with 
   );
 });
 
+test("a domain outside the allow-list is blocked at Start with the allow-list's message and no account", async () => {
+  await signInExternal(page, simulatorUrl, flowId, "someone@unknown-company.example");
+  await page.waitForSelector(byTestId("block-message"));
+  assert.equal(
+    await text(page, "block-message"),
+    "Sign-up is limited to approved partner organizations. Please contact your partner manager to request access.",
+  );
+  assert.equal(await page.$(byTestId("attribute-form")), null);
+  assert.deepEqual(await usersWithMail("someone@unknown-company.example"), []);
+});
+
+test("a subdomain of an allowed domain with includeSubdomains is prefilled and gets that domain's role", async () => {
+  await signInExternal(page, simulatorUrl, flowId, "erin@eu.trusted-vendor.org");
+  const form = page.getByTestId("attribute-form");
+  assert.equal(await form.getByLabel("Company name").inputValue(), "Trusted Vendor");
+  await fillAndSubmitExternal(page, {
+    "Display name": "Erin",
+    "Given name": "Erin",
+    Surname: "Lee",
+    [JUSTIFICATION]: LONG,
+  });
+  await page.waitForSelector(byTestId("account-created"));
+  assert.equal(await text(page, "account-PartnerRole"), "Vendor");
+});
+
 test("a too-short justification keeps the page with its own error beside the field and the message on top; corrected, the account is created", async () => {
   await signInExternal(page, simulatorUrl, flowId, "bob@partner-company.com");
   await fillAndSubmitExternal(page, {
