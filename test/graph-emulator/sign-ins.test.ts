@@ -230,6 +230,30 @@ describe("a user's sign-in to an app with an OnTokenIssuanceStart listener", () 
     );
   });
 
+  test("in a workforce tenant the extension gets a workforce token (an external-tenant connector refuses it) and the ID token a workforce issuer", async () => {
+    const issuers = tokenIssuers({ kind: "workforce", cloud: "global", tenantId: emu.tenantId });
+    const workforce = await startConnectorHost({
+      port: 0,
+      storage: "memory",
+      env: tokenIssuanceEnv(emu.tenantId, issuers, emu.keySetUri, { AUTH_EVENTS_API_APP_ID: apiAppId }),
+      log: () => undefined,
+    });
+    emu.tenant.set({ tenantType: "AAD" });
+    try {
+      const refused = await signIn(emu.sampleAppId);
+      assert.equal(refused.body.error.code, "1003002", "the external-tenant connector answers 401");
+      assert.equal(refused.body.tokenIssuanceStart.attempts[0].status, 401);
+      await pointExtensionAt(`${workforce.url}/api/onTokenIssuanceStart`);
+      const r = await signIn(emu.sampleAppId);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.claims.iss, issuers[0]);
+      assert.equal(r.body.claims.partner_role, "Partner");
+    } finally {
+      emu.tenant.set({ tenantType: "CIAM" });
+      await workforce.close();
+    }
+  });
+
   test("a returned claim the mapping policy does not name stays out of the token and is reported", async () => {
     await pointExtensionAt(fakeUrl);
     script = {
