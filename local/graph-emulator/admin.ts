@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseFaultRule, type Faults } from "./faults";
 import type { AuthenticationEventsTokenRequest, IdentityPlatform } from "./identityPlatform";
 import { readJson, send } from "./server";
+import { signIn } from "./signIns";
 import type { Store } from "./store";
 import { emulatorAccessToken, updateTenantSettings, type TenantSettings } from "./tenant";
 import type { RequestLogEntry } from "./types";
@@ -144,6 +145,15 @@ async function dispatch(deps: AdminDeps, method: string, parts: string[], req: I
           message: `No admin route POST /_emulator/tokens/${id ?? ""}.`,
         },
       });
+    case "POST sign-ins":
+      return signIn(
+        {
+          state: deps.store.state,
+          identityPlatform: deps.identityPlatform,
+          tenantType: deps.tenant.get().tenantType,
+        },
+        await readJson(req).catch(() => null),
+      );
     case "GET connectors/credentials":
       return credentials(deps.store, id ?? "");
     default:

@@ -199,7 +199,7 @@ export function externalFailedPage(session: ExternalSession): string {
 }
 
 /** The created customer account with its attributes. */
-export function externalCreatedPage(session: ExternalSession): string {
+export function externalCreatedPage(session: ExternalSession, after: Html | string = ""): string {
   const user = session.user ?? {};
   const keys = Object.keys(user)
     .filter((k) => !k.startsWith("@odata"))
@@ -219,6 +219,7 @@ export function externalCreatedPage(session: ExternalSession): string {
           )}
         </dl>
       </section>
+      ${after}
       <p><a href="/">Sign up someone else</a></p>
       ${timeline(session, CALLS)}`,
   );

@@ -30,6 +30,7 @@ import {
 } from "./extension-client";
 import type { GraphReader } from "./graph";
 import { checkPage, readPage } from "./page-checks";
+import type { TokenSignIn } from "./token-sign-in";
 import type { ExtensionEvent, FlowIdentityProvider, Identity, SessionStage, TimelineEntry } from "./types";
 
 const MAX_SESSIONS = 500;
@@ -61,6 +62,8 @@ export interface ExternalSession {
   timeline: TimelineEntry[];
   /** The created user, as Graph returned it. */
   user?: Record<string, unknown>;
+  /** The created user's last sign-in to an app (token-sign-in.ts). */
+  tokenSignIn?: TokenSignIn;
 }
 
 export interface ExternalStart {

@@ -18,6 +18,8 @@ import { ExternalRunner, type ExternalSession } from "./external-runner";
 import type { GraphReader } from "./graph";
 import { markup } from "./html";
 import { layout } from "./page";
+import { signInButtons, tokenClaimsPage } from "./token-claims-page";
+import { signInApps, signInToApp } from "./token-sign-in";
 import type { TimelineEntry } from "./types";
 
 export interface Reply {
@@ -36,6 +38,11 @@ export interface ExternalRoutes {
   home(wanted: string | null, req: http.IncomingMessage): Promise<{ reply?: Reply; externalIds: string[] }>;
   /** `POST /start` for an external flow. */
   start(form: URLSearchParams, req: http.IncomingMessage): Promise<Reply | undefined>;
+  /**
+   * `/signup/{id}/sign-in` of a created account: POST `app` signs the new user in to that app (one of the
+   * flow's applications), GET shows the last sign-in's token claims.
+   */
+  signIn(id: string, method: string, form: () => Promise<URLSearchParams>): Promise<Reply | undefined>;
   /** `/signup/{id}[.json]` of an external session. */
   signup(
     id: string,
@@ -114,7 +121,26 @@ export function externalRoutes(
         await runner.submit(flow, session, await form());
         return redirect(`/signup/${session.id}`);
       }
-      return method === "GET" ? html(200, render(flow, session)) : undefined;
+      if (method !== "GET") return undefined;
+      if (session.stage !== "created") return html(200, render(flow, session));
+      const apps = await signInApps(graph, flow.includeApplications);
+      return html(200, externalCreatedPage(session, signInButtons(session.id, apps)));
+    },
+    async signIn(id, method, form) {
+      const session = runner.session(id);
+      if (!session || session.stage !== "created") return undefined;
+      const flow = await readExternalFlow(graph, session.flowId);
+      const apps = await signInApps(graph, flow.includeApplications);
+      if (method === "POST") {
+        const wanted = (await form()).get("app");
+        const app = apps.find((a) => a.appId === wanted);
+        if (!app) return html(400, externalCreatedPage(session, signInButtons(session.id, apps)));
+        session.tokenSignIn = await signInToApp(graph, app, String(session.user?.id ?? ""));
+        return redirect(`/signup/${session.id}/sign-in`);
+      }
+      if (method !== "GET") return undefined;
+      if (!session.tokenSignIn) return redirect(`/signup/${session.id}`);
+      return html(200, tokenClaimsPage(session.id, session.tokenSignIn, apps));
     },
   };
 }

@@ -119,6 +119,9 @@ async function handle(
     const form = await readForm(req);
     return (await external.start(form, req)) ?? start(graph, runner, form, uiLocales(req));
   }
+  const signInTo = /^\/signup\/([0-9a-f-]{36})\/sign-in$/.exec(url.pathname);
+  const signedIn = signInTo && (await external.signIn(signInTo[1] ?? "", method, () => readForm(req)));
+  if (signedIn) return signedIn;
   const externalSignup =
     signup && (await external.signup(signup[1] ?? "", !!signup[2], method, () => readForm(req)));
   if (externalSignup) return externalSignup;

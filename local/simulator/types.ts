@@ -74,7 +74,7 @@ export interface Identity {
 
 /** One HTTP attempt at a connector, as shown in the page's timeline. */
 export interface TimelineEntry {
-  readonly step: ConnectorStep | ExtensionEvent;
+  readonly step: ConnectorStep | ExtensionEvent | "tokenIssuanceStart";
   readonly attempt: number;
   readonly url: string;
   readonly request: Record<string, unknown>;

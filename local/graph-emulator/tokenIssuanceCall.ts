@@ -1,0 +1,275 @@
+/**
+ * Entra's call to an OnTokenIssuanceStart custom authentication extension, for the emulator's sign-in
+ * route: the event envelope, the POST with `Authorization: Bearer`, the extension's own timeout and at most
+ * `maximumRetries` more attempts when no answer arrives, and a strict reading of the answer. An answer
+ * Entra would not accept fails the sign-in with the 1003xxx code its sign-in log shows
+ * (docs/external-tenant-contract.md §9.7, §9.8). None of this is Microsoft Graph.
+ *
+ * Learn: https://learn.microsoft.com/entra/identity-platform/custom-claims-provider-reference,
+ * https://learn.microsoft.com/entra/identity-platform/custom-extension-troubleshoot#error-codes-reference
+ */
+
+/** Entra's limit on the returned claims, keys and values together (1003025). */
+export const MAX_CLAIMS_BYTES = 3 * 1024;
+/** Largest answer body read (1003024 beyond it). INFERENCE: Entra's limit is undocumented; 64 KB is generous. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+const RESPONSE_TYPE = "microsoft.graph.onTokenIssuanceStartResponseData";
+const ACTION_TYPE = "microsoft.graph.tokenIssuanceStart.provideClaimsForToken";
+
+/** A service principal as the envelope names it. */
+export interface EnvelopeServicePrincipal {
+  readonly id: string;
+  readonly appId: string;
+  readonly appDisplayName: string;
+  readonly displayName: string;
+}
+
+/** What one OnTokenIssuanceStart request is about. */
+export interface TokenIssuanceEnvelopeInput {
+  readonly tenantId: string;
+  readonly listenerId: string;
+  readonly extensionId: string;
+  readonly correlationId: string;
+  readonly clientServicePrincipal: EnvelopeServicePrincipal;
+  /** `authenticationContext.user`: the stored user's documented fields that it has. */
+  readonly user: Readonly<Record<string, unknown>>;
+}
+
+/** The body Entra POSTs (§9.2, §9.7). For an ID token the resource is the client app itself. */
+export function tokenIssuanceEnvelope(input: TokenIssuanceEnvelopeInput): Record<string, unknown> {
+  return {
+    type: "microsoft.graph.authenticationEvent.tokenIssuanceStart",
+    source: `/tenants/${input.tenantId}/applications/${input.clientServicePrincipal.appId}`,
+    data: {
+      "@odata.type": "microsoft.graph.onTokenIssuanceStartCalloutData",
+      tenantId: input.tenantId,
+      authenticationEventListenerId: input.listenerId,
+      customAuthenticationExtensionId: input.extensionId,
+      authenticationContext: {
+        correlationId: input.correlationId,
+        client: { ip: "127.0.0.1", locale: "en-us", market: "en-us" },
+        protocol: "OAUTH2.0",
+        clientServicePrincipal: input.clientServicePrincipal,
+        resourceServicePrincipal: input.clientServicePrincipal,
+        user: input.user,
+      },
+    },
+  };
+}
+
+/** User properties Entra puts in `authenticationContext.user`, when the user has them. */
+const USER_FIELDS = [
+  "id",
+  "mail",
+  "displayName",
+  "givenName",
+  "surname",
+  "userPrincipalName",
+  "userType",
+  "companyName",
+  "preferredLanguage",
+  "createdDateTime",
+] as const;
+
+/** `authenticationContext.user` of a stored user (no custom attributes: Entra sends none). */
+export function envelopeUser(user: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of USER_FIELDS) {
+    const value = user[field];
+    if (value !== undefined && value !== null) out[field] = value;
+  }
+  return out;
+}
+
+/** One HTTP attempt, as the sign-in route reports it (the bearer token is never included). */
+export interface TokenIssuanceAttempt {
+  readonly attempt: number;
+  readonly at: string;
+  readonly url: string;
+  /** Headers as sent, with the token replaced by `Bearer <redacted>`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly request: Record<string, unknown>;
+  /** `null` when no answer arrived (timeout or network error). */
+  readonly status: number | null;
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  readonly response?: unknown;
+  /** The 1003xxx code and reason when this attempt's answer (or its absence) fails the sign-in. */
+  readonly error?: string;
+  readonly latencyMs: number;
+}
+
+/** A 1003xxx failure: `code` like `1003002 InvalidHTTPStatus`. */
+export interface TokenIssuanceFailure {
+  readonly code: string;
+  readonly reason: string;
+}
+
+export type TokenIssuanceOutcome =
+  | { readonly kind: "claims"; readonly claims: Record<string, string | string[]> }
+  | ({ readonly kind: "failed" } & TokenIssuanceFailure);
+
+const failed = (code: string, reason: string): TokenIssuanceOutcome => ({ kind: "failed", code, reason });
+
+/** One HTTP answer as Entra reads it. */
+export interface TokenIssuanceAnswer {
+  readonly status: number;
+  /** The Content-Type header, `""` when absent. */
+  readonly contentType: string;
+  readonly text: string;
+}
+
+/**
+ * Reads an answer as strictly as Entra: HTTP 200, `application/json`, the response schema with exactly
+ * one `provideClaimsForToken` action (camelCase, the documented form: §9.7), a claims object (not null)
+ * whose keys are non-empty and whose values are strings or string arrays, ≤ 3 KB in all.
+ */
+export function readTokenIssuanceAnswer(answer: TokenIssuanceAnswer): TokenIssuanceOutcome {
+  if (answer.status !== 200)
+    return failed("1003002 InvalidHTTPStatus", `the extension answered HTTP ${answer.status}, not 200`);
+  if (answer.text.trim() === "") return failed("1003009 EmptyResponse", "the answer has no body");
+  if (Buffer.byteLength(answer.text) > MAX_RESPONSE_BYTES)
+    return failed("1003024 ResponseExceededSizeLimit", `the answer is over ${MAX_RESPONSE_BYTES} bytes`);
+  const mediaType = answer.contentType.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json")
+    return failed(
+      "1003006 InvalidResponseContentType",
+      `Content-Type is ${JSON.stringify(answer.contentType)}, not application/json`,
+    );
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return failed("1003003 InvalidResponseBody", "the body is not JSON");
+  }
+  const data = record(record(body)?.data);
+  if (!data || data["@odata.type"] !== RESPONSE_TYPE)
+    return failed(
+      "1003003 InvalidResponseBody",
+      `data["@odata.type"] must be ${RESPONSE_TYPE}, got ${JSON.stringify(data?.["@odata.type"])}`,
+    );
+  const actions = data.actions;
+  if (!Array.isArray(actions) || actions.length !== 1)
+    return failed(
+      "1003010 InvalidNumberOfActions",
+      `data.actions must hold exactly one action, got ${Array.isArray(actions) ? actions.length : JSON.stringify(actions)}`,
+    );
+  const action = record(actions[0]) ?? {};
+  if (action["@odata.type"] !== ACTION_TYPE)
+    return failed(
+      "1003012 InvalidActionType",
+      `${JSON.stringify(action["@odata.type"])} is not an action of tokenIssuanceStart; expected ${ACTION_TYPE}`,
+    );
+  return readClaims(action.claims);
+}
+
+function readClaims(value: unknown): TokenIssuanceOutcome {
+  if (value === null || value === undefined)
+    return failed("1003007 NullClaimsResponse", "the action's claims are null or missing");
+  const claims = record(value);
+  if (!claims) return failed("1003003 InvalidResponseBody", "the action's claims must be an object");
+  const out: Record<string, string | string[]> = {};
+  for (const [key, v] of Object.entries(claims)) {
+    if (key.trim() === "")
+      return failed("1003026 NullOrEmptyClaimKeyNotSupported", "a claim has an empty key");
+    if (typeof v !== "string" && !(Array.isArray(v) && v.every((x) => typeof x === "string")))
+      return failed(
+        "1003003 InvalidResponseBody",
+        `claim ${JSON.stringify(key)} must be a string or an array of strings, got ${JSON.stringify(v)}`,
+      );
+    Object.defineProperty(out, key, { enumerable: true, value: v, writable: true });
+  }
+  const size = Buffer.byteLength(JSON.stringify(out));
+  if (size > MAX_CLAIMS_BYTES)
+    return failed(
+      "1003025 ClaimsExceededSizeLimit",
+      `the claims take ${size} bytes, over Entra's limit of ${MAX_CLAIMS_BYTES}`,
+    );
+  return { kind: "claims", claims: out };
+}
+
+/** How a call is made. */
+export interface TokenIssuanceCallOptions {
+  readonly targetUrl: string;
+  /** @default 1000 when the extension has none (`clientConfiguration` null) */
+  readonly timeoutInMilliseconds: number;
+  /** 0 or 1. @default 1 when the extension has none */
+  readonly maximumRetries: number;
+  readonly token: string;
+}
+
+/**
+ * POSTs `envelope`; tries again (same body, same correlation id) only when no answer arrived, at most
+ * `maximumRetries` times. Any HTTP answer is final.
+ */
+export async function callTokenIssuanceStart(
+  envelope: Record<string, unknown>,
+  opts: TokenIssuanceCallOptions,
+): Promise<{ outcome: TokenIssuanceOutcome; attempts: TokenIssuanceAttempt[] }> {
+  const attempts: TokenIssuanceAttempt[] = [];
+  const tries = 1 + Math.max(0, Math.min(1, opts.maximumRetries));
+  let last: TokenIssuanceFailure | undefined;
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    const { entry, answer, failure } = await attemptOnce(envelope, opts, attempt);
+    const outcome = answer ? readTokenIssuanceAnswer(answer) : undefined;
+    attempts.push(
+      outcome?.kind === "failed" ? { ...entry, error: `${outcome.code}: ${outcome.reason}` } : entry,
+    );
+    if (outcome) return { outcome, attempts };
+    last = failure;
+  }
+  return {
+    attempts,
+    outcome: failed(
+      last?.code ?? "1003001 CustomExtensionUnexpectedError",
+      `no answer after ${tries} attempt(s): ${last?.reason ?? "unknown"}`,
+    ),
+  };
+}
+
+async function attemptOnce(
+  envelope: Record<string, unknown>,
+  opts: TokenIssuanceCallOptions,
+  attempt: number,
+): Promise<{ entry: TokenIssuanceAttempt; answer?: TokenIssuanceAnswer; failure?: TokenIssuanceFailure }> {
+  const at = new Date().toISOString();
+  const started = performance.now();
+  const headers = { "Content-Type": "application/json", Authorization: "Bearer <redacted>" };
+  const base = { attempt, at, url: opts.targetUrl, headers, request: envelope };
+  try {
+    const res = await fetch(opts.targetUrl, {
+      method: "POST",
+      headers: { ...headers, Authorization: `Bearer ${opts.token}` },
+      body: JSON.stringify(envelope),
+      signal: AbortSignal.timeout(opts.timeoutInMilliseconds),
+    });
+    const text = await res.text();
+    const latencyMs = Math.round(performance.now() - started);
+    const answer = { status: res.status, contentType: res.headers.get("content-type") ?? "", text };
+    return { entry: { ...base, status: res.status, response: parseBody(text), latencyMs }, answer };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const failure =
+      e.name === "TimeoutError"
+        ? { code: "1003005 TimedOut", reason: `no response within ${opts.timeoutInMilliseconds} ms` }
+        : { code: "1003027 ConnectionError", reason: `network error: ${e.cause?.code ?? e.message}` };
+    const latencyMs = Math.round(performance.now() - started);
+    return {
+      entry: { ...base, status: null, error: `${failure.code}: ${failure.reason}`, latencyMs },
+      failure,
+    };
+  }
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
