@@ -227,6 +227,9 @@ test("extensions: https, 200–2000 ms, 0|1 retries, type-locked PATCH, and clie
 });
 
 test("validateAuthenticationConfiguration reports the resourceId format, the host mismatch and a missing service principal", async () => {
+  // The sample app's seeded service principal deleted (as in the portal): Entra cannot get a token for it.
+  const sp = emu.snapshot().servicePrincipals.find((s) => s.appId === emu.sampleAppId)!;
+  assert.equal((await call("DELETE", `/servicePrincipals/${sp.id}`)).status, 204);
   const wrongHost = (
     await call(
       "POST",

@@ -8,12 +8,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildSeed, DEFAULT_SEED } from "../../local/graph-emulator/seed";
+import {
+  EMULATED_RECEIVE_PAYLOAD_ROLE_ID,
+  MICROSOFT_GRAPH_APP_ID,
+} from "../../local/graph-emulator/directorySeed";
 import { startGraphEmulator, type GraphEmulator } from "../../local/graph-emulator";
 import type { GraphConnection } from "../../components/graph";
 
 /** Host of the extension API in these tests; its identifier URI is `api://<apiHost>/<sampleAppId>`. */
 export const apiHost = "fn.example.net";
-export const apiServicePrincipalId = "5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e";
+/** The seeded service principal of the sample app (the API application of these tests). */
+export const apiServicePrincipalId = buildSeed(DEFAULT_SEED).servicePrincipals.find(
+  (sp) => sp.appId === DEFAULT_SEED.sampleAppId,
+)!.id;
 
 /** An emulator state with a service principal (and, unless `consented` is false, its app role assignment). */
 export function externalStateFile(
@@ -21,16 +28,22 @@ export function externalStateFile(
   extra: Record<string, unknown> = {},
 ): { file: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "external-emulator-"));
+  const seed = buildSeed(DEFAULT_SEED);
+  const graph = seed.servicePrincipals.find((sp) => sp.appId === MICROSOFT_GRAPH_APP_ID)!;
   const state = {
-    ...buildSeed(DEFAULT_SEED),
-    servicePrincipals: [{ id: apiServicePrincipalId, appId: DEFAULT_SEED.sampleAppId, accountEnabled: true }],
+    ...seed,
+    // The admin consent ExtensionApiApplication grants (appRoleAssignedTo on Microsoft Graph's SP).
     appRoleAssignments: consented
       ? [
           {
             id: "a1",
             principalId: apiServicePrincipalId,
-            resourceId: "graph-sp",
-            appRoleId: "receive-payload",
+            principalDisplayName: "Partner Portal",
+            principalType: "ServicePrincipal",
+            resourceId: graph.id,
+            resourceDisplayName: graph.displayName,
+            appRoleId: EMULATED_RECEIVE_PAYLOAD_ROLE_ID,
+            createdDateTime: "2026-01-01T00:00:00Z",
           },
         ]
       : [],

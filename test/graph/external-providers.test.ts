@@ -9,7 +9,7 @@ import type { GraphEmulator } from "../../local/graph-emulator";
 import type { GraphConnection } from "../../components/graph";
 import { authenticationEventsFlowProvider } from "../../components/graph/providers/events-flow";
 import { customAuthenticationExtensionProvider } from "../../components/graph/providers/custom-extension";
-import { apiHost, externalEmulator } from "./external-helpers";
+import { apiHost, apiServicePrincipalId, externalEmulator } from "./external-helpers";
 import { checked, outOfBand, type AnyProvider } from "./helpers";
 
 const flows = authenticationEventsFlowProvider as unknown as AnyProvider;
@@ -258,8 +258,8 @@ test("validation: missing consent fails the create with 'consent missing', a mis
       exts.create(await checked(exts, c)),
       /PermissionNotGrantedToServicePrincipal.*consent missing.*1003021/,
     );
-    noConsent.emu.reset(); // the seed has no service principal at all
-    noConsent.emu.tenant.set({ tenantType: "CIAM" });
+    // Without the API's service principal (deleted in the portal) Entra cannot get a token for it.
+    await outOfBand(noConsent.emu, "DELETE", `/servicePrincipals/${apiServicePrincipalId}`);
     await assert.rejects(exts.create(await checked(exts, c)), /ServicePrincipalNotFound.*1003016/);
   } finally {
     await noConsent.close();

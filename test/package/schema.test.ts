@@ -90,12 +90,16 @@ test("every top-level input of SelfServiceSignUpArgs is in the schema with its T
   const inputs = committed.resources[TOKEN]!;
   assert.deepEqual(Object.keys(inputs.inputProperties).sort(), [
     "adoptExisting",
+    "adoptSecrets",
     "apps",
     "attributes",
     "connection",
     "connector",
+    "extension",
     "socialProviders",
+    "tenantKind",
     "toggle",
+    "tokenClaims",
     "userFlow",
   ]);
   assert.deepEqual(inputs.requiredInputs, ["connection", "userFlow", "connector"]);
@@ -144,6 +148,9 @@ test("inputs hold no unions: the hosting union is one object with its kind as an
     "connector.policy.approval.when.domains[]",
     "connector.policy.domains.allow[]",
     "connector.policy.domains.block[]",
+    // A claim value is a string or a list of strings (the only kinds Entra accepts); validated by the component.
+    "tokenClaims.claims[].source.domainTable.default",
+    "tokenClaims.claims[].source.domainTable.entries[].value",
   ]);
 });
 
