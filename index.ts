@@ -106,5 +106,6 @@ export const flowId = signUp.flowId;
 export const attributeIds = signUp.attributeIds;
 export const connectorIds = signUp.connectorIds;
 export const connectorUrls = signUp.connectorUrls;
+export const extensionTargetUrls = signUp.extensionTargetUrls;
 export const appIds = signUp.appIds;
 export const portalLinks = signUp.portalLinks;

@@ -40,6 +40,11 @@ import {
   type HostAuth,
   type HostAuthenticationEvents,
 } from "../contract/appSettings";
+import {
+  ATTRIBUTE_COLLECTION_EVENTS,
+  EXTENSION_ROUTES,
+  TOKEN_ISSUANCE_START_ROUTE,
+} from "../contract/extensionRoutes";
 import type { ExtensionSettings } from "../contract/extensionSettings";
 import type { TokenClaims } from "../contract/tokenClaims";
 import type { PolicyInput } from "../contract/policy/load";
@@ -186,8 +191,15 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
   readonly attributeIds: pulumi.Output<Record<string, string>>;
   /** The aad-extensions-app appId without dashes (from the attribute ids); empty without custom attributes. */
   readonly extensionsAppId: pulumi.Output<string>;
+  /** Workforce: the API connector of each wired step; `{}` in an external tenant. */
   readonly connectorIds: pulumi.Output<Partial<Record<ConnectorStep, string>>>;
-  readonly connectorUrls: pulumi.Output<ConnectorUrls>;
+  /** Workforce: the URL each API connector calls; `{}` in an external tenant (see extensionTargetUrls). */
+  readonly connectorUrls: pulumi.Output<Partial<ConnectorUrls>>;
+  /**
+   * The `targetUrl` of each custom authentication extension the stack creates, by route
+   * (`onAttributeCollectionStart`, `onAttributeCollectionSubmit`, `onTokenIssuanceStart`); `{}` without any.
+   */
+  readonly extensionTargetUrls: pulumi.Output<Record<string, string>>;
   readonly appIds: pulumi.Output<string[]>;
   /** Admin-center links for the tenant; absent for the local Graph emulator (it has no portal). */
   readonly portalLinks: PortalLinks | undefined;
@@ -256,7 +268,18 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
     const events = api ? authenticationEventsSettings(connection, args.tenantKind, api) : undefined;
     const host = this.connectorHost(name, args, password, events);
     this.functionApp = host.functionApp;
-    this.connectorUrls = host.urls;
+    this.connectorUrls = external ? pulumi.output({}) : host.urls;
+    const eventRoutes = [
+      ...(external
+        ? ATTRIBUTE_COLLECTION_EVENTS.filter(
+            (e) => e === "attributeCollectionStart" || args.userFlow.connectorSteps.postAttributeCollection,
+          ).map((e) => EXTENSION_ROUTES[e])
+        : []),
+      ...(args.tokenClaims ? [TOKEN_ISSUANCE_START_ROUTE] : []),
+    ];
+    this.extensionTargetUrls = pulumi
+      .output(baseUrl)
+      .apply((base) => Object.fromEntries(eventRoutes.map((r) => [r, `${base.replace(/\/+$/, "")}/${r}`])));
 
     let flow: B2xUserFlow | AuthenticationEventsFlow;
     if (external) {
@@ -313,6 +336,7 @@ export class SelfServiceSignUp extends pulumi.ComponentResource {
       extensionsAppId: this.extensionsAppId,
       connectorIds: this.connectorIds,
       connectorUrls: this.connectorUrls,
+      extensionTargetUrls: this.extensionTargetUrls,
       appIds: this.appIds,
       portalLinks: this.portalLinks,
     });

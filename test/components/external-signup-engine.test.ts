@@ -59,6 +59,8 @@ const signUp = new SelfServiceSignUp("signup", {
 });
 export const flowId = signUp.flowId;
 export const attributeIds = signUp.attributeIds;
+export const extensionTargetUrls = signUp.extensionTargetUrls;
+export const connectorUrls = signUp.connectorUrls;
 `;
 
 let emu: GraphEmulator;
@@ -95,6 +97,12 @@ test("external SelfServiceSignUp with token claims: preview, up, no-op up with z
   const up = await ctx.stack.up();
   assert.equal(up.summary.result, "succeeded");
   const ids = up.outputs.attributeIds?.value as Record<string, string>;
+  assert.deepEqual(up.outputs.extensionTargetUrls?.value, {
+    onAttributeCollectionStart: "https://fn.example.net/api/onAttributeCollectionStart",
+    onAttributeCollectionSubmit: "https://fn.example.net/api/onAttributeCollectionSubmit",
+    onTokenIssuanceStart: "https://fn.example.net/api/onTokenIssuanceStart",
+  });
+  assert.deepEqual(up.outputs.connectorUrls?.value, {}, "no API connector in an external tenant");
   const s = state();
   const flow = s.authenticationEventsFlows[0]!;
   assert.equal(flow.id, up.outputs.flowId?.value);
