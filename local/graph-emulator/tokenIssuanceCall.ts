@@ -8,6 +8,16 @@
  * Learn: https://learn.microsoft.com/entra/identity-platform/custom-claims-provider-reference,
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-troubleshoot#error-codes-reference
  */
+import {
+  calloutTries,
+  parseBody,
+  postCallout,
+  readCalloutAction,
+  record,
+  unanswered,
+  type CalloutAnswer,
+  type CalloutFailure,
+} from "../extension-callout";
 
 /** Entra's limit on the returned claims, keys and values together (1003025). */
 export const MAX_CLAIMS_BYTES = 3 * 1024;
@@ -99,10 +109,7 @@ export interface TokenIssuanceAttempt {
 }
 
 /** A 1003xxx failure: `code` like `1003002 InvalidHTTPStatus`. */
-export interface TokenIssuanceFailure {
-  readonly code: string;
-  readonly reason: string;
-}
+export type TokenIssuanceFailure = CalloutFailure;
 
 export type TokenIssuanceOutcome =
   | { readonly kind: "claims"; readonly claims: Record<string, string | string[]> }
@@ -111,12 +118,7 @@ export type TokenIssuanceOutcome =
 const failed = (code: string, reason: string): TokenIssuanceOutcome => ({ kind: "failed", code, reason });
 
 /** One HTTP answer as Entra reads it. */
-export interface TokenIssuanceAnswer {
-  readonly status: number;
-  /** The Content-Type header, `""` when absent. */
-  readonly contentType: string;
-  readonly text: string;
-}
+export type TokenIssuanceAnswer = CalloutAnswer;
 
 /**
  * Reads an answer as strictly as Entra: HTTP 200, `application/json`, the response schema with exactly
@@ -124,36 +126,9 @@ export interface TokenIssuanceAnswer {
  * whose keys are non-empty and whose values are strings or string arrays, ≤ 3 KB in all.
  */
 export function readTokenIssuanceAnswer(answer: TokenIssuanceAnswer): TokenIssuanceOutcome {
-  if (answer.status !== 200)
-    return failed("1003002 InvalidHTTPStatus", `the extension answered HTTP ${answer.status}, not 200`);
-  if (answer.text.trim() === "") return failed("1003009 EmptyResponse", "the answer has no body");
-  if (Buffer.byteLength(answer.text) > MAX_RESPONSE_BYTES)
-    return failed("1003024 ResponseExceededSizeLimit", `the answer is over ${MAX_RESPONSE_BYTES} bytes`);
-  const mediaType = answer.contentType.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json")
-    return failed(
-      "1003006 InvalidResponseContentType",
-      `Content-Type is ${JSON.stringify(answer.contentType)}, not application/json`,
-    );
-  let body: unknown;
-  try {
-    body = JSON.parse(answer.text);
-  } catch {
-    return failed("1003003 InvalidResponseBody", "the body is not JSON");
-  }
-  const data = record(record(body)?.data);
-  if (!data || data["@odata.type"] !== RESPONSE_TYPE)
-    return failed(
-      "1003003 InvalidResponseBody",
-      `data["@odata.type"] must be ${RESPONSE_TYPE}, got ${JSON.stringify(data?.["@odata.type"])}`,
-    );
-  const actions = data.actions;
-  if (!Array.isArray(actions) || actions.length !== 1)
-    return failed(
-      "1003010 InvalidNumberOfActions",
-      `data.actions must hold exactly one action, got ${Array.isArray(actions) ? actions.length : JSON.stringify(actions)}`,
-    );
-  const action = record(actions[0]) ?? {};
+  const read = readCalloutAction(answer, RESPONSE_TYPE, { maxBytes: MAX_RESPONSE_BYTES });
+  if ("failure" in read) return failed(read.failure.code, read.failure.reason);
+  const { action } = read;
   if (action["@odata.type"] !== ACTION_TYPE)
     return failed(
       "1003012 InvalidActionType",
@@ -206,70 +181,27 @@ export async function callTokenIssuanceStart(
   opts: TokenIssuanceCallOptions,
 ): Promise<{ outcome: TokenIssuanceOutcome; attempts: TokenIssuanceAttempt[] }> {
   const attempts: TokenIssuanceAttempt[] = [];
-  const tries = 1 + Math.max(0, Math.min(1, opts.maximumRetries));
+  const tries = calloutTries(opts.maximumRetries);
   let last: TokenIssuanceFailure | undefined;
   for (let attempt = 1; attempt <= tries; attempt++) {
-    const { entry, answer, failure } = await attemptOnce(envelope, opts, attempt);
-    const outcome = answer ? readTokenIssuanceAnswer(answer) : undefined;
+    const at = new Date().toISOString();
+    const headers = { "Content-Type": "application/json", Authorization: "Bearer <redacted>" };
+    const base = { attempt, at, url: opts.targetUrl, headers, request: envelope };
+    const result = await postCallout(envelope, opts);
+    if ("failure" in result) {
+      const { failure, latencyMs } = result;
+      attempts.push({ ...base, status: null, error: `${failure.code}: ${failure.reason}`, latencyMs });
+      last = failure;
+      continue;
+    }
+    const { answer, latencyMs } = result;
+    const outcome = readTokenIssuanceAnswer(answer);
+    const entry = { ...base, status: answer.status, response: parseBody(answer.text), latencyMs };
     attempts.push(
-      outcome?.kind === "failed" ? { ...entry, error: `${outcome.code}: ${outcome.reason}` } : entry,
+      outcome.kind === "failed" ? { ...entry, error: `${outcome.code}: ${outcome.reason}` } : entry,
     );
-    if (outcome) return { outcome, attempts };
-    last = failure;
+    return { outcome, attempts };
   }
-  return {
-    attempts,
-    outcome: failed(
-      last?.code ?? "1003001 CustomExtensionUnexpectedError",
-      `no answer after ${tries} attempt(s): ${last?.reason ?? "unknown"}`,
-    ),
-  };
-}
-
-async function attemptOnce(
-  envelope: Record<string, unknown>,
-  opts: TokenIssuanceCallOptions,
-  attempt: number,
-): Promise<{ entry: TokenIssuanceAttempt; answer?: TokenIssuanceAnswer; failure?: TokenIssuanceFailure }> {
-  const at = new Date().toISOString();
-  const started = performance.now();
-  const headers = { "Content-Type": "application/json", Authorization: "Bearer <redacted>" };
-  const base = { attempt, at, url: opts.targetUrl, headers, request: envelope };
-  try {
-    const res = await fetch(opts.targetUrl, {
-      method: "POST",
-      headers: { ...headers, Authorization: `Bearer ${opts.token}` },
-      body: JSON.stringify(envelope),
-      signal: AbortSignal.timeout(opts.timeoutInMilliseconds),
-    });
-    const text = await res.text();
-    const latencyMs = Math.round(performance.now() - started);
-    const answer = { status: res.status, contentType: res.headers.get("content-type") ?? "", text };
-    return { entry: { ...base, status: res.status, response: parseBody(text), latencyMs }, answer };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const failure =
-      e.name === "TimeoutError"
-        ? { code: "1003005 TimedOut", reason: `no response within ${opts.timeoutInMilliseconds} ms` }
-        : { code: "1003027 ConnectionError", reason: `network error: ${e.cause?.code ?? e.message}` };
-    const latencyMs = Math.round(performance.now() - started);
-    return {
-      entry: { ...base, status: null, error: `${failure.code}: ${failure.reason}`, latencyMs },
-      failure,
-    };
-  }
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  const none = unanswered(tries, last);
+  return { attempts, outcome: failed(none.code, none.reason) };
 }

@@ -8,6 +8,16 @@
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-onattributecollectionstart-retrieve-return-data,
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-onattributecollectionsubmit-retrieve-return-data
  */
+import {
+  calloutTries,
+  parseBody,
+  postCallout,
+  readCalloutAction,
+  record,
+  unanswered,
+  type CalloutAnswer,
+  type CalloutFailure,
+} from "../extension-callout";
 import type { DirectoryAttributeValue } from "./attribute-values";
 import type { ExtensionEvent, Identity, TimelineEntry } from "./types";
 
@@ -101,12 +111,7 @@ const ACTIONS: Record<ExtensionEvent, Record<string, ExtensionOutcome["kind"]>> 
 };
 
 /** One HTTP answer as Entra reads it. */
-export interface ExtensionAnswer {
-  readonly status: number;
-  /** The Content-Type header, `""` when absent. */
-  readonly contentType: string;
-  readonly text: string;
-}
+export type ExtensionAnswer = CalloutAnswer;
 
 const failed = (code: string, reason: string): ExtensionOutcome => ({ kind: "failed", code, reason });
 
@@ -116,35 +121,10 @@ const failed = (code: string, reason: string): ExtensionOutcome => ({ kind: "fai
  * case-insensitively (Microsoft's 2024 samples answer `ShowValidationError`).
  */
 export function interpretAnswer(event: ExtensionEvent, answer: ExtensionAnswer): ExtensionOutcome {
-  if (answer.status !== 200)
-    return failed("1003002 InvalidHTTPStatus", `the extension answered HTTP ${answer.status}, not 200`);
-  if (answer.text.trim() === "") return failed("1003009 EmptyResponse", "the answer has no body");
-  const mediaType = answer.contentType.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json")
-    return failed(
-      "1003006 InvalidResponseContentType",
-      `Content-Type is ${JSON.stringify(answer.contentType)}, not application/json`,
-    );
-  let body: unknown;
-  try {
-    body = JSON.parse(answer.text);
-  } catch {
-    return failed("1003003 InvalidResponseBody", "the body is not JSON");
-  }
-  const data = record(record(body)?.data);
   const responseType = `microsoft.graph.on${event[0]?.toUpperCase()}${event.slice(1)}ResponseData`;
-  if (!data || !sameType(data["@odata.type"], responseType))
-    return failed(
-      "1003003 InvalidResponseBody",
-      `data["@odata.type"] must be ${responseType}, got ${JSON.stringify(data?.["@odata.type"])}`,
-    );
-  const actions = data.actions;
-  if (!Array.isArray(actions) || actions.length !== 1)
-    return failed(
-      "1003010 InvalidNumberOfActions",
-      `data.actions must hold exactly one action, got ${Array.isArray(actions) ? actions.length : JSON.stringify(actions)}`,
-    );
-  const action = record(actions[0]) ?? {};
+  const read = readCalloutAction(answer, responseType, { sameType });
+  if ("failure" in read) return failed(read.failure.code, read.failure.reason);
+  const { action } = read;
   const type = String(action["@odata.type"] ?? "");
   const prefix = `microsoft.graph.${event}.`.toLowerCase();
   const name = type.toLowerCase().startsWith(prefix) ? type.slice(prefix.length).toLowerCase() : "";
@@ -221,72 +201,31 @@ export async function callExtension(
   opts: ExtensionCallOptions,
 ): Promise<ExtensionCallResult> {
   const attempts: TimelineEntry[] = [];
-  const tries = 1 + Math.max(0, Math.min(1, opts.maximumRetries));
-  let last: { code: string; reason: string } | undefined;
+  const tries = calloutTries(opts.maximumRetries);
+  let last: CalloutFailure | undefined;
   for (let attempt = 1; attempt <= tries; attempt++) {
-    const { entry, answer, failure } = await attemptOnce(envelope, opts, attempt);
-    const outcome = answer ? interpretAnswer(opts.event, answer) : undefined;
-    const recorded =
-      outcome?.kind === "failed" ? { ...entry, error: `${outcome.code}: ${outcome.reason}` } : entry;
+    const at = new Date().toISOString();
+    const base = { step: opts.event, attempt, url: opts.targetUrl, request: envelope, at };
+    const result = await postCallout(envelope, opts);
+    let recorded: TimelineEntry;
+    let outcome: ExtensionOutcome | undefined;
+    if ("failure" in result) {
+      const { failure, latencyMs } = result;
+      recorded = { ...base, status: null, error: `${failure.code}: ${failure.reason}`, latencyMs };
+      last = failure;
+    } else {
+      const { answer, latencyMs } = result;
+      outcome = interpretAnswer(opts.event, answer);
+      const entry = { ...base, status: answer.status, response: parseBody(answer.text), latencyMs };
+      recorded =
+        outcome.kind === "failed" ? { ...entry, error: `${outcome.code}: ${outcome.reason}` } : entry;
+    }
     attempts.push(recorded);
     opts.onAttempt?.(recorded);
     if (outcome) return { attempts, outcome };
-    last = failure;
   }
-  return {
-    attempts,
-    outcome: failed(
-      last?.code ?? "1003001 CustomExtensionUnexpectedError",
-      `no answer after ${tries} attempt(s): ${last?.reason ?? "unknown"}`,
-    ),
-  };
-}
-
-async function attemptOnce(
-  envelope: Record<string, unknown>,
-  opts: ExtensionCallOptions,
-  attempt: number,
-): Promise<{ entry: TimelineEntry; answer?: ExtensionAnswer; failure?: { code: string; reason: string } }> {
-  const at = new Date().toISOString();
-  const started = performance.now();
-  const base = { step: opts.event, attempt, url: opts.targetUrl, request: envelope, at };
-  try {
-    const res = await fetch(opts.targetUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${opts.token}` },
-      body: JSON.stringify(envelope),
-      signal: AbortSignal.timeout(opts.timeoutInMilliseconds),
-    });
-    const text = await res.text();
-    const latencyMs = Math.round(performance.now() - started);
-    const answer = { status: res.status, contentType: res.headers.get("content-type") ?? "", text };
-    return { entry: { ...base, status: res.status, response: parseBody(text), latencyMs }, answer };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const failure =
-      e.name === "TimeoutError"
-        ? { code: "1003005 TimedOut", reason: `no response within ${opts.timeoutInMilliseconds} ms` }
-        : { code: "1003027 ConnectionError", reason: `network error: ${e.cause?.code ?? e.message}` };
-    const latencyMs = Math.round(performance.now() - started);
-    return {
-      entry: { ...base, status: null, error: `${failure.code}: ${failure.reason}`, latencyMs },
-      failure,
-    };
-  }
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  const none = unanswered(tries, last);
+  return { attempts, outcome: failed(none.code, none.reason) };
 }
 
 function nonEmpty(value: unknown): value is string {
