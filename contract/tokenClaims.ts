@@ -304,6 +304,19 @@ export function checkTokenClaims(
         value: name,
         message: `'${name}' is not declared in attributes — declare it there or fix the name`,
       });
+    else if (
+      policy.enrichment?.approvedAtAttribute?.toLowerCase() === name.toLowerCase() &&
+      policy.enrichment?.roleAttribute?.toLowerCase() !== name.toLowerCase() &&
+      !Object.keys(policy.enrichment?.attributes ?? {}).some((k) => k.toLowerCase() === name.toLowerCase())
+    )
+      problems.push({
+        path,
+        value: name,
+        message:
+          `'${name}' holds the approval time stored at sign-up, which the token route cannot recompute from the ` +
+          `email domain (it would never be issued) — remove the claim, or use a domainTable or an attribute the ` +
+          `enrichment computes (roleAttribute or enrichment.attributes)`,
+      });
     else if (!enrichmentWrites(policy, name))
       problems.push({
         path,

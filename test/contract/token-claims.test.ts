@@ -201,7 +201,8 @@ test("no answer the policy and tables can produce is bigger than the worst case"
     fc.property(
       fc.array(entry, { minLength: 1, maxLength: 4 }),
       fc.array(value, { minLength: 1, maxLength: 4 }),
-      fc.string({ maxLength: 20 }),
+      // Literal text only: braces would make a template variable, which the policy refuses unless known.
+      fc.string({ maxLength: 20 }).filter((t) => !/[{}]/.test(t)),
       fc.integer({ min: 1, max: 63 }),
       (allow, tableValues, literal, labelLength) => {
         const policy = parsePolicy({
@@ -246,4 +247,18 @@ test("no answer the policy and tables can produce is bigger than the worst case"
       },
     ),
   );
+});
+
+test("the approval time is refused as a claim source: the token route cannot recompute a stored time", () => {
+  const approved = config({ claims: [{ id: "approvedAt", source: { attribute: "ApprovedAt" } }] });
+  const problems = checkTokenClaims(approved, attributes, seedPolicy);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.path, "claims.0.source.attribute");
+  assert.match(
+    problems[0]!.message,
+    /approval time stored at sign-up.*remove the claim, or use a domainTable/,
+  );
+  // The role the same enrichment computes from the domain stays a valid source.
+  const role = config({ claims: [{ id: "role", source: { attribute: "PartnerRole" } }] });
+  assert.deepEqual(checkTokenClaims(role, attributes, seedPolicy), []);
 });
