@@ -12,6 +12,7 @@
  * https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference,
  * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
+import { parseIdentifierUri } from "../../contract/identifierUri";
 import { createHash, randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { endpointUrlProblem } from "../../contract/url";
@@ -254,21 +255,19 @@ function checkExtension(state: EmulatorState, extension: StoredCustomExtension):
     );
   const urlProblem = endpointUrlProblem(extension.targetUrl, true);
   if (urlProblem) throw new SignInRefused("1003020", `IncorrectTargetUrlFormat: targetUrl ${urlProblem}.`);
-  const match = /^api:\/\/([^/]+)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
-    extension.resourceId,
-  );
+  const match = parseIdentifierUri(extension.resourceId);
   if (!match)
     throw new SignInRefused(
       "1003014",
       `IncorrectResourceIdFormat: resourceId ${JSON.stringify(extension.resourceId)} is not api://<host of the targetUrl>/<appId>.`,
     );
   const host = new URL(extension.targetUrl).hostname.toLowerCase();
-  if ((match[1] ?? "").toLowerCase() !== host)
+  if (match.host.toLowerCase() !== host)
     throw new SignInRefused(
       "1003015",
-      `DomainNameDoesNotMatch: resourceId host ${match[1]} differs from the targetUrl host ${host}.`,
+      `DomainNameDoesNotMatch: resourceId host ${match.host} differs from the targetUrl host ${host}.`,
     );
-  const apiAppId = (match[2] ?? "").toLowerCase();
+  const apiAppId = match.appId.toLowerCase();
   const who = apiIdentityOf(state, apiAppId);
   if (!who.servicePrincipalId)
     throw new SignInRefused(

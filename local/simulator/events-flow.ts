@@ -9,6 +9,7 @@
  * https://learn.microsoft.com/graph/api/resources/authenticationattributecollectioninputconfiguration,
  * https://learn.microsoft.com/graph/api/resources/customauthenticationextension
  */
+import { parseIdentifierUri } from "../../contract/identifierUri";
 import { endpointUrlProblem, isLoopbackUrl } from "../../contract/url";
 import { GraphCallError, type GraphReader } from "./graph";
 import type { ExtensionEvent, FlowIdentityProvider } from "./types";
@@ -297,22 +298,20 @@ export function checkExtension(
       code: "1003020 IncorrectTargetUrlFormat",
       message: `targetUrl ${JSON.stringify(extension.targetUrl)}: ${urlProblem}`,
     };
-  const match = /^api:\/\/([^/]+)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
-    extension.resourceId,
-  );
+  const match = parseIdentifierUri(extension.resourceId);
   if (!match)
     return {
       code: "1003014 IncorrectResourceIdFormat",
       message: `resourceId ${JSON.stringify(extension.resourceId)} is not api://<host of the targetUrl>/<appId of the extension API>`,
     };
-  const resourceHost = (match[1] ?? "").toLowerCase().replace(/:\d+$/, "");
+  const resourceHost = match.host.toLowerCase().replace(/:\d+$/, "");
   const targetHost = new URL(extension.targetUrl).hostname.toLowerCase();
   if (resourceHost !== targetHost)
     return {
       code: "1003015 DomainNameDoesNotMatch",
       message: `resourceId host ${resourceHost} differs from the targetUrl host ${targetHost}: make the identifier URI api://${targetHost}/<appId>`,
     };
-  return { appId: (match[2] ?? "").toLowerCase() };
+  return { appId: match.appId.toLowerCase() };
 }
 
 async function includedApplications(graph: GraphReader, base: string, flow: Json): Promise<string[]> {

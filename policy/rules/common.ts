@@ -43,16 +43,18 @@ export const waiversSchema: PolicyConfigSchema["properties"] = {
   },
 };
 
+/** A written reason for an exception (a waiver, an opt-out in a stack's policy config): 20 characters or more. */
+export function isReason(reason: unknown): reason is string {
+  return typeof reason === "string" && reason.trim().length >= 20;
+}
+
 /** True when a waiver names this resource (by logical name or URN) with a real reason. */
 export function isWaived(
   config: WaivableConfig | undefined,
   resource: { name: string; urn: string },
 ): boolean {
   return (config?.waivers ?? []).some(
-    (w) =>
-      (w.resource === resource.name || w.resource === resource.urn) &&
-      typeof w.reason === "string" &&
-      w.reason.trim().length >= 20,
+    (w) => (w.resource === resource.name || w.resource === resource.urn) && isReason(w.reason),
   );
 }
 

@@ -9,6 +9,7 @@ import { endpointUrlProblem, isLoopbackUrl } from "../../contract/url";
 import {
   appSettingsOf,
   isFunctionApp,
+  isReason,
   isWaived,
   reporter,
   stackOfUrn,
@@ -100,7 +101,7 @@ export const basicAuthAllowed: ResourceValidationPolicy = {
   },
   validateResource: (args, reportViolation) => {
     const config = args.getConfig<BasicAuthConfig>();
-    const reasoned = (config.reason ?? "").trim().length >= 20;
+    const reasoned = isReason(config.reason);
     if (config.allowBasicAuth === true && reasoned) return;
     if (basicAuthIn(args.type, args.props) !== true) return;
     reporter(

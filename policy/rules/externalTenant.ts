@@ -8,10 +8,11 @@
  * https://learn.microsoft.com/graph/api/resources/customextensionclientconfiguration,
  * https://learn.microsoft.com/entra/identity-platform/reference-app-manifest (acceptMappedClaims)
  */
+import { parseIdentifierUri, sameIdentifierHost } from "../../contract/identifierUri";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isPreviewUnknown } from "../../contract/preview";
 import { endpointUrlProblem, isLoopbackUrl } from "../../contract/url";
-import { isWaived, reporter, stackOfUrn, waiversSchema, type WaivableConfig } from "./common";
+import { isReason, isWaived, reporter, stackOfUrn, waiversSchema, type WaivableConfig } from "./common";
 
 const graphType = (kind: string) => `pulumi-nodejs:dynamic/entra-signup/graph:${kind}`;
 
@@ -25,7 +26,6 @@ export const externalTypes = {
 } as const;
 
 /** The identifier URI Entra requires for an extension's API: `api://<host of the target>/<appId>`. */
-const IDENTIFIER_URI = /^api:\/\/([^/]+)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isPreviewUnknown(v);
 
@@ -53,16 +53,16 @@ export function extensionTargetProblem(
       "carry (errors 1003014/1003015) — serve the extension on port 443"
     );
   if (resourceId === undefined) return undefined;
-  const match = IDENTIFIER_URI.exec(resourceId);
+  const match = parseIdentifierUri(resourceId);
   if (!match)
     return (
       `resourceId ${JSON.stringify(resourceId)} is not an identifier URI api://<host of targetUrl>/<appId> ` +
       "(error 1003014) — use the ExtensionApiApplication's identifierUri"
     );
   // The identifier URI names the host alone (a port only ever appears on a loopback target, see above).
-  if (match[1]!.toLowerCase() !== target.hostname.toLowerCase())
+  if (!sameIdentifierHost(match.host, targetUrl))
     return (
-      `resourceId's host ${match[1]} differs from targetUrl's host ${target.hostname} (error 1003015 ` +
+      `resourceId's host ${match.host} differs from targetUrl's host ${target.hostname} (error 1003015 ` +
       "DomainNameDoesNotMatch) — make the API's identifier URI from the extension's own host"
     );
   return undefined;
@@ -182,7 +182,7 @@ export const extensionApiConsented: StackValidationPolicy = {
   },
   validateStack: (args, reportViolation) => {
     const config = args.getConfig<ConsentConfig>();
-    if (config.consentManagedElsewhere === true && (config.reason ?? "").trim().length >= 20) return;
+    if (config.consentManagedElsewhere === true && isReason(config.reason)) return;
     const apis = args.resources.filter((r) => r.type === externalTypes.extensionApiApplication);
     for (const ext of args.resources.filter((r) => r.type === externalTypes.customAuthenticationExtension)) {
       if (isWaived(config, ext)) continue;

@@ -4,6 +4,7 @@
  * errors 1003014/1003015/1003020 in
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-troubleshoot).
  */
+import { identifierUriFor } from "../../../contract/identifierUri";
 import { isLoopbackGraph, type GraphConnection } from "../connection";
 import { endpointUrlProblem, isLoopbackHost } from "../../../contract/url";
 import { checkConnection, isUnknown, requireString, type Problem } from "./common";
@@ -60,9 +61,7 @@ export function identifierHostOf(
   return { host: url.hostname.toLowerCase() };
 }
 
-/** The identifier URI for an API served at `host` with client id `appId`. */
-export const identifierUriFor = (host: string, appId: string): string =>
-  `api://${host}/${appId.toLowerCase()}`;
+export { identifierUriFor };
 
 /** True when `uri` is the identifier URI for `host` and `appId` (host and appId compared case-insensitively). */
 export function isIdentifierUriFor(uri: string | undefined, host: string, appId: string): boolean {

@@ -8,6 +8,7 @@
  * https://learn.microsoft.com/entra/identity-platform/custom-extension-troubleshoot
  */
 import { isLoopbackGraph, type GraphConnection } from "../connection";
+import { parseIdentifierUri, sameIdentifierHost } from "../../../contract/identifierUri";
 import { endpointUrlProblem, isLoopbackHost } from "../../../contract/url";
 import { checkConnection, isUnknown, requireString, type Problem } from "./common";
 
@@ -66,8 +67,6 @@ export function normalizeExtensionInputs(raw: Record<string, unknown>): CustomAu
   };
 }
 
-const identifierUri = /^api:\/\/([^/]+)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
 /** The target URL's problem (1003020), or undefined. Non-default ports only on a loopback emulator. */
 function targetUrlProblem(url: string, connection: unknown): string | undefined {
   const loopback = isLoopbackGraph(connection);
@@ -81,7 +80,7 @@ function targetUrlProblem(url: string, connection: unknown): string | undefined 
 
 /** The resourceId's problems (1003014 format, 1003015 host), or none. */
 function resourceIdProblems(resourceId: string, targetUrl: unknown): string[] {
-  const m = identifierUri.exec(resourceId);
+  const m = parseIdentifierUri(resourceId);
   const fix =
     'Fix: use the API application\'s identifier URI "api://<host of targetUrl>/<appId>" (ExtensionApiApplication.identifierUri)';
   if (!m)
@@ -89,15 +88,15 @@ function resourceIdProblems(resourceId: string, targetUrl: unknown): string[] {
       `resourceId: ${JSON.stringify(resourceId)} is not api://{fully qualified domain}/{appId} (Entra error 1003014 IncorrectResourceIdFormat). ${fix}`,
     ];
   if (typeof targetUrl !== "string" || isUnknown(targetUrl)) return [];
-  let host: string;
+  let same: boolean;
   try {
-    host = new URL(targetUrl).hostname;
+    same = sameIdentifierHost(m.host, targetUrl);
   } catch {
     return [];
   }
-  if ((m[1] ?? "").toLowerCase() !== host.toLowerCase())
+  if (!same)
     return [
-      `resourceId: host ${JSON.stringify(m[1])} differs from the targetUrl host ${JSON.stringify(host)} (Entra error 1003015 DomainNameDoesNotMatch). ${fix}`,
+      `resourceId: host ${JSON.stringify(m.host)} differs from the targetUrl host ${JSON.stringify(new URL(targetUrl).hostname)} (Entra error 1003015 DomainNameDoesNotMatch). ${fix}`,
     ];
   return [];
 }

@@ -6,6 +6,7 @@
  * https://learn.microsoft.com/graph/api/customauthenticationextension-update
  * https://learn.microsoft.com/graph/api/customauthenticationextension-validateauthenticationconfiguration
  */
+import { parseIdentifierUri } from "../../../contract/identifierUri";
 import { randomUUID } from "node:crypto";
 import { badRequest, GraphError, notFound } from "../errors";
 import { bodyObject, collection, entity, noContent, ok, onlyProperties, requireString } from "../context";
@@ -226,7 +227,7 @@ function validate(ctx: RequestContext) {
   const e = find(ctx);
   const errors: { code: string; message: string }[] = [];
   const warnings: { code: string; message: string }[] = [];
-  const m = /^api:\/\/([^/]+)\/([0-9a-f-]{36})$/i.exec(e.resourceId);
+  const m = parseIdentifierUri(e.resourceId);
   if (!m) {
     errors.push({
       code: "IncorrectResourceIdFormat",
@@ -234,21 +235,21 @@ function validate(ctx: RequestContext) {
     });
   } else {
     const host = new URL(e.targetUrl).hostname;
-    if (!sameId(m[1] ?? "", host))
+    if (!sameId(m.host, host))
       errors.push({
         code: "DomainNameDoesNotMatch",
-        message: `The resourceId host '${m[1]}' does not match the targetUrl host '${host}'.`,
+        message: `The resourceId host '${m.host}' does not match the targetUrl host '${host}'.`,
       });
-    const who = apiIdentityOf(ctx.store.state, m[2] ?? "");
+    const who = apiIdentityOf(ctx.store.state, m.appId);
     if (!who.servicePrincipalId)
       errors.push({
         code: "ServicePrincipalNotFound",
-        message: `No service principal for application '${m[2]}' in this tenant.`,
+        message: `No service principal for application '${m.appId}' in this tenant.`,
       });
     else if (!who.enabled)
       errors.push({
         code: "ServicePrincipalDisabled",
-        message: `The service principal of '${m[2]}' is disabled.`,
+        message: `The service principal of '${m.appId}' is disabled.`,
       });
     else if (!who.consented)
       warnings.push({
