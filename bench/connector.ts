@@ -15,7 +15,8 @@
  * "cpu µs/req" is the server side's CPU time (host, plus Azurite in (c)/(d)) per request: on a shared
  * machine req/s moves with other load, CPU per request much less.
  * (a), (e) and (f) are measured after the same warm-up of 15,000 requests (at most 30 s), so they run
- * optimized code, as a long-running worker does; (c), (d) and (g) after one second.
+ * optimized code, as a long-running worker does, and then in interleaved one-second turns (a, f, e, a,
+ * f, e, …), so a change in the machine's load hits all three alike; (c), (d) and (g) after one second.
  * Every HTTP row uses the same keep-alive load generator, concurrency and request bodies; (a), (c) and (e)
  * send a stream of different people (`benchSignup`: accepted, pre-fill, blocked, ValidationError), so the
  * rate limiter is not one hot key. Plus cold start (spawn the local host → first 200) and the bundle size.
@@ -64,6 +65,8 @@ interface Figures {
   readonly errors: number;
   /** Server CPU time per request (Linux /proc): unlike req/s, barely moved by other load on the machine. */
   readonly cpuUs?: number;
+  /** The same split by process when there are several (host, Azurite), in `Target.pids` order. */
+  readonly cpuUsByProcess?: readonly number[];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -72,7 +75,14 @@ function percentile(sorted: readonly number[], p: number): number {
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function summarise(latencies: number[], elapsedMs: number, errors: number): Figures {
+/** What one timed load produced: a latency per answered request, the wall time, the failures. */
+interface Run {
+  readonly latencies: number[];
+  readonly elapsedMs: number;
+  readonly errors: number;
+}
+
+function summarise({ latencies, elapsedMs, errors }: Run): Figures {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
@@ -116,7 +126,7 @@ async function engineOnly(seconds: number): Promise<Figures> {
   }
   const { user, system } = process.cpuUsage(cpuBefore);
   return {
-    ...summarise(latencies, performance.now() - started, 0),
+    ...summarise({ latencies, elapsedMs: performance.now() - started, errors: 0 }),
     cpuUs: (user + system) / latencies.length,
   };
 }
@@ -168,7 +178,7 @@ async function load(
   seconds: number,
   concurrency: number,
   untilRequests = Infinity,
-): Promise<Figures> {
+): Promise<Run> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -204,9 +214,9 @@ async function load(
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = performance.now() - started;
+  const elapsedMs = performance.now() - started;
   agent.destroy();
-  return summarise(latencies, elapsed, errors);
+  return { latencies, elapsedMs, errors };
 }
 
 /**
@@ -231,25 +241,64 @@ async function measure(
   concurrency: number,
   warmUp: WarmUp = SHORT_WARM_UP,
 ): Promise<Figures> {
-  await load(target, 1, concurrency);
-  if (warmUp.requests > 0) await load(target, warmUp.maxSeconds, concurrency, warmUp.requests);
-  const before = cpuMs(target.pids);
-  const figures = await load(target, seconds, concurrency);
-  const after = cpuMs(target.pids);
-  if (before === undefined || after === undefined || figures.requests === 0) return figures;
-  return { ...figures, cpuUs: ((after - before) * 1000) / (figures.requests + figures.errors) };
+  return (await measureInterleaved([target], seconds, concurrency, warmUp))[0]!;
 }
 
-/** User + system CPU of processes in ms, from /proc (clock ticks of 10 ms); undefined off Linux. */
-function cpuMs(pids: readonly (number | undefined)[]): number | undefined {
-  try {
-    let total = 0;
-    for (const pid of pids) {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
+/**
+ * Each target warmed up, then measured in one-second turns (a, b, c, a, b, c, …) for `seconds` rounds,
+ * so a change in the machine's load during the run hits every target alike and their ratios hold.
+ * Latencies, wall time and server CPU are summed over each target's turns.
+ */
+async function measureInterleaved(
+  targets: readonly Target[],
+  seconds: number,
+  concurrency: number,
+  warmUp: WarmUp,
+): Promise<Figures[]> {
+  for (const target of targets) {
+    await load(target, 1, concurrency);
+    if (warmUp.requests > 0) await load(target, warmUp.maxSeconds, concurrency, warmUp.requests);
+  }
+  const runs = targets.map(() => ({ latencies: [] as number[], elapsedMs: 0, errors: 0 }));
+  const cpu = targets.map((t) => t.pids.map((): number | undefined => 0));
+  const rounds = Math.max(1, Math.round(seconds));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const before = target.pids.map(cpuMs);
+      const run = await load(target, seconds / rounds, concurrency);
+      const after = target.pids.map(cpuMs);
+      runs[i]!.latencies.push(...run.latencies);
+      runs[i]!.elapsedMs += run.elapsedMs;
+      runs[i]!.errors += run.errors;
+      cpu[i] = cpu[i]!.map((total, p) =>
+        total === undefined || after[p] === undefined || before[p] === undefined
+          ? undefined
+          : total + after[p] - before[p],
+      );
     }
-    return total;
+  }
+  return runs.map((run, i) => withCpu(summarise(run), cpu[i]!));
+}
+
+/** Adds server CPU per request (total, and per process when there are several). */
+function withCpu(figures: Figures, cpuMsByProcess: readonly (number | undefined)[]): Figures {
+  if (cpuMsByProcess.some((ms) => ms === undefined) || figures.requests === 0) return figures;
+  const perRequest = (cpuMsByProcess as number[]).map(
+    (ms) => (ms * 1000) / (figures.requests + figures.errors),
+  );
+  return {
+    ...figures,
+    cpuUs: perRequest.reduce((a, b) => a + b, 0),
+    ...(perRequest.length > 1 ? { cpuUsByProcess: perRequest } : {}),
+  };
+}
+
+/** User + system CPU of a process in ms, from /proc (clock ticks of 10 ms); undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
@@ -287,6 +336,7 @@ require("node:http").createServer((req, res) => {
     res.end(body);
   });
 }).listen(0, "127.0.0.1", function () { console.log("listening on http://127.0.0.1:" + this.address().port); });
+process.once("SIGTERM", () => process.exit(0)); // a normal exit, so --cpu-prof writes its profile
 `;
 
 /** The extension API's appId the bench's tokens are minted for. */
@@ -313,6 +363,28 @@ function hostEnv(password: string, emu: GraphEmulator, connectionString?: string
 
 const HOST_ARGS = ["--import", "tsx", "local/connector-host/cli.ts", "--port", "0"];
 
+/**
+ * `--profile <dir>`: the hosts of (a), (f) and (c)/(d)/(g) run with V8's CPU profiler and write
+ * `<dir>/<decision|extension|full-path|bare>/*.cpuprofile` on exit; `npm run bench:profile -- --from
+ * <dir>/decision` summarises one.
+ */
+function hostArgs(profileDir: string | undefined, name: string, extra: string[] = []): string[] {
+  return [...profileArgs(profileDir, name), ...HOST_ARGS, ...extra];
+}
+
+function profileArgs(profileDir: string | undefined, name: string): string[] {
+  return profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir, name)];
+}
+
+/** SIGTERM and wait for the exit, so a profiled host has written its profile. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill();
+  });
+}
+
 /** Spawn the local host → first 200; the figure includes tsx transpiling the sources (no bundle). */
 async function coldStart(env: NodeJS.ProcessEnv, auth: string, body: string): Promise<number> {
   const started = performance.now();
@@ -332,7 +404,12 @@ async function coldStart(env: NodeJS.ProcessEnv, auth: string, body: string): Pr
 }
 
 function cpu(f: Figures): string {
-  return f.cpuUs === undefined ? "" : `cpu ${f.cpuUs.toFixed(0).padStart(4)} µs/req   `;
+  if (f.cpuUs === undefined) return "";
+  const split =
+    f.cpuUsByProcess === undefined
+      ? ""
+      : ` (host ${f.cpuUsByProcess.map((us) => us.toFixed(0)).join(" + Azurite ")})`;
+  return `cpu ${f.cpuUs.toFixed(0).padStart(4)} µs/req${split}   `;
 }
 
 function row(name: string, f: Figures, bare?: Figures): string {
@@ -359,33 +436,41 @@ interface Callers {
   readonly bearer: Record<string, string>;
 }
 
-/** (a), (f) and (e) back to back, so the ratios compare like with like on a shared machine. */
+/** (a), (f) and (e) in interleaved turns, so the ratios compare like with like on a shared machine. */
 async function decisionVersusBare(
   env: NodeJS.ProcessEnv,
   callers: Callers,
   seconds: number,
   concurrency: number,
   servers: ChildProcess[],
+  profileDir: string | undefined,
 ): Promise<Pick<Results, "decision" | "bare" | "extension">> {
   const headers = callers.basic;
-  const host = await spawnServer([...HOST_ARGS, "--storage", "memory"], env);
-  servers.push(host.child);
-  const decision = await measure(target(host, headers, signupCall), seconds, concurrency, JIT_WARM_UP);
-  const extension = await measure(
-    target(host, callers.bearer, extensionCall, 5_000_000),
-    seconds,
-    concurrency,
-    JIT_WARM_UP,
-  );
-  host.child.kill();
-  const bare = await spawnServer(["-e", BARE_SERVER], {
+  // One host per row, so a profile of (a) holds (a) only.
+  const memoryHost = async (name: string) => {
+    const host = await spawnServer(hostArgs(profileDir, name, ["--storage", "memory"]), env);
+    servers.push(host.child);
+    return host;
+  };
+  const host = await memoryHost("decision");
+  const extensionHost = await memoryHost("extension");
+  const bare = await spawnServer([...profileArgs(profileDir, "bare"), "-e", BARE_SERVER], {
     ...process.env,
     BARE_BODIES: JSON.stringify(await mixResponses()),
   });
   servers.push(bare.child);
-  const bareFigures = await measure(target(bare, headers, signupCall), seconds, concurrency, JIT_WARM_UP);
-  bare.child.kill();
-  return { decision, bare: bareFigures, extension };
+  const [decision, extension, bareFigures] = await measureInterleaved(
+    [
+      target(host, headers, signupCall),
+      target(extensionHost, callers.bearer, extensionCall, 5_000_000),
+      target(bare, headers, signupCall),
+    ],
+    seconds,
+    concurrency,
+    JIT_WARM_UP,
+  );
+  await Promise.all([stop(host.child), stop(extensionHost.child), stop(bare.child)]);
+  return { decision: decision!, bare: bareFigures!, extension: extension! };
 }
 
 /** (c), (d) and (g): the host on Azurite, a stream of different people, the same emails replayed, extensions. */
@@ -396,9 +481,10 @@ async function fullPath(
   seconds: number,
   concurrency: number,
   servers: ChildProcess[],
+  profileDir: string | undefined,
 ): Promise<Pick<Results, "azurite" | "replayed" | "extensionAzurite">> {
   const headers = callers.basic;
-  const host = await spawnServer(HOST_ARGS, env);
+  const host = await spawnServer(hostArgs(profileDir, "full-path"), env);
   servers.push(host.child);
   const azurite = await measure(
     target(host, headers, signupCall, 1_000_000, [azuritePid]),
@@ -416,7 +502,7 @@ async function fullPath(
     seconds,
     concurrency,
   );
-  host.child.kill();
+  await stop(host.child);
   return { azurite, replayed, extensionAzurite };
 }
 
@@ -549,17 +635,20 @@ function cpuTimes(f: Figures, floor: Figures): string {
     : `${(f.cpuUs / floor.cpuUs).toFixed(1)}×`;
 }
 
-const USAGE = `usage: npm run bench:connector [-- --seconds <s>] [--concurrency <n>]
+const USAGE = `usage: npm run bench:connector [-- --seconds <s>] [--concurrency <n>] [--profile <dir>]
 
 Connector latency and throughput next to a bare Node.js server, cold start and bundle size (figures only).
   --seconds <s>        duration of each scenario (default 3)
   --concurrency <n>    requests in flight (default 16)
+  --profile <dir>      CPU-profile the hosts and the bare server into <dir>/decision, extension,
+                       full-path and bare (summary: npm run bench:profile -- --from <dir>/decision)
   -h, --help           this text`;
 
 async function main(): Promise<void> {
   const values = parseCommandLine("bench:connector", USAGE, {
     seconds: { type: "string", default: "3" },
     concurrency: { type: "string", default: "16" },
+    profile: { type: "string" },
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
@@ -589,6 +678,7 @@ async function main(): Promise<void> {
       seconds,
       concurrency,
       servers,
+      values.profile,
     );
     const env = hostEnv(password, emu, azuriteProcess.connectionString);
     const { azurite, replayed, extensionAzurite } = await fullPath(
@@ -598,6 +688,7 @@ async function main(): Promise<void> {
       seconds,
       concurrency,
       servers,
+      values.profile,
     );
     const counts = await storageCallsPerDecision(azuriteProcess, emu, password, headers, servers);
     const cold = await coldStart(env, auth, JSON.stringify({ email: "cold@partner-company.com" }));

@@ -15,7 +15,15 @@ const scripts = (
     scripts: Record<string, string>;
   }
 ).scripts;
-const TOOLS = ["local", "approvals", "connector", "graph-emulator", "bench:graph", "bench:connector"];
+const TOOLS = [
+  "local",
+  "approvals",
+  "connector",
+  "graph-emulator",
+  "bench:graph",
+  "bench:connector",
+  "bench:profile",
+];
 
 for (const name of TOOLS) {
   test(`npm run ${name} -- --help prints its usage and exits 0`, async () => {
