@@ -12,5 +12,14 @@ export function ownValue(target: object, key: string): unknown {
 
 /** Sets `key` as an own, enumerable property (also for `__proto__`), so JSON.stringify writes it. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // On a plain object only `__proto__` is an accessor on the prototype chain; any other key assigned
+  // becomes an own, enumerable, writable property, and plain assignment is several times cheaper.
+  if (key === "__proto__" || !isPlainRecord(target))
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+function isPlainRecord(target: object): boolean {
+  const proto = Object.getPrototypeOf(target) as unknown;
+  return proto === Object.prototype || proto === null;
 }

@@ -240,7 +240,8 @@ function readAttributeIds(
       `SIGNUP_EXTENSIONS_APP_ID (${declaredAppId}) does not match the app id inside SIGNUP_ATTRIBUTE_IDS (${derived})`,
     );
   }
-  return { attributeIds, extensionsAppId: declaredAppId ?? derived ?? "" };
+  // Frozen: read on every request, and the engine indexes a frozen map once (engine/attributes.ts).
+  return { attributeIds: Object.freeze(attributeIds), extensionsAppId: declaredAppId ?? derived ?? "" };
 }
 
 function readSecret(env: Env, name: string, minLength: number, problems: string[]): string | undefined {

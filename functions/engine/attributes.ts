@@ -20,42 +20,66 @@ export interface AttributeReader {
   outputKey(name: string): string;
 }
 
-/** Builds a reader over `request`; cheap (no work until a name is read). */
+/** Builds a reader over `request`; cheap (no work until a name is read, no closure per request). */
 export function attributeReader(
   request: ConnectorRequest,
   attributeIds: Record<string, string>,
 ): AttributeReader {
-  const findKey = (name: string): string | undefined => {
-    const mapped = lookupId(attributeIds, name);
+  return new RequestAttributes(request, attributeIds);
+}
+
+class RequestAttributes implements AttributeReader {
+  constructor(
+    private readonly request: ConnectorRequest,
+    private readonly attributeIds: Record<string, string>,
+  ) {}
+
+  read(name: string): string | undefined {
+    const key = this.findKey(name);
+    if (key === undefined) return undefined;
+    const value = claimText(ownValue(this.request, key));
+    // The postFederationSignup sample says lastName where every other sample says surname (DOC-CONFLICT 6).
+    if (value === undefined && key === "surname") return claimText(this.request.lastName);
+    return value;
+  }
+
+  outputKey(name: string): string {
+    // `extension_<Name>` without the app id is accepted by Entra in responses
+    // (docs/graph-contract.md §6.5).
+    return this.findKey(name) ?? `extension_${name}`;
+  }
+
+  private findKey(name: string): string | undefined {
+    const mapped = lookupId(this.attributeIds, name);
     if (mapped !== undefined) return mapped;
     if (BUILT_INS.has(name)) return name;
-    return fallbackKey(request, name);
-  };
-  return {
-    read(name) {
-      const key = findKey(name);
-      if (key === undefined) return undefined;
-      const value = claimText(ownValue(request, key));
-      // The postFederationSignup sample says lastName where every other sample says surname (DOC-CONFLICT 6).
-      if (value === undefined && key === "surname") return claimText(request.lastName);
-      return value;
-    },
-    outputKey(name) {
-      // `extension_<Name>` without the app id is accepted by Entra in responses
-      // (docs/graph-contract.md §6.5).
-      return findKey(name) ?? `extension_${name}`;
-    },
-  };
+    return fallbackKey(this.request, name);
+  }
 }
 
 function lookupId(attributeIds: Record<string, string>, name: string): string | undefined {
   if (!attributeIds || typeof attributeIds !== "object") return undefined;
   const exact = Object.hasOwn(attributeIds, name) ? attributeIds[name] : undefined;
   if (typeof exact === "string" && exact.length > 0) return exact;
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(attributeIds))
-    if (key.toLowerCase() === lower && typeof value === "string" && value.length > 0) return value;
-  return undefined;
+  return byLowerName(attributeIds).get(name.toLowerCase());
+}
+
+/**
+ * The map's usable entries by lower-cased name, the first of each name winning (as the scan does). A
+ * frozen map (the settings' map, read on every request) is indexed once; any other map is scanned.
+ */
+const lowerCaseIndex = new WeakMap<object, ReadonlyMap<string, string>>();
+
+function byLowerName(attributeIds: Record<string, string>): ReadonlyMap<string, string> {
+  const cached = lowerCaseIndex.get(attributeIds);
+  if (cached !== undefined) return cached;
+  const index = new Map<string, string>();
+  for (const [key, value] of Object.entries(attributeIds)) {
+    const lower = key.toLowerCase();
+    if (typeof value === "string" && value.length > 0 && !index.has(lower)) index.set(lower, value);
+  }
+  if (Object.isFrozen(attributeIds)) lowerCaseIndex.set(attributeIds, index);
+  return index;
 }
 
 /** Finds `extension_<32 hex>_<name>` or `extension_<name>` among the request's keys, ignoring case. */

@@ -10,12 +10,12 @@ import type { Step } from "./types";
 const APP = "0123456789abcdef0123456789abcdef";
 
 /** Logical attribute → claim key, as `SIGNUP_ATTRIBUTE_IDS` would hold it. */
-export const benchAttributeIds: Record<string, string> = {
+export const benchAttributeIds: Readonly<Record<string, string>> = Object.freeze({
   CompanyName: `extension_${APP}_CompanyName`,
   Justification: `extension_${APP}_Justification`,
   PartnerRole: `extension_${APP}_PartnerRole`,
   ApprovedAt: `extension_${APP}_ApprovedAt`,
-};
+});
 
 const seedInput = seed as PolicyInput;
 const extraPartners = Array.from({ length: 500 }, (_, i) => ({

@@ -132,10 +132,9 @@ function evaluate(input: DecideInput, facts: Facts | undefined, body: RequestBod
     const { request, email } = body ?? readRequestBody(input.request);
     const catalogue = selectLocale(compiled.messages, request?.ui_locales);
     messages = catalogue;
-    const refuse = (reason: string) =>
-      blockDecision(step, version, messageFor(catalogue, reason), reason, domain);
-    if (!request || step !== input.step) return refuse("bad_request");
-    if (typeof email === "string") return refuse(email);
+    if (!request || step !== input.step)
+      return blockDecision(step, version, messageFor(catalogue, "bad_request"), "bad_request");
+    if (typeof email === "string") return blockDecision(step, version, messageFor(catalogue, email), email);
     domain = email.domain;
     return runRules(buildContext(step, request, email, compiled, input, facts), catalogue, version);
   } catch {

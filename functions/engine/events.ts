@@ -5,7 +5,7 @@
  * The id is a hash of step + normalised email + outcome, so Entra's retry of the same call produces the
  * same id and the sink drops it. Events carry the domain, never the email.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { EmailProblem, NormalizedEmail } from "./normalize";
 import type { Decision, EventSink, SignupEvent, Step } from "./types";
 
@@ -17,7 +17,7 @@ export const EVENT_DEDUP_WINDOW_MS = 10 * 60_000;
 
 /** The idempotency key of a sign-up event. */
 export function signupEventId(step: Step, email: string, type: SignupEvent["type"]): string {
-  return createHash("sha256").update(`${step}\n${email}\n${type}`).digest("hex").slice(0, 32);
+  return hash("sha256", `${step}\n${email}\n${type}`, "hex").slice(0, 32);
 }
 
 /**

@@ -77,19 +77,39 @@ export class MemoryApprovalStore implements ApprovalStore {
   }
 }
 
-/** Collects events, dropping an id already seen within `EVENT_DEDUP_WINDOW_MS` (by the event's `at`). */
+/**
+ * Collects events, dropping an id already seen within `EVENT_DEDUP_WINDOW_MS` (by the event's `at`).
+ * A long-running local host would otherwise grow without end: `events` keeps the newest `keep` events,
+ * and ids whose window has passed are forgotten (their next event is emitted again anyway).
+ */
 export class MemoryEventSink implements EventSink {
   readonly events: SignupEvent[] = [];
+  /** Id → `at` of its last emitted event, in emission order. */
   private readonly lastSeen = new Map<string, number>();
+
+  /** @param keep how many of the newest events `events` holds. @default 10000 */
+  constructor(private readonly keep = 10_000) {}
 
   emit(event: SignupEvent): Promise<void> {
     const at = Date.parse(event.at);
     const seen = this.lastSeen.get(event.id);
     if (seen === undefined || at - seen >= EVENT_DEDUP_WINDOW_MS) {
       this.events.push(event);
+      if (this.events.length > this.keep * 2) this.events.splice(0, this.events.length - this.keep);
+      // Re-inserted at the end, so the map stays in emission order and the oldest entries come first.
+      this.lastSeen.delete(event.id);
       this.lastSeen.set(event.id, at);
+      this.forgetBefore(at - EVENT_DEDUP_WINDOW_MS);
     }
     return Promise.resolve();
+  }
+
+  /** Drops ids last emitted before `cutoff`; stops at the first newer one (emission order ≈ time order). */
+  private forgetBefore(cutoff: number): void {
+    for (const [id, at] of this.lastSeen) {
+      if (at > cutoff) return;
+      this.lastSeen.delete(id);
+    }
   }
 }
 

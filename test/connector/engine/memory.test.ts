@@ -66,3 +66,26 @@ test("the event sink drops a repeated id inside the dedup window and accepts it 
   assert.notEqual(id, signupEventId("postAttributeCollection", "a@x.com", "signup.accepted"));
   assert.notEqual(id, signupEventId("postFederationSignup", "a@x.com", "signup.blocked"));
 });
+
+test("the event sink stays bounded on a long-running host: the newest events are kept, old ids forgotten", async () => {
+  const sink = new MemoryEventSink(100);
+  const at = (i: number) => new Date(NOW.getTime() + i * 1_000).toISOString();
+  const event = (i: number, id = `id-${i}`) => ({
+    id,
+    type: "signup.accepted" as const,
+    step: "postAttributeCollection" as const,
+    reason: "allowed",
+    at: at(i),
+  });
+  for (let i = 0; i < 1_000; i++) await sink.emit(event(i));
+  assert.ok(sink.events.length <= 200, `kept ${sink.events.length}`);
+  assert.equal(sink.events.at(-1)?.id, "id-999");
+  // Inside the window a repeat is still dropped; the id of a sign-up past the window is emitted again.
+  await sink.emit(event(1_000, "id-999"));
+  assert.equal(sink.events.at(-1)?.at, at(999));
+  await sink.emit(event(1_000, "id-0"));
+  assert.equal(sink.events.at(-1)?.id, "id-0");
+  const windowSeconds = EVENT_DEDUP_WINDOW_MS / 1_000;
+  await sink.emit(event(999 + windowSeconds, "id-999"));
+  assert.equal(sink.events.at(-1)?.at, at(999 + windowSeconds));
+});
