@@ -134,3 +134,11 @@ export async function countCallsPerOutcome<Outcome extends string>(
 export function describeCalls(calls: readonly StorageCall[]): string {
   return calls.map((c) => `${c.operation} ${c.status}`).join(", ") || "none";
 }
+
+/** `16× transaction 202, 16× insert entity 204, …`: many calls by kind, in order of first appearance. */
+export function tallyCalls(calls: readonly StorageCall[]): string {
+  const tally = new Map<string, number>();
+  for (const c of calls)
+    tally.set(`${c.operation} ${c.status}`, (tally.get(`${c.operation} ${c.status}`) ?? 0) + 1);
+  return [...tally].map(([call, n]) => `${n}× ${call}`).join(", ") || "none";
+}

@@ -80,6 +80,13 @@ export class TableRateLimiter implements RateLimiter {
    * slot it believes free); if the belief is stale the claim fails and a fresh read decides.
    */
   private readonly known = new Map<string, Map<number, SlotView>>();
+  /**
+   * Per domain, the slots this instance's own requests are claiming right now. A burst from one domain
+   * (a company's onboarding day) would otherwise send every concurrent request for the same believed-free
+   * slots, and each loser would pay a read and another claim; excluding them keeps a burst at one
+   * transaction per sign-up. Only a preference: a claim is still conditional, so exactness never rests on it.
+   */
+  private readonly claiming = new Map<string, Set<number>>();
 
   constructor(
     private readonly clients: StorageClients,
@@ -108,10 +115,11 @@ export class TableRateLimiter implements RateLimiter {
     // person's handle row. Safe on any stale belief: the claim is conditional (a taken slot or an existing
     // handle row fails it), and refusals are only ever answered from a fresh read below.
     const believed = this.known.get(partitionKey) ?? new Map<number, SlotView>();
-    const guess = pickFree(believed, input.limit, live);
+    const guess = pickFree(believed, input.limit, live, this.claiming.get(partitionKey));
     if (guess !== undefined) {
+      const counted = countLive(believed, live);
       const claimed = await this.tryClaim(partitionKey, handle, guess, now, believed, undefined);
-      if (claimed) return { allowed: true, count: countLive(believed, live) + 1 };
+      if (claimed) return { allowed: true, count: counted + 1 };
     }
     const rounds = input.limit + EXTRA_ROUNDS;
     for (let round = 0; round < rounds; round++) {
@@ -125,8 +133,11 @@ export class TableRateLimiter implements RateLimiter {
       // Entra retried a sign-up we already counted: same answer, no second slot.
       if (snapshot.mine !== undefined && live(snapshot.mine)) return { allowed: true, count: counted };
       if (counted >= input.limit) return { allowed: false, count: counted };
-      // Fewer than `limit` live rows, so at least one slot in 0 … limit-1 is free.
-      const slot = pickFree(snapshot.slots, input.limit, live)!;
+      // Fewer than `limit` live rows, so at least one slot in 0 … limit-1 is free: preferably one that no
+      // request of this instance is claiming right now, else any (the claim decides).
+      const slot =
+        pickFree(snapshot.slots, input.limit, live, this.claiming.get(partitionKey)) ??
+        pickFree(snapshot.slots, input.limit, live, undefined)!;
       if (await this.tryClaim(partitionKey, handle, slot, now, snapshot.slots, snapshot.mine))
         return { allowed: true, count: counted + 1 };
       // Someone else took that slot (or wrote this person's handle row) first: re-read and go again.
@@ -158,6 +169,9 @@ export class TableRateLimiter implements RateLimiter {
     const slotRow = { partitionKey, rowKey: slotKey(slot), handle, at };
     const handleRow = { partitionKey, rowKey: handleKey(handle), slot, at };
     const previous = slots.get(slot);
+    const claiming = this.claiming.get(partitionKey) ?? new Set<number>();
+    this.claiming.set(partitionKey, claiming);
+    claiming.add(slot);
     const actions: TransactionAction[] = [
       previous === undefined
         ? ["create", slotRow]
@@ -166,15 +180,34 @@ export class TableRateLimiter implements RateLimiter {
     ];
     try {
       const result = await this.table.submitTransaction(actions, this.clients.callOptions());
-      const view = new Map(slots);
-      view.set(slot, { at, etag: result.getResponseForEntity(slotRow.rowKey)?.etag });
-      this.remember(partitionKey, view);
+      this.learn(partitionKey, slots, slot, { at, etag: result.getResponseForEntity(slotRow.rowKey)?.etag });
       return true;
     } catch (error) {
       if (!isClaimConflict(error)) throw new StorageUnavailableError("rate limit claim", error);
-      this.known.delete(partitionKey);
+      // The read that follows a lost claim replaces the belief with what the table holds.
       return false;
+    } finally {
+      claiming.delete(slot);
+      if (claiming.size === 0) this.claiming.delete(partitionKey);
     }
+  }
+
+  /**
+   * Records what a claim showed about one slot. Concurrent claims of one domain each learn their own
+   * slot into the same belief (a copy per claim would drop the others' slots); a claim based on a fresh
+   * read starts the belief from that read.
+   */
+  private learn(
+    partitionKey: string,
+    basis: ReadonlyMap<number, SlotView>,
+    slot: number,
+    view: SlotView,
+  ): void {
+    const current = this.known.get(partitionKey);
+    const belief =
+      current === basis && current !== undefined ? current : new Map([...basis, ...(current ?? [])]);
+    belief.set(slot, view);
+    this.remember(partitionKey, belief);
   }
 
   /** One query: every slot row of the domain and this person's handle row. */
@@ -205,16 +238,18 @@ export class TableRateLimiter implements RateLimiter {
 }
 
 /**
- * A random slot in 0 … limit-1 that is free in `slots` (absent, or out of the window with a known
- * version to replace it on), or undefined when none is.
+ * A random slot in 0 … limit-1, not in `skip`, that is free in `slots` (absent, or out of the window
+ * with a known version to replace it on), or undefined when none is.
  */
 function pickFree(
   slots: ReadonlyMap<number, SlotView>,
   limit: number,
   live: (row: SlotView | undefined) => boolean,
+  skip: ReadonlySet<number> | undefined,
 ): number | undefined {
   const free: number[] = [];
   for (let i = 0; i < limit; i++) {
+    if (skip?.has(i)) continue;
     const row = slots.get(i);
     if (row === undefined || (!live(row) && row.etag !== undefined)) free.push(i);
   }

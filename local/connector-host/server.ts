@@ -191,7 +191,9 @@ export async function startConnectorHost(options: ConnectorHostOptions = {}): Pr
     const headers = requestHeaders(req.headers);
     if (Number(headers.get("content-length") ?? "0") > HOST_MAX_BODY_BYTES)
       return refuseAndClose(req, res, { status: 413, jsonBody: { error: "payload_too_large" } });
-    const refused = await match.registration.refuseBeforeBody?.({ headers }, (line) => log("warning", line));
+    // Awaited only when a promise: a Basic check answers at once, and every await is a turn of the queue.
+    const check = match.registration.refuseBeforeBody?.({ headers }, (line) => log("warning", line));
+    const refused = check instanceof Promise ? await check : check;
     if (refused !== undefined) return refuseAndClose(req, res, refused);
     const body = await readBody(req, { maxBytes: HOST_MAX_BODY_BYTES, deadlineMs: limits.bodyMs });
     if (body.kind === "closed") return clientLeft(req, "before sending the whole body");

@@ -11,6 +11,7 @@ import { loadStorageSettings } from "../../functions/settings";
 import { createStorageClients } from "../../functions/storage/clients";
 import { MemoryRateLimiter } from "../../functions/engine/memory";
 import { TableRateLimiter } from "../../functions/storage/rateLimiter";
+import { startStorageCallCounter } from "../../local/storage-calls";
 import { attributeCollection, basicAuthHeader, seedPolicy } from "./helpers/fixtures";
 import { reply, startHost } from "./helpers/host";
 
@@ -57,6 +58,39 @@ test("concurrent sign-ups over two instances: exactly the limit, and a retry cou
   assert.equal(results.filter((r) => r.allowed).length, window.limit - 1);
   const retry = await b.consume({ domain: "race.example", email: "first@race.example", now, ...window });
   assert.deepEqual(retry, { allowed: true, count: window.limit });
+});
+
+test("a burst from one domain on one instance: one transaction per sign-up, no lost claims, exact limit", async () => {
+  const counter = await startStorageCallCounter(azurite);
+  try {
+    const storage = loadStorageSettings({ AzureWebJobsStorage: counter.connectionString });
+    const limiter = new TableRateLimiter(createStorageClients(storage), "LimitBurst");
+    await limiter.prepare();
+    const now = new Date();
+    const burst = (from: number, count: number, limit: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          limiter.consume({
+            domain: "burst.example",
+            email: `u${from + i}@burst.example`,
+            now,
+            limit,
+            windowMs: 3_600_000,
+          }),
+        ),
+      );
+    const first = counter.calls.length;
+    const admitted = await burst(0, 16, 50);
+    assert.ok(admitted.every((r) => r.allowed));
+    const calls = counter.calls.slice(first).map((c) => `${c.operation} ${c.status}`);
+    // Concurrent requests of one instance never aim at the same slot: 16 claims, none lost, no read.
+    assert.deepEqual(calls, Array<string>(16).fill("transaction 202"));
+    // The limit stays exact when a burst overshoots it: 50 live slots at most, whatever the interleaving.
+    const more = await burst(16, 40, 50);
+    assert.equal(more.filter((r) => r.allowed).length, 34);
+  } finally {
+    await counter.close();
+  }
 });
 
 test("the same person racing themselves on two instances takes one slot", async () => {
