@@ -21,7 +21,9 @@
  * (the slot is taken, the person already has a handle row), one query reads the slots and the person's
  * handle row (one page while `limit` < 1000) and decides: a retry of a counted sign-up is allowed without
  * a write, a full domain is refused without a write (answered only from a fresh read, never from the
- * belief), otherwise a free slot is claimed. See `storage/roundTrips.ts` for the counts per outcome.
+ * belief), otherwise a free slot is claimed. Concurrent requests of one instance never aim at a slot
+ * another of them is claiming, so a burst from one domain costs one transaction per sign-up (bench:connector
+ * counts 16 at once). See `storage/roundTrips.ts` for the counts per outcome.
  * Housekeeping (`storage/housekeeping.ts`) deletes slot and handle rows past the window.
  * Table transactions: https://learn.microsoft.com/rest/api/storageservices/performing-entity-group-transactions
  */

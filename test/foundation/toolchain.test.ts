@@ -14,3 +14,29 @@ test("the pinned Pulumi CLI is on PATH and reports its version", () => {
     assert.ok(where.length > 0, `${tool} must be on PATH`);
   }
 });
+
+test("the toolchain turns on Node's compile cache, in a folder the caller can move", () => {
+  const cacheDir = (env: NodeJS.ProcessEnv) =>
+    execFileSync(
+      "bash",
+      [
+        "scripts/with-toolchain",
+        "--no-pulumi",
+        "node",
+        "-p",
+        "require('node:module').getCompileCacheDir() ?? 'off'",
+      ],
+      { encoding: "utf8", env },
+    ).trim();
+  const { NODE_COMPILE_CACHE: _inherited, ...withoutCache } = process.env;
+  // Node keeps one sub-folder per Node version and V8 flags under the folder it is given.
+  assert.match(
+    cacheDir({ ...withoutCache, TMPDIR: "/tmp" }),
+    /^\/tmp\/entra-signup-node-compile-cache\/v22\./,
+  );
+  assert.match(
+    cacheDir({ ...withoutCache, NODE_COMPILE_CACHE: "/tmp/elsewhere-cache" }),
+    /^\/tmp\/elsewhere-cache\//,
+  );
+  assert.equal(cacheDir({ ...withoutCache, NODE_DISABLE_COMPILE_CACHE: "1" }), "off");
+});
