@@ -11,7 +11,9 @@
  *  (f) extension path: the same people as an external tenant's attribute-collection calls
  *      (`/api/onAttributeCollectionStart|Submit`, bench/extension-fixtures.ts) with a bearer token validated
  *      on every request against the Graph emulator's key set (fetched once, then cached: warm), memory;
- *  (g) the extension path on Azurite, like (c).
+ *  (g) the extension path on Azurite, like (c);
+ *  (h) the storage floor of (c): the same stream's Table/Queue calls straight from the SDK clients, no
+ *      host in front (bench/storage-floor.ts), so what (c) costs beyond it is the host's own.
  * "cpu µs/req" is the server side's CPU time (host, plus Azurite in (c)/(d)) per request: on a shared
  * machine req/s moves with other load, CPU per request much less.
  * (a), (e) and (f) are measured after the same warm-up of 15,000 requests (at most 30 s), so they run
@@ -46,6 +48,7 @@ import { startAzurite, type Azurite } from "../local/azurite";
 import { startGraphEmulator, type GraphEmulator } from "../local/graph-emulator";
 import { tokenIssuers } from "../contract/authenticationEvents";
 import { extensionCall } from "./extension-fixtures";
+import { storageFloor } from "./storage-floor";
 import { parseCommandLine } from "../local/cli-usage";
 import {
   countCallsPerOutcome,
@@ -69,6 +72,8 @@ interface Figures {
   readonly cpuUs?: number;
   /** The same split by process when there are several (host, Azurite), in `Target.pids` order. */
   readonly cpuUsByProcess?: readonly number[];
+  /** Who the processes of `cpuUsByProcess` are. @default ["host", "Azurite"] */
+  readonly processNames?: readonly string[];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -219,6 +224,59 @@ async function load(
   const elapsedMs = performance.now() - started;
   agent.destroy();
   return { latencies, elapsedMs, errors };
+}
+
+/** `concurrency` workers calling `decide(i)` back to back for `seconds`, like `load` without HTTP. */
+async function loadDecisions(
+  decide: (i: number) => Promise<void>,
+  seconds: number,
+  concurrency: number,
+  from: { next: number },
+): Promise<Run> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const t = performance.now();
+      try {
+        await decide(from.next++);
+        latencies.push(performance.now() - t);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, elapsedMs: performance.now() - started, errors };
+}
+
+/**
+ * (h) the full path's storage floor (bench/storage-floor.ts): the same stream's Table/Queue calls from
+ * the SDK clients in this process, after the same one-second warm-up as (c). Server CPU is this process's
+ * (the SDK, plus the tiny load loop) and Azurite's.
+ */
+async function measureStorageFloor(
+  connectionString: string,
+  azuritePid: number | undefined,
+  seconds: number,
+  concurrency: number,
+): Promise<Figures> {
+  const decide = await storageFloor(connectionString);
+  const counter = { next: 0 };
+  await loadDecisions(decide, 1, concurrency, counter);
+  const before = process.cpuUsage();
+  const azuriteBefore = cpuMs(azuritePid);
+  const run = await loadDecisions(decide, seconds, concurrency, counter);
+  const used = process.cpuUsage(before);
+  const azuriteAfter = cpuMs(azuritePid);
+  const azuriteMs =
+    azuriteBefore === undefined || azuriteAfter === undefined ? undefined : azuriteAfter - azuriteBefore;
+  return {
+    ...withCpu(summarise(run), [(used.user + used.system) / 1000, azuriteMs]),
+    processNames: ["SDK", "Azurite"],
+  };
 }
 
 /**
@@ -407,10 +465,11 @@ async function coldStart(env: NodeJS.ProcessEnv, auth: string, body: string): Pr
 
 function cpu(f: Figures): string {
   if (f.cpuUs === undefined) return "";
+  const names = f.processNames ?? ["host", "Azurite"];
   const split =
     f.cpuUsByProcess === undefined
       ? ""
-      : ` (host ${f.cpuUsByProcess.map((us) => us.toFixed(0)).join(" + Azurite ")})`;
+      : ` (${f.cpuUsByProcess.map((us, i) => `${names[i]} ${us.toFixed(0)}`).join(" + ")})`;
   return `cpu ${f.cpuUs.toFixed(0).padStart(4)} µs/req${split}   `;
 }
 
@@ -430,6 +489,7 @@ interface Results {
   readonly replayed: Figures;
   readonly extension: Figures;
   readonly extensionAzurite: Figures;
+  readonly storageFloor: Figures;
 }
 
 /** Headers of the extension rows: a valid token (validated on every request; the key set stays cached). */
@@ -613,6 +673,8 @@ interface Summary {
   readonly decision_path_ratio: number;
   /** (c) p99 in ms: HTTP + Azurite, distinct people. */
   readonly full_path_p99_ms: number;
+  /** (h) p99 in ms: the same Table/Queue calls straight from the SDK, no host (the floor of (c)). */
+  readonly full_path_floor_p99_ms: number;
   /** Table/Queue calls per decision on the full path, per outcome, next to the minimum the guarantees need. */
   readonly storage_calls_per_decision: Readonly<Record<string, { calls: number; minimum: number }>>;
   /** The deployed `app.js` in bytes. */
@@ -633,6 +695,7 @@ function summaryLine(
   const summary: Summary = {
     decision_path_ratio: round(results.decision.perSecond / results.bare.perSecond, 2),
     full_path_p99_ms: round(results.azurite.p99, 1),
+    full_path_floor_p99_ms: round(results.storageFloor.p99, 1),
     storage_calls_per_decision: storageCalls,
     bundle_bytes: bundleBytes,
     extension_decision_path_ratio: round(results.extension.perSecond / results.bare.perSecond, 2),
@@ -709,6 +772,12 @@ async function main(): Promise<void> {
       servers,
       values.profile,
     );
+    const floor = await measureStorageFloor(
+      azuriteProcess.connectionString,
+      azuriteProcess.pid,
+      seconds,
+      concurrency,
+    );
     const { counts, burst } = await storageCallsPerDecision(azuriteProcess, emu, password, headers, servers);
     const cold = await coldStart(env, auth, JSON.stringify({ email: "cold@partner-company.com" }));
     const responses = await mixResponses();
@@ -722,6 +791,7 @@ async function main(): Promise<void> {
     console.log(row("(e) bare node:http", bare));
     console.log(row("(f) extension path (token, memory)", extension, bare));
     console.log(row("(g) extension path (token, Azurite)", extensionAzurite, bare));
+    console.log(row("(h) storage floor of (c), SDK only", floor, bare));
     console.log("");
     console.log(
       `mix per ${BENCH_MIX.length}: ${BENCH_MIX.join(", ")}; mean response ${meanBytes.toFixed(0)} bytes ` +
@@ -749,22 +819,30 @@ async function main(): Promise<void> {
         `decision path p99 ${decision.p99.toFixed(3)} ms (≤ 5); floors: (e) bare node:http for (a), ` +
         `(b) engine only for the decision itself`,
     );
-    console.log(`full path p99 ${azurite.p99.toFixed(3)} ms (≤ 50 on a quiet machine)`);
+    console.log(
+      `full path p99 ${azurite.p99.toFixed(3)} ms (≤ 50 on a quiet machine); its storage floor (h), the same ` +
+        `Table/Queue calls straight from the SDK: p99 ${floor.p99.toFixed(3)} ms; (c) takes ` +
+        `${cpuTimes(azurite, floor)} the floor's server CPU per decision`,
+    );
     console.log(
       `extension path (bearer token validated per request, warm key set): ${(extension.perSecond / bare.perSecond).toFixed(2)}× bare req/s, ` +
         `server CPU per request ${cpuTimes(extension, bare)} bare's, p99 ${extension.p99.toFixed(3)} ms in memory, ` +
         `${extensionAzurite.p99.toFixed(3)} ms with Azurite (≤ 50, against Entra's 200 ms minimum timeout)`,
     );
     console.log(
-      summaryLine({ decision, bare, azurite, replayed, extension, extensionAzurite }, pkg.bundleBytes, {
-        ...Object.fromEntries(
-          counts.map((c) => [
-            c.outcome,
-            { calls: c.calls.length, minimum: STORAGE_CALLS_MINIMUM[c.outcome] },
-          ]),
-        ),
-        acceptedBurst: { calls: round(burstPerDecision, 2), minimum: STORAGE_CALLS_MINIMUM.accepted },
-      }),
+      summaryLine(
+        { decision, bare, azurite, replayed, extension, extensionAzurite, storageFloor: floor },
+        pkg.bundleBytes,
+        {
+          ...Object.fromEntries(
+            counts.map((c) => [
+              c.outcome,
+              { calls: c.calls.length, minimum: STORAGE_CALLS_MINIMUM[c.outcome] },
+            ]),
+          ),
+          acceptedBurst: { calls: round(burstPerDecision, 2), minimum: STORAGE_CALLS_MINIMUM.accepted },
+        },
+      ),
     );
   } finally {
     for (const child of servers) child.kill();
