@@ -7,6 +7,11 @@
  *  - `iss` exactly one of the configured issuers, `aud` the extension API's appId, `azp` (v1: `appid`) the
  *    Entra authentication-events service, `tid` the tenant, `ver` "2.0";
  *  - `exp` and `nbf` required, with `clockToleranceSeconds` of skew.
+ * A token that passed is remembered by its exact text until its `exp` (plus the skew) or for
+ * `verifiedTokenTtlMs`, whichever comes first, so the same token arriving again is not verified again
+ * (RS256 was most of the extension path's cost). Only successes are remembered: a refused or altered token
+ * is always verified in full, and a key removed from the key set stops covering new tokens at once and the
+ * remembered ones within the TTL.
  * A failure is a reason code, never a decision: the route answers 401 with no body a caller could learn
  * from, and logs the code once. docs/external-tenant-contract.md §10.
  *
@@ -66,7 +71,14 @@ export interface BearerValidatorOptions {
   readonly keySetTimeoutMs?: number;
   /** The fetch used for the key set (tests count fetches). @default globalThis.fetch */
   readonly fetch?: FetchImplementation;
+  /** How long a verified token is accepted again without a new check, in ms; 0 checks every time. @default 300000 */
+  readonly verifiedTokenTtlMs?: number;
+  /** The clock, in epoch ms (tests move it). @default Date.now */
+  readonly now?: () => number;
 }
+
+/** Verified tokens remembered per validator; the oldest goes first past this many. */
+const VERIFIED_TOKENS = 256;
 
 export type BearerValidator = (authorization: string | null | undefined) => Promise<BearerOutcome>;
 
@@ -85,18 +97,29 @@ export function bearerValidator(
   });
   const issuers = [...settings.issuers];
   const tenantId = settings.tenantId.toLowerCase();
+  const ttlMs = options.verifiedTokenTtlMs ?? 300_000;
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { readonly claims: JWTPayload; readonly untilMs: number }>();
   return async (authorization) => {
     if (!authorization) return fail("missing");
     const match = BEARER.exec(authorization.trim());
     if (!match) return fail("malformed");
+    const token = match[1]!;
+    const at = now();
+    const known = verified.get(token);
+    if (known !== undefined) {
+      if (at < known.untilMs) return { ok: true, claims: known.claims };
+      verified.delete(token);
+    }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         algorithms: ["RS256"],
         issuer: issuers,
         audience: settings.audience,
         clockTolerance: settings.clockToleranceSeconds,
         requiredClaims: ["exp", "nbf", "iat", "tid"],
+        currentDate: new Date(at),
       }));
     } catch (error) {
       return fail(failureOf(error));
@@ -105,6 +128,12 @@ export function bearerValidator(
     if (party !== settings.authorizedParty) return fail("authorized_party");
     if (typeof payload.tid !== "string" || payload.tid.toLowerCase() !== tenantId) return fail("tenant");
     if (payload.ver !== "2.0") return fail("version");
+    if (ttlMs > 0) {
+      // `exp` is required above; past it (plus the skew) the token is checked in full, and refused.
+      const expiresMs = ((payload.exp ?? 0) + settings.clockToleranceSeconds) * 1000;
+      if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+      verified.set(token, { claims: payload, untilMs: Math.min(at + ttlMs, expiresMs) });
+    }
     return { ok: true, claims: payload };
   };
 }

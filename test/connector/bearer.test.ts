@@ -191,6 +191,55 @@ describe("bearer tokens of custom authentication extensions", () => {
     assert.equal(fetches - afterRotation, 1);
   });
 
+  test("a verified token is accepted again without a second signature check, until its exp or the TTL", async () => {
+    const subtle = globalThis.crypto.subtle;
+    type Verify = typeof subtle.verify;
+    const original: Verify = subtle.verify.bind(subtle);
+    let signatureChecks = 0;
+    subtle.verify = ((algorithm, key, signature, data) => {
+      signatureChecks += 1;
+      return original(algorithm, key, signature, data);
+    }) as Verify;
+    try {
+      let clock = Date.now();
+      const verify = bearerValidator(settings, {
+        fetch: countingFetch,
+        now: () => clock,
+        verifiedTokenTtlMs: 60_000,
+      });
+      const issued = Math.floor(clock / 1000);
+      const token = `Bearer ${await mint({ iat: issued, nbf: issued, exp: issued + 600 })}`;
+      const first = await verify(token);
+      assert.equal(first.ok, true);
+      assert.deepEqual(await verify(token), first, "the same claims, from memory");
+      assert.equal(signatureChecks, 1);
+
+      // A token that failed is never remembered: each attempt is checked in full.
+      const [header, payload, signature] = token.slice("Bearer ".length).split(".");
+      const altered = `Bearer ${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
+      assert.deepEqual(await verify(altered), { ok: false, reason: "signature" });
+      assert.deepEqual(await verify(altered), { ok: false, reason: "signature" });
+      assert.equal(signatureChecks, 3);
+
+      // Past the TTL the token is checked again; past exp (plus the 120 s skew) it is refused.
+      clock += 60_001;
+      assert.equal((await verify(token)).ok, true);
+      assert.equal(signatureChecks, 4);
+      clock = (issued + 600 + 120) * 1000 + 1;
+      assert.deepEqual(await verify(token), { ok: false, reason: "expired" });
+
+      // verifiedTokenTtlMs 0: every call is checked in full.
+      const everyTime = bearerValidator(settings, { fetch: countingFetch, verifiedTokenTtlMs: 0 });
+      const fresh = `Bearer ${await mint()}`;
+      const before = signatureChecks;
+      assert.equal((await everyTime(fresh)).ok, true);
+      assert.equal((await everyTime(fresh)).ok, true);
+      assert.equal(signatureChecks - before, 2);
+    } finally {
+      subtle.verify = original;
+    }
+  });
+
   test("an unreachable key set refuses the token (fail closed)", async () => {
     const verify = bearerValidator(
       { ...settings, keySetUri: "http://127.0.0.1:9/keys" },
