@@ -13,6 +13,7 @@
  *      in full on every request (300 distinct tokens in turn, more than the validator remembers) against the
  *      Graph emulator's key set (fetched once, then cached: warm), memory;
  *  (g) the extension path on Azurite, like (c);
+ *  plus the decision path's stage costs in process (bench/stages.ts) and the floor they give (a);
  *  (h) the storage floor of (c): the same stream's Table/Queue calls straight from the SDK clients, no
  *      host in front (bench/storage-floor.ts), so what (c) costs beyond it is the host's own.
  * "cpu µs/req" is the server side's CPU time (host, plus Azurite in (c)/(d)) per request: on a shared
@@ -49,6 +50,7 @@ import { startAzurite, type Azurite } from "../local/azurite";
 import { startGraphEmulator, type GraphEmulator } from "../local/graph-emulator";
 import { tokenIssuers } from "../contract/authenticationEvents";
 import { extensionCall } from "./extension-fixtures";
+import { stageCosts } from "./stages";
 import { storageFloor } from "./storage-floor";
 import { parseCommandLine } from "../local/cli-usage";
 import {
@@ -751,6 +753,7 @@ async function main(): Promise<void> {
 
   const pkg = await buildConnectorPackage({ outDir: path.join(ROOT, ".tmp", "bench-connector") });
   const engine = await engineOnly(seconds);
+  const stages = await stageCosts();
 
   const password = randomBytes(18).toString("base64url");
   const auth = `Basic ${Buffer.from(`bench:${password}`).toString("base64")}`;
@@ -822,6 +825,15 @@ async function main(): Promise<void> {
       `  ${`accepted ×${burst.decisions} at once`.padEnd(20)} ${burstPerDecision.toFixed(2)} [${STORAGE_CALLS_MINIMUM.accepted}]  ` +
         `per decision, ${burst.decisions} sign-ups from one domain sent together: ${tallyCalls(burst.calls)}`,
     );
+    console.log("where a decision-path request's CPU goes, stage by stage in process (µs per call):");
+    for (const { stage, us } of stages) console.log(`  ${us.toFixed(2).padStart(7)}  ${stage}`);
+    const kept = stages[1]!.us + stages[5]!.us;
+    if (bare.cpuUs !== undefined)
+      console.log(
+        `  floor of (a) with these parts kept: bare ${bare.cpuUs.toFixed(0)} + Basic check and handler ` +
+          `${kept.toFixed(0)} = ${(bare.cpuUs + kept).toFixed(0)} µs, ${((bare.cpuUs + kept) / bare.cpuUs).toFixed(1)}× bare ` +
+          `(measured (a): ${cpuTimes(decision, bare)})`,
+      );
     console.log(`cold start (spawn local host via tsx → first 200): ${cold.toFixed(0)} ms`);
     const budget = pkg.bundleBytes <= BUNDLE_BUDGET_BYTES ? "within" : "OVER";
     console.log(
