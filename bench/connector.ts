@@ -192,8 +192,6 @@ async function load(
   untilRequests = Infinity,
 ): Promise<Run> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
   const send = (call: Call) =>
     new Promise<number>((resolve, reject) => {
       const req = http.request(
@@ -213,36 +211,37 @@ async function load(
       req.on("error", reject);
       req.end(call.body);
     });
-  const deadline = performance.now() + seconds * 1000;
-  let sent = 0;
-  const worker = async () => {
-    while (performance.now() < deadline && sent++ < untilRequests) {
-      const call = target.call(target.next++);
-      const t = performance.now();
-      const status = await send(call).catch(() => 0);
-      if (status === 200 || status === 400) latencies.push(performance.now() - t);
-      else errors++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - started;
+  const run = await loadDecisions(
+    async (i) => {
+      const status = await send(target.call(i));
+      if (status !== 200 && status !== 400) throw new Error(`HTTP ${status}`);
+    },
+    seconds,
+    concurrency,
+    target,
+    untilRequests,
+  );
   agent.destroy();
-  return { latencies, elapsedMs, errors };
+  return run;
 }
 
-/** `concurrency` workers calling `decide(i)` back to back for `seconds`, like `load` without HTTP. */
+/**
+ * `concurrency` workers calling `decide(i)` back to back (i from `from.next` on) for `seconds`, or until
+ * `untilRequests` have started. A call that rejects counts as an error; the others give a latency each.
+ */
 async function loadDecisions(
   decide: (i: number) => Promise<void>,
   seconds: number,
   concurrency: number,
   from: { next: number },
+  untilRequests = Infinity,
 ): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
+  let started = 0;
   const worker = async () => {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && started++ < untilRequests) {
       const t = performance.now();
       try {
         await decide(from.next++);
@@ -252,9 +251,9 @@ async function loadDecisions(
       }
     }
   };
-  const started = performance.now();
+  const begun = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, elapsedMs: performance.now() - started, errors };
+  return { latencies, elapsedMs: performance.now() - begun, errors };
 }
 
 /**
@@ -827,7 +826,8 @@ async function main(): Promise<void> {
     );
     console.log("where a decision-path request's CPU goes, stage by stage in process (µs per call):");
     for (const { stage, us } of stages) console.log(`  ${us.toFixed(2).padStart(7)}  ${stage}`);
-    const kept = stages[1]!.us + stages[5]!.us;
+    const cost = (stage: string) => stages.find((s) => s.stage.startsWith(stage))!.us;
+    const kept = cost("Basic check") + cost("handler");
     if (bare.cpuUs !== undefined)
       console.log(
         `  floor of (a) with these parts kept: bare ${bare.cpuUs.toFixed(0)} + Basic check and handler ` +

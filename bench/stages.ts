@@ -11,7 +11,7 @@ import { benchAttributeIds, benchPolicy, benchSignup } from "../functions/engine
 import { MemoryApprovalStore, MemoryEventSink, MemoryRateLimiter } from "../functions/engine/memory";
 import { processRequest } from "../functions/engine/pipeline";
 import { connectorFunctions } from "../functions/registry";
-import { createRuntime } from "../functions/runtime";
+import { createRuntime, pipelineDeps } from "../functions/runtime";
 import { loadSettings } from "../functions/settings";
 import { requestHeaders } from "../local/connector-host/io";
 import { bufferedHttpRequest } from "../local/connector-host/request";
@@ -75,15 +75,7 @@ export async function stageCosts(calls = 50_000): Promise<StageCost[]> {
       bytes: call.bytes,
     });
   };
-  const engineDeps = {
-    policy: runtime.settings.policy,
-    attributeIds: runtime.settings.attributeIds,
-    now: () => new Date(),
-    rateLimiter: new MemoryRateLimiter(),
-    approvals: new MemoryApprovalStore(),
-    events: new MemoryEventSink(),
-    logger: { decision: silent, warn: silent },
-  };
+  const engineDeps = pipelineDeps(runtime, { decision: silent, warn: silent });
   const time = async (stage: string, run: (i: number) => unknown): Promise<StageCost> => {
     for (let i = 0; i < calls / 10; i++) await run(i);
     const before = process.cpuUsage();

@@ -5,7 +5,15 @@
  */
 import { bearerValidator, type BearerValidator, type BearerValidatorOptions } from "./auth/bearer";
 import { connectorAuthenticator, type AuthOutcome } from "./auth/connector";
-import type { ApprovalRequest, ApprovalStatus, ApprovalStore, EventSink, RateLimiter } from "./engine/types";
+import type { PipelineDeps } from "./engine/pipeline";
+import type {
+  ApprovalRequest,
+  ApprovalStatus,
+  ApprovalStore,
+  DecisionLogger,
+  EventSink,
+  RateLimiter,
+} from "./engine/types";
 import type { ConnectorSettings } from "./settings";
 import { TableApprovalStore } from "./storage/approvals";
 import { housekeeping, type HousekeepingReport } from "./storage/housekeeping";
@@ -73,6 +81,20 @@ export function createRuntime(settings: ConnectorSettings, options: RuntimeOptio
       : {}),
     ...(options.ports ?? tablePorts(settings, options.clients)),
     now: options.now ?? (() => new Date()),
+  };
+}
+
+/** What `processRequest` needs from a runtime, with the handler's own logger (one per invocation). */
+export function pipelineDeps(runtime: ConnectorRuntime, logger: DecisionLogger): PipelineDeps {
+  const { settings } = runtime;
+  return {
+    policy: settings.policy,
+    attributeIds: settings.attributeIds,
+    now: runtime.now,
+    rateLimiter: runtime.rateLimiter,
+    approvals: runtime.approvals,
+    events: runtime.events,
+    logger,
   };
 }
 

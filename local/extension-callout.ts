@@ -6,6 +6,14 @@
  * Entra reads it, down to its one action. docs/external-tenant-contract.md §9.1, §9.8.
  */
 
+/** A service principal as an event's envelope names it (`authenticationContext.clientServicePrincipal`, …). */
+export interface EnvelopeServicePrincipal {
+  readonly id: string;
+  readonly appId: string;
+  readonly appDisplayName: string;
+  readonly displayName: string;
+}
+
 /** One HTTP answer as Entra reads it. */
 export interface CalloutAnswer {
   readonly status: number;

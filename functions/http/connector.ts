@@ -16,7 +16,7 @@ import { DEFAULT_MESSAGES } from "../engine/messages";
 import { processRequest } from "../engine/pipeline";
 import { blockDecision } from "../engine/responses";
 import type { Decision, Step } from "../engine/types";
-import type { ConnectorRuntime, RequestHeaders, RuntimeSource } from "../runtime";
+import { pipelineDeps, type ConnectorRuntime, type RequestHeaders, type RuntimeSource } from "../runtime";
 import { isJsonContentType, parseJson, readBodyWithLimit } from "./body";
 import { contextDecisionLogger } from "./logger";
 import { decisionResponse, payloadTooLarge } from "./responses";
@@ -80,16 +80,7 @@ function decide(
   runtime: ConnectorRuntime,
   logger: ReturnType<typeof contextDecisionLogger>,
 ): Promise<Decision> {
-  const { settings } = runtime;
-  return processRequest(step, body, {
-    policy: settings.policy,
-    attributeIds: settings.attributeIds,
-    now: runtime.now,
-    rateLimiter: runtime.rateLimiter,
-    approvals: runtime.approvals,
-    events: runtime.events,
-    logger,
-  });
+  return processRequest(step, body, pipelineDeps(runtime, logger));
 }
 
 /** Error name and message only: a stack or a request dump could carry the user's claims. */

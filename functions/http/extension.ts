@@ -26,7 +26,7 @@ import type { Decision, DecisionLogger } from "../engine/types";
 import { extensionResponse } from "../extension/actions";
 import { readEnvelope, type AttributeCollectionCall } from "../extension/envelope";
 import { EVENT_STEPS, engineRequest } from "../extension/engineRequest";
-import type { ConnectorRuntime, RequestHeaders, RuntimeSource } from "../runtime";
+import { pipelineDeps, type ConnectorRuntime, type RequestHeaders, type RuntimeSource } from "../runtime";
 import { isJsonContentType, parseJson, readBodyWithLimit } from "./body";
 import { contextDecisionLogger } from "./logger";
 import { jsonResponse, payloadTooLarge } from "./responses";
@@ -58,7 +58,7 @@ export function extensionHandler(event: AttributeCollectionEvent, runtimeSource:
       const read = readEnvelope(event, parsed.value);
       if (!read.ok) return badRequest(event, read.problem);
       call = read.call;
-      const decision = await processRequest(step, engineRequest(call), engineDeps(runtime, logger), {
+      const decision = await processRequest(step, engineRequest(call), pipelineDeps(runtime, logger), {
         ...(call.clientIp ? { clientIp: call.clientIp } : {}),
       });
       return answer(call, decision, runtime, logger);
@@ -98,19 +98,6 @@ export async function refuseExtensionCall(
 }
 
 const admitted = new WeakSet<object>();
-
-function engineDeps(runtime: ConnectorRuntime, logger: DecisionLogger) {
-  const { settings } = runtime;
-  return {
-    policy: settings.policy,
-    attributeIds: settings.attributeIds,
-    now: runtime.now,
-    rateLimiter: runtime.rateLimiter,
-    approvals: runtime.approvals,
-    events: runtime.events,
-    logger,
-  };
-}
 
 function answer(
   call: AttributeCollectionCall,

@@ -17,6 +17,7 @@ import {
   unanswered,
   type CalloutAnswer,
   type CalloutFailure,
+  type EnvelopeServicePrincipal,
 } from "../extension-callout";
 
 /** Entra's limit on the returned claims, keys and values together (1003025). */
@@ -25,14 +26,6 @@ export const MAX_CLAIMS_BYTES = 3 * 1024;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 const RESPONSE_TYPE = "microsoft.graph.onTokenIssuanceStartResponseData";
 const ACTION_TYPE = "microsoft.graph.tokenIssuanceStart.provideClaimsForToken";
-
-/** A service principal as the envelope names it. */
-export interface EnvelopeServicePrincipal {
-  readonly id: string;
-  readonly appId: string;
-  readonly appDisplayName: string;
-  readonly displayName: string;
-}
 
 /** What one OnTokenIssuanceStart request is about. */
 export interface TokenIssuanceEnvelopeInput {

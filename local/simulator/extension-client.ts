@@ -17,20 +17,13 @@ import {
   unanswered,
   type CalloutAnswer,
   type CalloutFailure,
+  type EnvelopeServicePrincipal,
 } from "../extension-callout";
 import type { DirectoryAttributeValue } from "./attribute-values";
 import type { ExtensionEvent, Identity, TimelineEntry } from "./types";
 
 /** Microsoft Graph's service principal, the resource of most interactive sign-ins. */
 const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-
-/** A service principal as the envelope describes it. */
-export interface EnvelopeServicePrincipal {
-  readonly id: string;
-  readonly appId: string;
-  readonly appDisplayName: string;
-  readonly displayName: string;
-}
 
 /** What one extension request is about. */
 export interface EnvelopeInput {

@@ -22,12 +22,8 @@ import {
   type ExternalFlowModel,
   type OrganizationView,
 } from "./events-flow";
-import {
-  callExtension,
-  extensionEnvelope,
-  type EnvelopeServicePrincipal,
-  type ExtensionOutcome,
-} from "./extension-client";
+import type { EnvelopeServicePrincipal } from "../extension-callout";
+import { callExtension, extensionEnvelope, type ExtensionOutcome } from "./extension-client";
 import type { GraphReader } from "./graph";
 import { checkPage, readPage } from "./page-checks";
 import type { TokenSignIn } from "./token-sign-in";
