@@ -2,8 +2,50 @@
  * Driving the simulator's external-tenant sign-up in Chromium: sign in on an events flow, fill the
  * attribute page by the labels a person reads, submit, and read the message and each field's own error.
  */
+import { AssertionError } from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { byTestId } from "./browser-helpers";
+
+/** What an external sign-up page can end on, by the data-testid of its main element. */
+export const ENDINGS = [
+  "attribute-form",
+  "block-message",
+  "error-message",
+  "start-error",
+  "no-sign-up",
+  "account-created",
+] as const;
+export type Ending = (typeof ENDINGS)[number];
+
+/**
+ * Waits until the page shows one of the {@link ENDINGS} and asserts it is `wanted`. Otherwise it fails at
+ * once with what the page shows instead: its message, the error code, and each extension call on the
+ * timeline (step, attempt, HTTP status or failure, latency) — so a failure says why, not just "timeout".
+ */
+export async function expectEnding(page: Page, wanted: Ending): Promise<void> {
+  await page.waitForSelector(ENDINGS.map(byTestId).join(", "));
+  if ((await page.$(byTestId(wanted))) !== null) return;
+  const shown: string[] = [];
+  for (const ending of ENDINGS) {
+    const element = await page.$(byTestId(ending));
+    if (!element) continue;
+    const code = await element.getAttribute("data-code");
+    const words = ((await element.textContent()) ?? "").replace(/\s+/g, " ").trim().slice(0, 500);
+    shown.push(`${ending}${code ? ` [${code}]` : ""}: ${words}`);
+  }
+  const calls = await page
+    .locator(`${byTestId("timeline-entry")} .entry-head`)
+    .allTextContents()
+    .then((heads) => heads.map((h) => h.replace(/\s+/g, " ").trim()));
+  throw new AssertionError({
+    message:
+      `the page at ${page.url()} shows ${shown.join("; ")} instead of ${wanted}\n` +
+      `extension calls: ${calls.length > 0 ? calls.join(" | ") : "none"}`,
+    actual: shown,
+    expected: wanted,
+    operator: "expectEnding",
+  });
+}
 
 /** A value for a field found by its label: text, one radio option, several check boxes, or a tick. */
 export type FieldValue = string | readonly string[] | boolean;

@@ -8,14 +8,20 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, test } from "node:test";
+import { after, afterEach, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { isAlive, listServices, portIsOpen, sleep } from "../../local/daemons";
 import { down, repoRoot, up, type LocalSystemOptions } from "../../local/system";
 import { DEFAULT_SEED } from "../../local/graph-emulator/index";
 import { TOKEN_REFUSED_EVENT } from "../../functions/http/extension";
-import { byTestId, freePorts, launchChromium, text } from "./browser-helpers";
-import { fieldError, fillAndSubmitExternal, pageMessage, signInExternal } from "./browser-external-helpers";
+import { byTestId, freePorts, keepServiceLogs, launchChromium, text } from "./browser-helpers";
+import {
+  expectEnding,
+  fieldError,
+  fillAndSubmitExternal,
+  pageMessage,
+  signInExternal,
+} from "./browser-external-helpers";
 import { graph, type Json } from "./helpers";
 
 const RESULTS = path.join(repoRoot, "test-results", "local");
@@ -30,6 +36,7 @@ let connectorUrl: string;
 let flowId: string;
 let call: ReturnType<typeof graph>;
 let isDown = false;
+let failed = false;
 
 before(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -55,8 +62,15 @@ before(async () => {
   page = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 1300 } });
 });
 
+afterEach((t) => {
+  // TestContext.passed (Node.js 21+) is not in @types/node 22 yet.
+  if ((t as { passed?: boolean }).passed === false) failed = true;
+});
+
 after(async () => {
   await browser?.close();
+  // Why a test failed is in the services' logs, which go with the state folder: keep them and print their ends.
+  if (failed && opts) console.error(keepServiceLogs(repoRoot, opts.stateDir, "browser-external"));
   // A failed test must not leave services behind; the last test asserts the clean shut-down itself.
   if (!isDown && opts) await down(opts).catch((err: unknown) => console.error(err));
   if (opts) fs.rmSync(opts.stateDir, { recursive: true, force: true });
@@ -81,10 +95,11 @@ function connectorLog(): string {
 
 test("an approved domain is prefilled by Start and created with PartnerRole, CompanyName and ApprovedAt from Submit", async () => {
   await signInExternal(page, simulatorUrl, flowId, "ada@partner-company.com");
+  await expectEnding(page, "attribute-form");
   const form = page.getByTestId("attribute-form");
   assert.equal(await form.getByLabel("Company name").inputValue(), "Partner Company", "prefilled by Start");
   await fillAndSubmitExternal(page, { ...NAMES, [JUSTIFICATION]: LONG });
-  await page.waitForSelector(byTestId("account-created"));
+  await expectEnding(page, "account-created");
   await shot("account-created");
   assert.equal(await text(page, "account-PartnerRole"), "Partner");
   assert.equal(await text(page, "account-CompanyName"), "Partner Company");
@@ -102,7 +117,7 @@ test("an approved domain is prefilled by Start and created with PartnerRole, Com
 test("a blocked domain (gmail.com, in any letter case) gets the block page with the policy's message and no account", async () => {
   for (const email of ["someone@gmail.com", "Someone.Else@GMAIL.Com"]) {
     await signInExternal(page, simulatorUrl, flowId, email);
-    await page.waitForSelector(byTestId("block-message"));
+    await expectEnding(page, "block-message");
     await shot("blocked");
     assert.equal(
       await text(page, "block-message"),
@@ -121,7 +136,7 @@ test("a blocked domain (gmail.com, in any letter case) gets the block page with 
 
 test("a domain outside the allow-list is blocked at Start with the allow-list's message and no account", async () => {
   await signInExternal(page, simulatorUrl, flowId, "someone@unknown-company.example");
-  await page.waitForSelector(byTestId("block-message"));
+  await expectEnding(page, "block-message");
   assert.equal(
     await text(page, "block-message"),
     "Sign-up is limited to approved partner organizations. Please contact your partner manager to request access.",
@@ -132,6 +147,7 @@ test("a domain outside the allow-list is blocked at Start with the allow-list's 
 
 test("a subdomain of an allowed domain with includeSubdomains is prefilled and gets that domain's role", async () => {
   await signInExternal(page, simulatorUrl, flowId, "erin@eu.trusted-vendor.org");
+  await expectEnding(page, "attribute-form");
   const form = page.getByTestId("attribute-form");
   assert.equal(await form.getByLabel("Company name").inputValue(), "Trusted Vendor");
   await fillAndSubmitExternal(page, {
@@ -140,18 +156,20 @@ test("a subdomain of an allowed domain with includeSubdomains is prefilled and g
     Surname: "Lee",
     [JUSTIFICATION]: LONG,
   });
-  await page.waitForSelector(byTestId("account-created"));
+  await expectEnding(page, "account-created");
   assert.equal(await text(page, "account-PartnerRole"), "Vendor");
 });
 
 test("a too-short justification keeps the page with its own error beside the field and the message on top; corrected, the account is created", async () => {
   await signInExternal(page, simulatorUrl, flowId, "bob@partner-company.com");
+  await expectEnding(page, "attribute-form");
   await fillAndSubmitExternal(page, {
     "Display name": "Bob Smith",
     "Given name": "Bob",
     Surname: "Smith",
     [JUSTIFICATION]: "too short",
   });
+  await expectEnding(page, "attribute-form");
   await shot("field-error");
   assert.equal(
     await fieldError(page, JUSTIFICATION),
@@ -166,12 +184,13 @@ test("a too-short justification keeps the page with its own error beside the fie
   );
   assert.deepEqual(await usersWithMail("bob@partner-company.com"), []);
   await fillAndSubmitExternal(page, { [JUSTIFICATION]: LONG });
-  await page.waitForSelector(byTestId("account-created"));
+  await expectEnding(page, "account-created");
   assert.equal((await usersWithMail("bob@partner-company.com")).length, 1);
 });
 
 test("a company name that does not match the email domain gets its own error beside the Company name field", async () => {
   await signInExternal(page, simulatorUrl, flowId, "carol@partner-company.com");
+  await expectEnding(page, "attribute-form");
   await fillAndSubmitExternal(page, {
     "Display name": "Carol Jones",
     "Given name": "Carol",
@@ -179,6 +198,7 @@ test("a company name that does not match the email domain gets its own error bes
     "Company name": "Some Other Company",
     [JUSTIFICATION]: LONG,
   });
+  await expectEnding(page, "attribute-form");
   await shot("company-mismatch");
   assert.equal(
     await fieldError(page, "Company name"),
@@ -190,6 +210,7 @@ test("a company name that does not match the email domain gets its own error bes
 
 test("values typed into the attributes the connector assigns are replaced by the policy's (no self-assigned role)", async () => {
   await signInExternal(page, simulatorUrl, flowId, "dan@partner-company.com");
+  await expectEnding(page, "attribute-form");
   await fillAndSubmitExternal(page, {
     "Display name": "Dan Brown",
     "Given name": "Dan",
@@ -199,7 +220,7 @@ test("values typed into the attributes the connector assigns are replaced by the
     "Approved at": "1999-01-01T00:00:00Z",
     "Job title": "Global Administrator",
   });
-  await page.waitForSelector(byTestId("account-created"));
+  await expectEnding(page, "account-created");
   const [user] = await usersWithMail("dan@partner-company.com");
   assert.ok(user, "Graph has the user");
   assert.equal(user[ext("PartnerRole")], "Partner");

@@ -81,6 +81,27 @@ export async function submitAttributes(page: Page, values: Record<string, string
   await Promise.all([page.waitForLoadState("load"), page.click(byTestId("submit"))]);
 }
 
+/**
+ * Copies the services' logs of a local system to `test-results/local/<label>-logs/` and returns the last
+ * lines of each, for a failed test to print: the run's state folder is removed afterwards, and without the
+ * logs a failure on a loaded CI machine could not be explained. The logs hold no secret (see secrets.test.ts).
+ */
+export function keepServiceLogs(repoRoot: string, stateDir: string, label: string, lines = 40): string {
+  const from = path.join(stateDir, "logs");
+  if (!fs.existsSync(from)) return `(no logs in ${from})`;
+  const to = path.join(repoRoot, "test-results", "local", `${label}-logs`);
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true });
+  return fs
+    .readdirSync(to)
+    .sort()
+    .map((name) => {
+      const tail = fs.readFileSync(path.join(to, name), "utf8").trimEnd().split("\n").slice(-lines);
+      return `--- ${path.join(to, name)} (last ${tail.length} lines)\n${tail.join("\n")}`;
+    })
+    .join("\n");
+}
+
 /** Trimmed text of the element with this test id. */
 export async function text(page: Page, id: string): Promise<string> {
   return ((await page.textContent(byTestId(id))) ?? "").trim();
