@@ -26,6 +26,7 @@ import {
   writeProgram,
   type LocalProgramStack,
 } from "../helpers/pulumi";
+import { endOrphanedPlugins } from "../../local/cleanup";
 import { program } from "./engine-program";
 
 let emu: GraphEmulator;
@@ -92,6 +93,9 @@ async function stackFor(
     ctx,
     env,
     cleanup: async () => {
+      // A killed engine leaves its language host running (Pulumi's own behaviour; `npm run local` ends such
+      // orphans the same way, local/cleanup.ts): end it, so the suite leaves no process behind.
+      await endOrphanedPlugins(ctx.workDir);
       await ctx.cleanup();
       tmp.cleanup();
     },
