@@ -8,13 +8,21 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, afterEach, before, test } from "node:test";
+import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { isAlive, listServices, portIsOpen, sleep } from "../../local/daemons";
 import { down, repoRoot, up, type LocalSystemOptions } from "../../local/system";
 import { DEFAULT_SEED } from "../../local/graph-emulator/index";
 import { TOKEN_REFUSED_EVENT } from "../../functions/http/extension";
-import { byTestId, freePorts, keepServiceLogs, launchChromium, text } from "./browser-helpers";
+import {
+  byTestId,
+  freePorts,
+  keepServiceLogs,
+  launchChromium,
+  newTestPage,
+  text,
+  trackFailures,
+} from "./browser-helpers";
 import {
   expectEnding,
   fieldError,
@@ -36,7 +44,7 @@ let connectorUrl: string;
 let flowId: string;
 let call: ReturnType<typeof graph>;
 let isDown = false;
-let failed = false;
+const failures = trackFailures();
 
 before(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -59,18 +67,13 @@ before(async () => {
   assert.ok(flow, `the events flow PartnerSignUp was deployed (flows: ${JSON.stringify(flows)})`);
   flowId = flow.id;
   browser = await launchChromium();
-  page = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 1300 } });
-});
-
-afterEach((t) => {
-  // TestContext.passed (Node.js 21+) is not in @types/node 22 yet.
-  if ((t as { passed?: boolean }).passed === false) failed = true;
+  page = await newTestPage(browser);
 });
 
 after(async () => {
   await browser?.close();
   // Why a test failed is in the services' logs, which go with the state folder: keep them and print their ends.
-  if (failed && opts) console.error(keepServiceLogs(repoRoot, opts.stateDir, "browser-external"));
+  if (failures.any && opts) console.error(keepServiceLogs(repoRoot, opts.stateDir, "browser-external"));
   // A failed test must not leave services behind; the last test asserts the clean shut-down itself.
   if (!isDown && opts) await down(opts).catch((err: unknown) => console.error(err));
   if (opts) fs.rmSync(opts.stateDir, { recursive: true, force: true });

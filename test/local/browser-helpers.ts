@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { afterEach } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { DEFAULT_SEED } from "../../local/graph-emulator/index";
@@ -52,6 +53,20 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * A bound on one page action or navigation, in ms: generous, because a loaded CI machine runs three test
+ * files at once (each with its own local system and engine) and a bound only has to catch a hang.
+ */
+export const PAGE_BOUND_MS = 120_000;
+
+/** A new page (en-US, 1100×1300) whose actions and navigations wait up to {@link PAGE_BOUND_MS}. */
+export async function newTestPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 1300 } });
+  page.setDefaultTimeout(PAGE_BOUND_MS);
+  page.setDefaultNavigationTimeout(PAGE_BOUND_MS);
+  return page;
+}
+
 /** The claim key (and data-testid suffix) of a custom attribute in the emulator's seeded tenant. */
 export function ext(name: string): string {
   return `extension_${DEFAULT_SEED.extensionsAppId.replace(/-/g, "")}_${name}`;
@@ -100,6 +115,16 @@ export function keepServiceLogs(repoRoot: string, stateDir: string, label: strin
       return `--- ${path.join(to, name)} (last ${tail.length} lines)\n${tail.join("\n")}`;
     })
     .join("\n");
+}
+
+/** Registers an `afterEach` that notes whether any test of the file failed. */
+export function trackFailures(): { readonly any: boolean } {
+  const seen = { any: false };
+  afterEach((t) => {
+    // TestContext.passed (Node.js 21+) is not in @types/node 22 yet.
+    if ((t as { passed?: boolean }).passed === false) seen.any = true;
+  });
+  return seen;
 }
 
 /** Trimmed text of the element with this test id. */

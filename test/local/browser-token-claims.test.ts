@@ -12,8 +12,16 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { DEFAULT_SEED } from "../../local/graph-emulator/index";
 import { down, repoRoot, up, type LocalSystemOptions } from "../../local/system";
-import { fillAndSubmitExternal, signInExternal } from "./browser-external-helpers";
-import { byTestId, freePorts, launchChromium, text } from "./browser-helpers";
+import { expectEnding, fillAndSubmitExternal, signInExternal } from "./browser-external-helpers";
+import {
+  byTestId,
+  freePorts,
+  keepServiceLogs,
+  launchChromium,
+  newTestPage,
+  text,
+  trackFailures,
+} from "./browser-helpers";
 import { graph } from "./helpers";
 
 const RESULTS = path.join(repoRoot, "test-results", "local");
@@ -37,11 +45,14 @@ before(async () => {
   assert.equal(flows.status, 200);
   flowId = flows.body.value[0].id;
   browser = await launchChromium();
-  page = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 1300 } });
+  page = await newTestPage(browser);
 });
+
+const failures = trackFailures();
 
 after(async () => {
   await browser?.close();
+  if (failures.any && opts) console.error(keepServiceLogs(repoRoot, opts.stateDir, "token-claims"));
   if (opts) {
     await down(opts).catch((err: unknown) => console.error(err, progress.join("\n")));
     fs.rmSync(opts.stateDir, { recursive: true, force: true });
@@ -50,13 +61,14 @@ after(async () => {
 
 test("a signed-up partner's sign-in shows PartnerRole in the token claims on the simulator page", async () => {
   await signInExternal(page, simulatorUrl, flowId, "ada@partner-company.com");
+  await expectEnding(page, "attribute-form");
   await fillAndSubmitExternal(page, {
     "Display name": "Ada Lovelace",
     "Given name": "Ada",
     Surname: "Lovelace",
     "Why do you need access?": "We supply parts for the partner portal and need order tracking.",
   });
-  await page.waitForSelector(byTestId("account-created"));
+  await expectEnding(page, "account-created");
   assert.equal(await text(page, "account-PartnerRole"), "Partner");
 
   const button = page.getByTestId(`sign-in-${PARTNER_PORTAL}`);

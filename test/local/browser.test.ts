@@ -14,11 +14,14 @@ import {
   byTestId,
   ext,
   freePorts,
+  keepServiceLogs,
   launchChromium,
+  newTestPage,
   signIn,
   submitAttributes,
   testConfig,
   text,
+  trackFailures,
 } from "./browser-helpers";
 import { graph, type Json } from "./helpers";
 
@@ -60,11 +63,15 @@ before(async () => {
   fs.writeFileSync(path.join(RESULTS, "timing.txt"), `${timing}\n`);
   console.log(`# ${timing}`);
   browser = await launchChromium();
-  page = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 1300 } });
+  page = await newTestPage(browser);
 });
+
+const failures = trackFailures();
 
 after(async () => {
   await browser?.close();
+  // Why a test failed is in the services' logs, which go with the state folder: keep them and print their ends.
+  if (failures.any && opts) console.error(keepServiceLogs(repoRoot, opts.stateDir, "browser"));
   // A failed test must not leave services behind; the last test asserts the clean shut-down itself.
   if (!isDown && opts) await down(opts).catch((err: unknown) => console.error(err));
   if (opts) fs.rmSync(opts.stateDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../local/simulator/server";
-import { byTestId, launchChromium, text } from "./browser-helpers";
+import { byTestId, launchChromium, newTestPage, text } from "./browser-helpers";
 import { fieldError, fillAndSubmitExternal, pageMessage, signInExternal } from "./browser-external-helpers";
 import {
   eventsFlow,
@@ -38,7 +38,7 @@ before(async () => {
   graph.state.flows = [eventsFlow(FLOW, { submit: { id: SUBMIT_ID } })];
   sim = await startSimulator({ graphUrl: graph.url, port: 0, log: () => undefined });
   browser = await launchChromium();
-  page = await browser.newPage();
+  page = await newTestPage(browser);
 });
 after(async () => {
   await browser?.close();
