@@ -1,6 +1,6 @@
 /**
  * `npm run graph-emulator -- --port 4100 [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>]
- *  [--tenant-type AAD|CIAM]`
+ *  [--tenant-type AAD|CIAM] [--slow-request-ms 1000]`
  * Starts the Graph emulator, prints its URL and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
@@ -8,7 +8,7 @@ import { startGraphEmulator } from "./index";
 import { TENANT_TYPES, type TenantType } from "./tenant";
 
 const USAGE =
-  "usage: graph-emulator [--port 4100] [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>] [--tenant-type AAD|CIAM]";
+  "usage: graph-emulator [--port 4100] [--host 127.0.0.1] [--state-file .local/graph.json] [--tenant-id <guid>] [--tenant-type AAD|CIAM] [--slow-request-ms 1000]";
 
 async function main(): Promise<void> {
   let values;
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
         "state-file": { type: "string" },
         "tenant-id": { type: "string" },
         "tenant-type": { type: "string", default: "AAD" },
+        "slow-request-ms": { type: "string", default: "1000" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
     console.error(`graph-emulator: --port must be a port number, got '${values.port}'`);
     process.exit(2);
   }
+  const slowRequestMs = Number(values["slow-request-ms"]);
+  if (!(slowRequestMs >= 0)) {
+    console.error(
+      `graph-emulator: --slow-request-ms must be a number of milliseconds, got '${values["slow-request-ms"]}'`,
+    );
+    process.exit(2);
+  }
   const tenantType = values["tenant-type"] as TenantType;
   if (!TENANT_TYPES.includes(tenantType)) {
     console.error(
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
       host: values.host,
       stateFile: values["state-file"],
       tenantId: values["tenant-id"],
+      slowRequestMs,
     });
     console.log(
       `Graph emulator listening on ${emulator.url} (tenant ${emulator.tenantId}, tenantType ${tenantType}; use ${emulator.url}/v1.0 or /beta)`,

@@ -14,6 +14,7 @@ import { serveGraph, type ResponseHold } from "./server";
 import { Store } from "./store";
 import { defaultTenantSettings, updateTenantSettings, type TenantSettings, type TenantType } from "./tenant";
 import type { EmulatorState, RequestLogEntry } from "./types";
+import { logWhenSlow } from "../slow-requests";
 
 export type { ActiveFaultRule, FaultController } from "./faults";
 export { DEFAULT_SEED, EXTENSIONS_APP_DISPLAY_NAME, type SeedOptions } from "./seed";
@@ -38,6 +39,10 @@ export interface GraphEmulatorOptions {
    * external tenant (authenticationEventsFlows instead of B2X user flows). @default "AAD"
    */
   tenantType?: TenantType;
+  /** Requests answered in this many ms or more are logged (method, path, status, ms). @default - none logged */
+  slowRequestMs?: number;
+  /** Where slow requests are logged. @default console.error */
+  log?: (line: string) => void;
 }
 
 /** A running emulator. */
@@ -169,7 +174,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     }),
   };
 
+  const logLine = opts.log ?? ((line: string) => console.error(line));
   const server = http.createServer((req, res) => {
+    logWhenSlow("graph emulator", req, res, opts.slowRequestMs, logLine);
     const admin = (req.url ?? "").startsWith("/_emulator/");
     const served = admin
       ? serveAdmin(adminDeps, req, res)

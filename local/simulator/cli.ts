@@ -6,7 +6,7 @@ import { parseCommandLine } from "../cli-usage";
 import { startSimulator } from "./server";
 
 const usage =
-  "usage: node --import tsx local/simulator/cli.ts [--port 4300] [--host 127.0.0.1] --graph-url <url> [--connector-timeout-ms 20000]";
+  "usage: node --import tsx local/simulator/cli.ts [--port 4300] [--host 127.0.0.1] --graph-url <url> [--connector-timeout-ms 20000] [--slow-request-ms 1000]";
 
 async function main(): Promise<number> {
   const values = parseCommandLine("simulator", usage, {
@@ -14,6 +14,7 @@ async function main(): Promise<number> {
     host: { type: "string", default: "127.0.0.1" },
     "graph-url": { type: "string" },
     "connector-timeout-ms": { type: "string" },
+    "slow-request-ms": { type: "string", default: "1000" },
   });
   const port = Number(values.port);
   const timeout =
@@ -23,12 +24,15 @@ async function main(): Promise<number> {
   if (!values["graph-url"]) return fail("--graph-url is required (the Graph emulator's root URL)");
   if (timeout !== undefined && !(timeout > 0))
     return fail("--connector-timeout-ms must be a positive number");
+  const slowRequestMs = Number(values["slow-request-ms"]);
+  if (!(slowRequestMs >= 0)) return fail("--slow-request-ms must be a number of milliseconds (0 or more)");
   try {
     const sim = await startSimulator({
       port,
       host: values.host,
       graphUrl: values["graph-url"],
       connectorTimeoutMs: timeout,
+      slowRequestMs,
     });
     console.log(`simulator listening on ${sim.url} (Graph: ${values["graph-url"]})`);
     const stop = () => void sim.close().then(() => process.exit(0));

@@ -14,6 +14,7 @@ import { GraphReader } from "./graph";
 import { blockedPage, createdPage, failedPage } from "./outcome";
 import { attributePage, layout, startPage } from "./page";
 import { markup } from "./html";
+import { logWhenSlow } from "../slow-requests";
 import type { FlowModel, Session, TimelineEntry } from "./types";
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -30,6 +31,8 @@ export interface SimulatorOptions {
   readonly connectorTimeoutMs?: number;
   /** One line per connector attempt and per failure; never bodies or secrets. @default console.log */
   readonly log?: (line: string) => void;
+  /** Page requests answered in this many ms or more are logged (method, path, status, ms). @default - none */
+  readonly slowRequestMs?: number;
 }
 
 export interface Simulator {
@@ -56,6 +59,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   });
   const external = externalRoutes(graph, (e) => log(attemptLine(e)));
   const server = http.createServer((req, res) => {
+    logWhenSlow("simulator", req, res, opts.slowRequestMs, log);
     handle(graph, runner, external, style, req)
       .catch((err: unknown): Reply => {
         log(`simulator: ${req.method} ${req.url} failed: ${(err as Error).message}`);
