@@ -179,7 +179,7 @@ for (const adoptExisting of [false, true]) {
         await waitFor(
           "the killed run's provider processes to end",
           () => providerHosts(ctx.workDir).length === 0,
-          15_000,
+          60_000,
         );
         assert.deepEqual(
           writesAfter(killedAt).map((e) => `${e.method} ${e.path}`),

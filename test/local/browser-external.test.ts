@@ -253,8 +253,8 @@ test("the connector host validated the simulator's bearer tokens and answers 401
     assert.equal(res.status, 401, `${authorization ?? "no token"} is refused`);
     assert.equal(await res.text(), "", "a refused call learns nothing");
   }
-  // The host writes its log in batches: wait for the lines, with a generous bound.
-  for (let tries = 0; refused().length < 2 && tries < 100; tries++) await sleep(100);
+  // The host writes its log in batches: wait for the lines, with a generous bound (60 s).
+  for (let tries = 0; refused().length < 2 && tries < 600; tries++) await sleep(100);
   assert.deepEqual(
     refused().map((line) => JSON.parse(line.slice(line.indexOf("{"))).event),
     [TOKEN_REFUSED_EVENT, TOKEN_REFUSED_EVENT],

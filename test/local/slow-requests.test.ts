@@ -8,6 +8,11 @@ import { test } from "node:test";
 import { startGraphEmulator } from "../../local/graph-emulator/index";
 import { startSimulator } from "../../local/simulator/server";
 
+/** Polls until `done()`, for at most 30 s (a bound on a hang only). */
+async function until(done: () => boolean): Promise<void> {
+  for (let tries = 0; !done() && tries < 1_500; tries++) await new Promise((r) => setTimeout(r, 20));
+}
+
 const SLOW = /^(graph emulator|simulator): slow request (\S+) (\S+) → (\d+) in \d+ ms$/;
 
 test("the Graph emulator logs a slow request by method, path without its query and status", async () => {
@@ -23,7 +28,7 @@ test("the Graph emulator logs a slow request by method, path without its query a
       headers: { Authorization: "Bearer test" },
     });
     await missing.text();
-    for (let tries = 0; lines.length < 2 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => lines.length >= 2);
     assert.deepEqual(
       lines.map((line) => SLOW.exec(line)?.slice(1)),
       [
@@ -68,7 +73,7 @@ test("the simulator logs a slow page request the same way", async () => {
   try {
     const res = await fetch(`${sim.url}?flow=B2X_1_none`);
     await res.text();
-    for (let tries = 0; lines.length < 1 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => lines.length >= 1);
     assert.deepEqual(
       lines.map((line) => SLOW.exec(line)?.slice(1)),
       [["simulator", "GET", "/", String(res.status)]],
