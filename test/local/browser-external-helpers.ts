@@ -4,7 +4,7 @@
  */
 import { AssertionError } from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { byTestId } from "./browser-helpers";
+import { byTestId, clickAndLoad } from "./browser-helpers";
 
 /** What an external sign-up page can end on, by the data-testid of its main element. */
 export const ENDINGS = [
@@ -62,7 +62,7 @@ export async function signInExternal(
   if (opts.idp) await page.click(byTestId(`idp-${opts.idp}`));
   await page.fill(byTestId("email"), email);
   if (opts.clientIp) await page.fill(byTestId("client-ip"), opts.clientIp);
-  await Promise.all([page.waitForURL(/\/signup\//), page.click(byTestId("start"))]);
+  await clickAndLoad(page, byTestId("start"));
 }
 
 /**
@@ -94,7 +94,7 @@ export async function fillAndSubmitExternal(
     }
     await form.getByLabel(label, { exact: false }).fill(value as string);
   }
-  await Promise.all([page.waitForURL(/\/signup\//), page.click(byTestId("submit"))]);
+  await clickAndLoad(page, byTestId("submit"));
 }
 
 /** The error shown beside the field labelled `label`, found through its `aria-describedby`; "" when none. */
