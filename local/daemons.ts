@@ -14,7 +14,11 @@ export interface ServiceSpec {
   /** Executable and arguments; `node` means the current Node.js (22). */
   readonly command: string;
   readonly args: readonly string[];
-  /** Ports the service listens on; all must be free before it starts and open before it is ready. */
+  /**
+   * Ports the service listens on. All must be free before it starts; it is ready once each is open AND its
+   * own log, written since this start, names it (`127.0.0.1:<port>`, as every local service prints its
+   * URL) — so a port another program took between the check and our bind is never mistaken for ours.
+   */
   readonly ports: readonly number[];
   /** The CLI flag that changes each port, for the conflict message. */
   readonly portFlags: readonly string[];
@@ -181,7 +185,10 @@ export async function startService(
   if (conflicts.length > 0) throw new PortInUseError(conflicts);
   fs.mkdirSync(pidDir(stateDir), { recursive: true });
   fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
-  const log = fs.openSync(path.join(stateDir, "logs", `${spec.name}.log`), "a");
+  const logFile = path.join(stateDir, "logs", `${spec.name}.log`);
+  // The log is appended to: only what this start writes may announce a port.
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const log = fs.openSync(logFile, "a");
   const command = spec.command === "node" ? process.execPath : spec.command;
   const child = spawn(command, spec.args, {
     cwd: spec.cwd,
@@ -201,17 +208,31 @@ export async function startService(
   };
   fs.writeFileSync(recordPath(stateDir, spec.name), JSON.stringify(record));
 
-  const logFile = path.join(stateDir, "logs", `${spec.name}.log`);
   const pid = child.pid;
   try {
-    for (const port of spec.ports) {
-      await waitUntilReady(`${spec.name} (port ${port})`, () => portIsOpen(port), {
-        boundMs: opts.readyTimeoutMs ?? READY_BOUND_MS,
-        failed: () =>
-          isAlive(pid)
-            ? undefined
-            : `${spec.name} exited during start-up; see ${logFile}:\n${tail(stateDir, spec.name)}`,
-        hint: `see ${logFile}`,
+    for (const [i, port] of spec.ports.entries()) {
+      let openButUnannounced = false;
+      await waitUntilReady(
+        `${spec.name} (port ${port})`,
+        async () => {
+          if (!(await portIsOpen(port))) return false;
+          openButUnannounced = !announces(logFile, logStart, port);
+          return !openButUnannounced;
+        },
+        {
+          boundMs: opts.readyTimeoutMs ?? READY_BOUND_MS,
+          failed: () =>
+            isAlive(pid)
+              ? undefined
+              : `${spec.name} exited during start-up; see ${logFile}:\n${tail(stateDir, spec.name)}`,
+          hint: `see ${logFile}`,
+        },
+      ).catch((err: unknown) => {
+        if (!openButUnannounced || !isAlive(pid)) throw err;
+        throw new Error(
+          `port ${port} is open, but ${spec.name} never said it listens there: another program may hold it ` +
+            `(pick another port with ${spec.portFlags[i] ?? "--port"}); see ${logFile}:\n${tail(stateDir, spec.name)}`,
+        );
       });
     }
   } catch (err) {
@@ -229,6 +250,25 @@ export async function startService(
     );
   }
   return { record, started: true };
+}
+
+/** Whether `logFile`, from byte `from` on, names `127.0.0.1:<port>` (the URL a local service prints once it listens). */
+function announces(logFile: string, from: number, port: number): boolean {
+  let text: string;
+  try {
+    const fd = fs.openSync(logFile, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.max(0, size - from));
+      fs.readSync(fd, buffer, 0, buffer.length, from);
+      text = buffer.toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return new RegExp(`127\\.0\\.0\\.1:${port}(?!\\d)`).test(text);
 }
 
 /** Stops a service (its whole process group): SIGTERM, then SIGKILL after a grace period. */

@@ -9,7 +9,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { lockStateFolder, PortInUseError, startService, StateFolderBusyError } from "../../local/daemons";
+import {
+  isAlive,
+  lockStateFolder,
+  PortInUseError,
+  runningService,
+  startService,
+  StateFolderBusyError,
+  stopService,
+} from "../../local/daemons";
 import {
   cancellableUp,
   down,
@@ -81,6 +89,35 @@ test("a service that dies right after opening its port is reported with its log,
     /flaky exited (right after|during) start-up; see .*flaky\.log:\n.*boom: bad settings file/s,
   );
   assert.equal(fs.existsSync(path.join(stateDir, "pids", "flaky.json")), false);
+});
+
+test("a port that opens without the service naming it in its own log is not taken as ready (another program may hold it)", async () => {
+  const stateDir = path.join(tmp.dir, "quiet");
+  const port = await freePort();
+  const spec = (announce: boolean) => ({
+    name: "quiet",
+    command: "node",
+    args: [
+      "-e",
+      `require("node:net").createServer().listen(${port}, "127.0.0.1", () => {
+        ${announce ? `console.log("quiet listening on http://127.0.0.1:${port}");` : ""} });`,
+    ],
+    ports: [port],
+    portFlags: ["--quiet-port"],
+    cwd: repoRoot,
+  });
+  // An earlier start's line in the same (appended) log does not count for this start.
+  fs.mkdirSync(path.join(stateDir, "logs"), { recursive: true });
+  fs.writeFileSync(path.join(stateDir, "logs", "quiet.log"), `quiet listening on http://127.0.0.1:${port}\n`);
+  await assert.rejects(
+    startService(stateDir, spec(false), { readyTimeoutMs: 3_000 }),
+    new RegExp(`port ${port} is open, but quiet never said it listens there: .*--quiet-port`),
+  );
+  assert.equal(runningService(stateDir, "quiet"), undefined, "the unready service is stopped and forgotten");
+  const { record } = await startService(stateDir, spec(true), { settleMs: 0 });
+  assert.ok(isAlive(record.pid));
+  await stopService(stateDir, "quiet");
+  assert.equal(isAlive(record.pid), false);
 });
 
 test("ports in use are all reported before anything starts, each with the flag that changes it", async () => {
