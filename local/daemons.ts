@@ -254,21 +254,12 @@ export async function startService(
 
 /** Whether `logFile`, from byte `from` on, names `127.0.0.1:<port>` (the URL a local service prints once it listens). */
 function announces(logFile: string, from: number, port: number): boolean {
-  let text: string;
   try {
-    const fd = fs.openSync(logFile, "r");
-    try {
-      const size = fs.fstatSync(fd).size;
-      const buffer = Buffer.alloc(Math.max(0, size - from));
-      fs.readSync(fd, buffer, 0, buffer.length, from);
-      text = buffer.toString("utf8");
-    } finally {
-      fs.closeSync(fd);
-    }
+    const text = fs.readFileSync(logFile).subarray(from).toString("utf8");
+    return new RegExp(`127\\.0\\.0\\.1:${port}(?!\\d)`).test(text);
   } catch {
     return false;
   }
-  return new RegExp(`127\\.0\\.0\\.1:${port}(?!\\d)`).test(text);
 }
 
 /** Stops a service (its whole process group): SIGTERM, then SIGKILL after a grace period. */
@@ -307,7 +298,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function tail(stateDir: string, name: string, lines = 15): string {
+/** The last `lines` lines of the log of service `name` in `stateDir`, or "(no log)". */
+export function tail(stateDir: string, name: string, lines = 15): string {
   try {
     return fs
       .readFileSync(path.join(stateDir, "logs", `${name}.log`), "utf8")

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { afterEach } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { tail } from "../../local/daemons";
 import { DEFAULT_SEED } from "../../local/graph-emulator/index";
 import type { LocalPorts } from "../../local/system";
 
@@ -118,12 +119,13 @@ export function keepServiceLogs(repoRoot: string, stateDir: string, label: strin
   fs.rmSync(to, { recursive: true, force: true });
   fs.cpSync(from, to, { recursive: true });
   return fs
-    .readdirSync(to)
+    .readdirSync(from)
+    .filter((file) => file.endsWith(".log"))
     .sort()
-    .map((name) => {
-      const tail = fs.readFileSync(path.join(to, name), "utf8").trimEnd().split("\n").slice(-lines);
-      return `--- ${path.join(to, name)} (last ${tail.length} lines)\n${tail.join("\n")}`;
-    })
+    .map(
+      (file) =>
+        `--- ${path.join(to, file)} (its end)\n${tail(stateDir, file.slice(0, -".log".length), lines)}`,
+    )
     .join("\n");
 }
 
